@@ -1,0 +1,107 @@
+"""Every setting jikimi reads, with its default and help, in one place (read from the environment and ``.env``).
+
+Settings are grouped by prefix, like Scrapy's ``default_settings.py``: ``JIKIMI_CRAWL_*`` for crawlers,
+``JIKIMI_HASH_*`` for fingerprinting, ``JIKIMI_MATCH_*`` for matching, ``JIKIMI_EVIDENCE_*`` for packets.
+A few names have no prefix because they are the conventional names operators already use
+(``MONGODB_URL``, ``TELEGRAM_*``, ``TSA_URL``). Components receive the values they need, never this object.
+
+Secrets are ``SecretStr`` so that printing or logging the settings never shows them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.errors import ConfigError
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name)
+
+
+class Settings(BaseSettings):
+    """jikimi's settings. See ``.env.example`` for the same list with examples."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="JIKIMI_", env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    # --- where things live -------------------------------------------------------------------------
+    data_dir: Path = Field(Path("./data"), description="Data directory: SQLite store, encrypted blobs, keys.")
+    watchlist: Path = Field(Path("./watchlist.yaml"), description="The watchlist YAML file of sources.")
+    operator: str = Field("", description="Name of the collector recorded in evidence packets.")
+
+    # --- store ---------------------------------------------------------------------------------------
+    mongodb_url: SecretStr | None = Field(
+        None, validation_alias=_env("MONGODB_URL"), description="Use MongoDB instead of the embedded SQLite."
+    )
+    mongodb_database: str = Field("jikimi", description="MongoDB database name.")
+
+    # --- crawling ------------------------------------------------------------------------------------
+    crawl_user_agent: str = Field("jikimi/0.1 (+monitoring of non-consensual imagery)", description="HTTP UA.")
+    crawl_download_timeout: float = Field(30.0, gt=0, description="Seconds before a download is abandoned.")
+    crawl_retry_times: int = Field(2, ge=0, description="Retries of a failed page or media download.")
+    crawl_max_media_bytes: int = Field(50 * 2**20, gt=0, description="Media larger than this is not fetched.")
+    crawl_max_page_bytes: int = Field(10 * 2**20, gt=0, description="Pages larger than this are not parsed.")
+    crawl_concurrency_per_domain: int = Field(4, ge=1, description="Parallel requests to one host.")
+    crawl_autothrottle: bool = Field(True, description="Adapt request rate to the site's latency.")
+    crawl_deadline: float = Field(3600.0, gt=0, description="Seconds one crawl of one source may take.")
+
+    # --- hashing and matching ------------------------------------------------------------------------
+    hash_workers: int = Field(0, ge=0, description="Hashing processes; 0 means one per CPU core.")
+    hash_max_pixels: int = Field(89_478_485, gt=0, description="Larger images are refused as bombs.")
+    match_pdq_threshold: int = Field(31, ge=0, le=256, description="Max PDQ Hamming distance of a match.")
+    match_phash_threshold: int = Field(10, ge=0, le=64, description="Max pHash Hamming distance of a match.")
+    match_pdq_min_quality: int = Field(50, ge=0, le=100, description="Below this PDQ quality, PDQ is ignored.")
+
+    # --- evidence ------------------------------------------------------------------------------------
+    media_key: SecretStr | None = Field(
+        None, description="Base64 32-byte key encrypting media at rest; generated in the data dir if unset."
+    )
+    tsa_url: str | None = Field(None, validation_alias=_env("TSA_URL"), description="RFC 3161 authority.")
+
+    # --- telegram ------------------------------------------------------------------------------------
+    telegram_api_id: int | None = Field(None, validation_alias=_env("TELEGRAM_API_ID"))
+    telegram_api_hash: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_API_HASH"))
+    telegram_session: SecretStr | None = Field(
+        None, validation_alias=_env("TELEGRAM_SESSION"), description="Session file path or StringSession."
+    )
+
+    @field_validator("mongodb_url")
+    @classmethod
+    def _mongodb_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        url = value.get_secret_value()
+        if not url.startswith(("mongodb://", "mongodb+srv://")):
+            shown = url.split("://", 1)[0] + "://…"
+            raise ValueError(f"must start with mongodb:// or mongodb+srv:// (got {shown!r})")
+        return value
+
+    @property
+    def hash_worker_count(self) -> int:
+        return self.hash_workers or os.cpu_count() or 1
+
+
+def _env_name(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"JIKIMI_{field.upper()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment and ``.env``; a bad value is a ``ConfigError`` naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else "?"
+            problems.append(f"{_env_name(field)} {error['msg'].removeprefix('Value error, ')}")
+        raise ConfigError("config: " + "; ".join(problems), setting=problems[0]) from None

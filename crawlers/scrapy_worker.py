@@ -1,0 +1,70 @@
+"""The worker process of ``crawlers/scrapy_runner.py``: run one spider, print one JSON line per record.
+
+Stdout is reserved for records: the original stdout is kept as the record stream, and file descriptor 1
+is pointed at stderr so that any stray print cannot corrupt it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+from crawlers.scrapy_runner import encode_record
+from crawlers.sighting import CrawlProblem, Sighting
+
+
+class RecordEmitterPipeline:
+    """Scrapy item pipeline: write each Sighting / CrawlProblem to the record stream."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RecordEmitterPipeline:
+        # A file descriptor, not a stream: Scrapy deep-copies settings, and streams cannot be copied.
+        return cls(os.fdopen(crawler.settings.getint("JIKIMI_RECORD_FD"), "w", encoding="utf-8", closefd=False))
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Sighting | CrawlProblem):
+            self.stream.write(encode_record(item) + "\n")
+            self.stream.flush()
+        return item
+
+
+class ProblemOnExceptionMiddleware:
+    """Spider middleware: a callback that raises becomes a recorded CrawlProblem; the crawl goes on."""
+
+    def process_spider_exception(self, response: Any, exception: Exception) -> Iterable[Any]:
+        source_id = str(response.meta.get("source_id") or getattr(response, "source_id", "?"))
+        return [CrawlProblem(source_id, response.url, f"could not parse page: {type(exception).__name__}: {exception}")]
+
+
+def _load_spider(path: str) -> type:
+    module_name, class_name = path.split(":", 1)
+    spider: type = getattr(importlib.import_module(module_name), class_name)
+    return spider
+
+
+def main() -> None:
+    job = json.loads(sys.stdin.read())
+    record_fd = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    from scrapy.crawler import CrawlerProcess
+
+    settings = dict(job["settings"])
+    settings["ITEM_PIPELINES"] = {"crawlers.scrapy_worker.RecordEmitterPipeline": 100}
+    settings["SPIDER_MIDDLEWARES"] = {"crawlers.scrapy_worker.ProblemOnExceptionMiddleware": 1000}
+    settings["JIKIMI_RECORD_FD"] = record_fd
+    process = CrawlerProcess(settings)
+    process.crawl(_load_spider(job["spider"]), **job["spider_args"])
+    process.start()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""Crawl websites and forums with Scrapy, yielding a Sighting for every media item on every page.
+
+The spider runs in a scrapy worker process (``crawlers/scrapy_worker.py``); ``WebCrawler`` starts it
+and reads its sightings. Pages are followed within ``allowed_domains`` up to ``max_depth`` links from a
+start URL; media may be on any host (sites keep pictures on CDNs), so media requests are allowed
+off-site. Each media URL is downloaded once per crawl even when many pages show it; every page that
+shows it gets its own sighting.
+
+Why not Scrapy's ImagesPipeline? It re-encodes pictures, and evidence must keep the original bytes.
+The bytes go to a temporary file unchanged; the pipeline hashes them itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import scrapy
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from twisted.python.failure import Failure
+
+from config.settings import Settings
+from config.watchlist import Source
+from crawlers.html_media import extract_media_urls, page_title
+from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
+from crawlers.sighting import Capture, CrawlProblem, Distributor, Media, Sighting, utc_now
+from crawlers.version import CRAWLER_VERSION
+
+
+class WebSourceConfig(BaseModel):
+    """Fields of a ``kind: web`` source in the watchlist."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start_urls: list[AnyHttpUrl] = Field(min_length=1)
+    allowed_domains: list[str] = Field(default_factory=list)
+    max_depth: int = Field(2, ge=0, le=20)
+    max_pages: int = Field(1000, ge=1)
+    allow: list[str] = Field(default_factory=list, description="Follow only links matching one of these regexes.")
+    deny: list[str] = Field(default_factory=list, description="Never follow links matching these regexes.")
+    obey_robots: bool = True
+
+    @field_validator("allow", "deny")
+    @classmethod
+    def _regexes(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return patterns
+
+
+@dataclass(frozen=True, slots=True)
+class PageCapture:
+    """A fetched page, shared by every sighting of media on it."""
+
+    url: str
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    raw_path: Path
+    captured_at_iso: str
+    title: str | None
+
+
+def response_headers(response: Response) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (key.decode("latin-1"), value.decode("latin-1"))
+        for key, values in response.headers.items()
+        for value in values
+    )
+
+
+def describe_failure(failure: Failure) -> str:
+    """A one-line reason for a failed request (HTTP status, timeout, too large, refused)."""
+    value = failure.value
+    response = getattr(value, "response", None)
+    if response is not None:
+        return f"HTTP {response.status}"
+    name = type(value).__name__
+    message = failure.getErrorMessage()
+    if "Timeout" in name or "timed out" in message.lower():
+        return f"timed out ({message})"
+    if "maxsize" in message.lower() or "too big" in message.lower() or "Cancelled" in name:
+        return f"too large or cancelled ({name}: {message})"
+    return f"{name}: {message}"
+
+
+class WebSpider(scrapy.Spider):
+    """Follow a site's pages and download every media item they show. Yields Sightings and CrawlProblems."""
+
+    name = "jikimi-web"
+
+    def __init__(
+        self,
+        source_id: str,
+        start_urls: list[str],
+        allowed_domains: list[str],
+        max_depth: int,
+        max_pages: int,
+        allow: list[str],
+        deny: list[str],
+        out_dir: str,
+        max_media_bytes: int,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.source_id = source_id
+        self.start_urls = start_urls
+        self.allowed_domains = allowed_domains
+        self.max_depth = max_depth
+        self.max_pages = max_pages
+        self.max_media_bytes = max_media_bytes
+        self.out_dir = Path(out_dir)
+        # Domains are left to Scrapy's OffsiteMiddleware: LinkExtractor's allow_domains compares the
+        # host *with its port*, so 127.0.0.1 would never match 127.0.0.1:8765.
+        self.link_extractor = LinkExtractor(allow=allow, deny=deny)
+        self.pages_seen = 0
+        self._downloaded: dict[str, Media] = {}
+        self._waiting: dict[str, list[PageCapture]] = {}
+        (self.out_dir / "pages").mkdir(parents=True, exist_ok=True)
+        (self.out_dir / "media").mkdir(parents=True, exist_ok=True)
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.start_urls:
+            yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, meta={"page_depth": 0})
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            yield CrawlProblem(self.source_id, response.url, "not an HTML page; media are found through pages")
+            return
+        self.pages_seen += 1
+        page = self._capture_page(response)
+        for media_url in extract_media_urls(response.selector, response.url):
+            yield from self._media_for_page(media_url, page)
+        depth = int(response.meta.get("page_depth", 0))
+        if depth >= self.max_depth:
+            return
+        for link in self.link_extractor.extract_links(response):
+            if self.pages_seen >= self.max_pages:
+                break
+            yield response.follow(
+                link.url, callback=self.parse_page, errback=self.page_failed, meta={"page_depth": depth + 1}
+            )
+
+    def _capture_page(self, response: TextResponse) -> PageCapture:
+        digest = hashlib.sha256(response.body).hexdigest()
+        raw_path = self.out_dir / "pages" / f"{digest}.html"
+        if not raw_path.exists():
+            raw_path.write_bytes(response.body)
+        return PageCapture(
+            url=response.url,
+            status=response.status,
+            headers=response_headers(response),
+            raw_path=raw_path,
+            captured_at_iso=utc_now().isoformat(),
+            title=page_title(response.selector),
+        )
+
+    def _media_for_page(self, media_url: str, page: PageCapture) -> Iterator[Any]:
+        if media_url in self._downloaded:
+            yield self._sighting(page, self._downloaded[media_url])
+            return
+        if media_url in self._waiting:
+            self._waiting[media_url].append(page)
+            return
+        self._waiting[media_url] = [page]
+        yield scrapy.Request(
+            media_url,
+            callback=self.media_downloaded,
+            errback=self.media_failed,
+            dont_filter=True,
+            meta={"allow_offsite": True, "download_maxsize": self.max_media_bytes, "media_url": media_url},
+        )
+
+    def media_downloaded(self, response: Response) -> Iterator[Any]:
+        media_url = response.meta["media_url"]
+        path = self.out_dir / "media" / hashlib.sha256(media_url.encode()).hexdigest()
+        path.write_bytes(response.body)
+        content_type = response.headers.get("Content-Type")
+        media = Media(
+            url=media_url,
+            path=path,
+            mime=content_type.decode("latin-1").split(";")[0].strip() if content_type else None,
+            size=len(response.body),
+        )
+        self._downloaded[media_url] = media
+        for page in self._waiting.pop(media_url, []):
+            yield self._sighting(page, media)
+
+    def media_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
+        media_url = failure.request.meta["media_url"]  # type: ignore[attr-defined]
+        reason = "media download failed: " + describe_failure(failure)
+        for page in self._waiting.pop(media_url, []):
+            yield CrawlProblem(self.source_id, page.url, reason, media_url=media_url)
+
+    def page_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
+        url = failure.request.url  # type: ignore[attr-defined]
+        yield CrawlProblem(self.source_id, url, "page fetch failed: " + describe_failure(failure))
+
+    def _sighting(self, page: PageCapture, media: Media) -> Sighting:
+        capture = Capture(
+            captured_at=utc_now(),
+            crawler="web",
+            crawler_version=CRAWLER_VERSION,
+            http_status=page.status,
+            http_headers=page.headers,
+            final_url=page.url,
+            raw_path=page.raw_path,
+            raw_mime="text/html",
+        )
+        return Sighting(
+            source_id=self.source_id,
+            source_kind="web",
+            location=page.url,
+            seen_at=capture.captured_at,
+            media=media,
+            distributor=Distributor(page_title=page.title),
+            capture=capture,
+        )
+
+
+class WebCrawler:
+    """The ``web`` source kind: runs ``WebSpider`` in a scrapy worker process."""
+
+    kind: ClassVar[str] = "web"
+    config_model: ClassVar[type[BaseModel]] = WebSourceConfig
+
+    def __init__(self, scrapy_settings: dict[str, Any], max_media_bytes: int, deadline: float) -> None:
+        self.scrapy_settings = scrapy_settings
+        self.max_media_bytes = max_media_bytes
+        self.deadline = deadline
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> WebCrawler:
+        from crawlers.politeness import scrapy_settings_for
+
+        return cls(scrapy_settings_for(settings), settings.crawl_max_media_bytes, settings.crawl_deadline)
+
+    def crawl(self, source: Source, workdir: Path) -> AsyncIterator[Sighting | CrawlProblem]:
+        config = source.config
+        assert isinstance(config, WebSourceConfig)
+        settings = dict(self.scrapy_settings, ROBOTSTXT_OBEY=config.obey_robots)
+        job = ScrapyJob(
+            spider="crawlers.web:WebSpider",
+            spider_args={
+                "source_id": source.id,
+                "start_urls": [str(url) for url in config.start_urls],
+                "allowed_domains": config.allowed_domains,
+                "max_depth": config.max_depth,
+                "max_pages": config.max_pages,
+                "allow": config.allow,
+                "deny": config.deny,
+                "out_dir": str(workdir),
+                "max_media_bytes": self.max_media_bytes,
+            },
+            settings=settings,
+        )
+        return run_scrapy_job(job, workdir=workdir, deadline=self.deadline, source_id=source.id)

@@ -1,0 +1,27 @@
+"""``manifest-sha256.txt``: one ``<sha256>  <path>`` line per file, as ``sha256sum -c`` reads it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+MANIFEST_NAME = "manifest-sha256.txt"
+_LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
+
+
+def render_manifest(digests: Mapping[str, str]) -> bytes:
+    """Lines sorted by path, so the same files always give the same manifest bytes."""
+    return "".join(f"{digest}  {path}\n" for path, digest in sorted(digests.items())).encode("utf-8")
+
+
+def parse_manifest(text: str, name: str = MANIFEST_NAME) -> dict[str, str]:
+    """path → digest; ``ValueError`` naming the line that is not ``<sha256>  <path>``."""
+    digests: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if not match:
+            raise ValueError(f"{name} line {number} is not '<sha256>  <path>'")
+        digests[match.group(2)] = match.group(1)
+    return digests

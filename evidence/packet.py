@@ -1,0 +1,152 @@
+"""Build and write one evidence packet for a sighting that matched the blocklist.
+
+A packet is a folder written once and never modified (later facts become custody events)::
+
+    <packet id>/
+        media/<sha256>.<ext>      the original bytes, unchanged
+        page.html                 the page as fetched (web), or post.json (Telegram)
+        metadata.json             normalised facts: where, who, when (UTC, Z), fingerprints, matches
+        manifest-sha256.txt       SHA-256 of every other file
+
+At rest every file is encrypted (``<name>.enc``, see ``evidence/encryption.py``); the manifest lists the
+digests of the plaintext, which is what an exported bundle contains and what a court checks. The packet
+id is a UUID derived from the sighting id, so preserving the same sighting twice is harmless. A packet
+is assembled in a temporary folder and renamed into place, so a crash never leaves half a packet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import os
+import shutil
+import socket
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from crawlers.codec import to_jsonable
+from crawlers.sighting import Sighting
+from crawlers.version import CRAWLER_VERSION, TOOL_NAME
+from evidence.canonical_json import canonical_json, utc_z
+from evidence.encryption import decrypt_chunks, encrypt_bytes_to, encrypt_file, key_id
+from evidence.manifest import MANIFEST_NAME, render_manifest
+
+PACKET_NAMESPACE = uuid.UUID("6b1d2c3e-6a7f-5e0c-9d3b-6a696b696d69")
+ENCRYPTED_SUFFIX = ".enc"
+SCHEMA = "jikimi-packet/1"
+
+
+def packet_id_for(sighting_id: str) -> str:
+    return str(uuid.uuid5(PACKET_NAMESPACE, sighting_id))
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenPacket:
+    id: str
+    path: Path
+    manifest_sha256: str
+    created: bool
+
+
+def media_file_name(sighting: Sighting) -> str:
+    assert sighting.fingerprints is not None
+    extension = mimetypes.guess_extension(sighting.media.mime or "") or Path(sighting.media.url).suffix or ".bin"
+    return f"media/{sighting.fingerprints.sha256}{extension[:8]}"
+
+
+def build_metadata(sighting: Sighting, packet_id: str, operator: str, key: bytes) -> dict[str, Any]:
+    """The normalised facts of the packet, every time in UTC with ``Z``."""
+    assert sighting.fingerprints is not None
+    distributor = to_jsonable(sighting.distributor)
+    for name in ("posted_at", "edited_at"):
+        distributor[name] = utc_z(getattr(sighting.distributor, name))
+    forwarded = sighting.distributor.forwarded_from
+    if forwarded is not None:
+        distributor["forwarded_from"]["date"] = utc_z(forwarded.date)
+    capture = sighting.capture
+    return {
+        "schema": SCHEMA,
+        "packet_id": packet_id,
+        "sighting_id": sighting.id,
+        "cases": sorted({hit.case for hit in sighting.hits}),
+        "collector": operator or None,
+        "host": socket.gethostname(),
+        "tool": {"name": TOOL_NAME, "version": CRAWLER_VERSION},
+        "source": {"id": sighting.source_id, "kind": sighting.source_kind},
+        "location": sighting.location,
+        "post_time": utc_z(sighting.distributor.posted_at),
+        "capture_time": utc_z(capture.captured_at if capture else sighting.seen_at),
+        "distributor": distributor,
+        "capture": None
+        if capture is None
+        else {
+            "method": f"{capture.crawler} crawler {capture.crawler_version}",
+            "http_status": capture.http_status,
+            "http_headers": [list(pair) for pair in capture.http_headers],
+            "final_url": capture.final_url,
+        },
+        "media": {
+            "url": sighting.media.url,
+            "file": media_file_name(sighting),
+            "mime": sighting.media.mime,
+            "size": sighting.media.size,
+            "platform_file_id": sighting.media.platform_file_id,
+        },
+        "fingerprints": dict(sighting.fingerprints.values) | {"pdq_quality": sighting.fingerprints.pdq_quality},
+        "matches": [to_jsonable(hit) for hit in sighting.hits],
+        "transformation": "none: original bytes",
+        "encryption_at_rest": {"algorithm": "AES-256-GCM (chunked)", "key_id": key_id(key)},
+    }
+
+
+def _raw_name(sighting: Sighting) -> str:
+    mime = sighting.capture.raw_mime if sighting.capture else None
+    return "post.json" if mime == "application/json" else "page.html"
+
+
+def write_packet(sighting: Sighting, root: Path, key: bytes, operator: str = "") -> WrittenPacket:
+    """Write the packet of ``sighting`` under ``root`` unless it exists; return where it is."""
+    if sighting.fingerprints is None or sighting.media.path is None:
+        raise ValueError(f"sighting at {sighting.location} has no media file or fingerprints to preserve")
+    packet_id = packet_id_for(sighting.id)
+    final = root / packet_id
+    if final.exists():
+        manifest = b"".join(decrypt_chunks(final / (MANIFEST_NAME + ENCRYPTED_SUFFIX), key))
+        return WrittenPacket(packet_id, final, hashlib.sha256(manifest).hexdigest(), created=False)
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    staging = root / f".{packet_id}.{os.getpid()}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    (staging / "media").mkdir(parents=True)
+    digests: dict[str, str] = {}
+    media_name = media_file_name(sighting)
+    digests[media_name] = encrypt_file(sighting.media.path, staging / (media_name + ENCRYPTED_SUFFIX), key)
+    if digests[media_name] != sighting.fingerprints.sha256:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ValueError(f"media file of {sighting.location} changed after it was hashed")
+    if sighting.capture is not None and sighting.capture.raw_path is not None:
+        name = _raw_name(sighting)
+        digests[name] = encrypt_file(sighting.capture.raw_path, staging / (name + ENCRYPTED_SUFFIX), key)
+    metadata = canonical_json(build_metadata(sighting, packet_id, operator, key))
+    digests["metadata.json"] = encrypt_bytes_to(metadata, staging / ("metadata.json" + ENCRYPTED_SUFFIX), key)
+    manifest = render_manifest(digests)
+    encrypt_bytes_to(manifest, staging / (MANIFEST_NAME + ENCRYPTED_SUFFIX), key)
+    for path in staging.rglob("*"):
+        path.chmod(0o400 if path.is_file() else 0o500)
+    staging.chmod(0o700)
+    try:
+        staging.rename(final)
+    except OSError:  # another writer finished first; theirs stands
+        shutil.rmtree(staging, ignore_errors=True)
+        return write_packet(sighting, root, key, operator)
+    final.chmod(0o500)
+    return WrittenPacket(packet_id, final, hashlib.sha256(manifest).hexdigest(), created=True)
+
+
+def packet_files(packet_dir: Path) -> list[tuple[str, Path]]:
+    """(plaintext name, encrypted file) of every file in a packet, sorted by name."""
+    files = []
+    for path in sorted(packet_dir.rglob("*" + ENCRYPTED_SUFFIX)):
+        files.append((path.relative_to(packet_dir).as_posix().removesuffix(ENCRYPTED_SUFFIX), path))
+    return files

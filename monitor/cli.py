@@ -1,0 +1,180 @@
+"""The ``jikimi`` command line (typer + rich). Every command works on ``JIKIMI_DATA_DIR``.
+
+Errors: a ``JikimiError`` is printed as its message and exits with its ``exit_code`` (2 for bad input
+such as a bad watchlist or hash list, 1 otherwise); anything else is a bug and shows a traceback
+(without local variables, which could hold secrets).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from config.errors import JikimiError
+from config.settings import Settings, load_settings
+from config.watchlist import load_watchlist
+from crawlers.registry import config_models
+from evidence.verify import verify_bundle
+from monitor.blocklist import hash_pictures, read_blocklist
+from monitor.console import crawl_progress, hit_json, hits_table, print_runs
+from monitor.context import open_context
+from monitor.crawling import crawl_sources
+from monitor.exporting import export_packets
+
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="jikimi: find, preserve, take down.")
+blocklist_app = typer.Typer(no_args_is_help=True, help="Manage the blocklist of hashes (never images).")
+app.add_typer(blocklist_app, name="blocklist")
+console = Console(highlight=False)
+if not console.is_terminal:  # piped or logged: wide enough that URLs are not folded
+    console = Console(highlight=False, width=200)
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+@app.command()
+def demo(port: Annotated[int, typer.Option(help="Port of the demo site on 127.0.0.1.")] = 8765) -> None:
+    """Run a whole monitoring pass on the bundled synthetic forum and print the hits."""
+    from monitor.demo.run import run_demo
+
+    settings = _settings().model_copy(update={"crawl_autothrottle": False, "crawl_retry_times": 0})
+    with crawl_progress(console, "crawling the demo forum") as progress:
+        result = asyncio.run(run_demo(settings, port, progress))
+    console.print(f"demo site: {result.site_url}")
+    print_runs(console, result.runs)
+    console.print(hits_table(result.hits))
+    console.print(f"bundle: {result.bundle.path} ({result.bundle.packets} packets)")
+    counts = result.counts
+    console.print(f"hits: {counts['hits']}, sightings: {counts['sightings']}, packets: {counts['packets']}")
+
+
+@app.command()
+def crawl(
+    watchlist: Annotated[Path | None, typer.Option(help="Watchlist YAML (default JIKIMI_WATCHLIST).")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Only this source id (repeatable).")] = None,
+) -> None:
+    """Crawl each source of the watchlist once."""
+    settings = _settings()
+    sources = load_watchlist(watchlist or settings.watchlist, config_models())
+    if source:
+        unknown = sorted(set(source) - {s.id for s in sources})
+        if unknown:
+            raise JikimiError(f"no source {', '.join(map(repr, unknown))} in the watchlist")
+        sources = [s for s in sources if s.id in source]
+
+    async def run() -> None:
+        async with open_context(settings) as context:
+            with crawl_progress(console, "crawling") as progress:
+                runs = await crawl_sources(context, sources, progress)
+        print_runs(console, runs)
+
+    asyncio.run(run())
+
+
+@blocklist_app.command("import")
+def blocklist_import(
+    file: Path, origin: Annotated[str, typer.Option(help="Where the list came from.")] = "import"
+) -> None:
+    """Import a hash list (CSV hash_type,hash,case,label or JSON lines). All rows or none."""
+    entries = read_blocklist(file, origin)
+
+    async def run() -> int:
+        async with open_context(_settings()) as context:
+            return await context.store.add_blocklist_entries(entries)
+
+    added = asyncio.run(run())
+    console.print(f"imported {added} new entries ({len(entries) - added} already present) from {file}")
+
+
+@blocklist_app.command("add-images")
+def blocklist_add_images(
+    folder: Path,
+    case: Annotated[str, typer.Option(help="Pseudonymous case reference.")],
+    label: Annotated[str, typer.Option(help="Label prefix for the entries.")] = "picture",
+) -> None:
+    """Hash a victim's pictures locally and store only the hashes. The pictures are not copied."""
+    settings = _settings()
+    intake = hash_pictures(folder, case, label, settings.match_pdq_min_quality, settings.hash_max_pixels)
+
+    async def run() -> int:
+        async with open_context(settings) as context:
+            return await context.store.add_blocklist_entries(intake.entries)
+
+    added = asyncio.run(run())
+    for problem in intake.skipped:
+        console.print(f"not hashed perceptually: {problem}", markup=False)
+    console.print(f"added {added} hashes for case {case!r}; no picture was stored")
+
+
+@blocklist_app.command("stats")
+def blocklist_stats() -> None:
+    """How many hashes of each type and case the blocklist holds."""
+
+    async def run() -> None:
+        async with open_context(_settings()) as context:
+            entries = await context.store.blocklist_entries()
+        by_type: dict[str, int] = {}
+        for entry in entries:
+            by_type[entry.hash_type] = by_type.get(entry.hash_type, 0) + 1
+        cases = {entry.case for entry in entries}
+        console.print(f"entries: {len(entries)}, cases: {len(cases)}")
+        for hash_type, count in sorted(by_type.items()):
+            console.print(f"  {hash_type}: {count}")
+
+    asyncio.run(run())
+
+
+@app.command()
+def hits(as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False) -> None:
+    """List the hits, newest first."""
+
+    async def run() -> None:
+        async with open_context(_settings()) as context:
+            found = await context.store.hits()
+        if as_json:
+            for hit in found:
+                sys.stdout.write(hit_json(hit) + "\n")
+        else:
+            console.print(hits_table(found))
+
+    asyncio.run(run())
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option(help="The bundle file to write (.zip).")],
+    hash_only: Annotated[bool, typer.Option(help="Leave the media bytes out.")] = False,
+) -> None:
+    """Export every evidence packet to one bundle that verifies offline."""
+
+    async def run() -> None:
+        async with open_context(_settings()) as context:
+            summary = await export_packets(context, out, hash_only=hash_only)
+        console.print(f"bundle: {summary.path} ({summary.packets} packets, {summary.files} files)")
+
+    asyncio.run(run())
+
+
+@app.command()
+def verify(bundle: Path) -> None:
+    """Check a bundle offline; exits 1 naming the first file that does not match."""
+    report = verify_bundle(bundle)
+    console.print(f"OK: {report.bundle}: {report.files} files, {len(report.packets)} packets verified")
+
+
+def main() -> None:
+    try:
+        app()
+    except JikimiError as exc:
+        Console(stderr=True, highlight=False).print(f"error: {exc}", markup=False)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Open what every command needs — store, hash pool, evidence key — from the settings, and close it again.
+
+No module-level singletons: each command (or the daemon) opens one ``MonitorContext`` and passes its
+parts to the components that need them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from config.settings import Settings
+from evidence.keys import decode_key, load_or_create_key
+from monitor.hash_pool import HashPool
+from monitor.matcher import BlocklistMatcher
+from monitor.pipeline import EvidenceSettings, Pipeline
+from monitor.store import Store, store_from_settings
+
+
+@dataclass(slots=True)
+class MonitorContext:
+    settings: Settings
+    store: Store
+    hash_pool: HashPool
+    key: bytes
+
+    @property
+    def evidence_root(self) -> Path:
+        return self.settings.data_dir / "evidence"
+
+    @property
+    def workdir(self) -> Path:
+        return self.settings.data_dir / "tmp"
+
+    async def matcher(self) -> BlocklistMatcher:
+        matcher = BlocklistMatcher(
+            {"pdq": self.settings.match_pdq_threshold, "phash": self.settings.match_phash_threshold},
+            self.settings.match_pdq_min_quality,
+        )
+        matcher.add(await self.store.blocklist_entries())
+        return matcher
+
+    async def pipeline(self) -> Pipeline:
+        evidence = EvidenceSettings(self.evidence_root, self.key, self.settings.operator)
+        return Pipeline(
+            self.store, await self.matcher(), self.hash_pool, evidence, concurrency=2 * self.hash_pool.workers
+        )
+
+
+def media_key(settings: Settings) -> bytes:
+    if settings.media_key is not None:
+        return decode_key(settings.media_key.get_secret_value(), "JIKIMI_MEDIA_KEY")
+    return load_or_create_key(settings.data_dir / "keys" / "media.key")
+
+
+@asynccontextmanager
+async def open_context(settings: Settings) -> AsyncIterator[MonitorContext]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    store = store_from_settings(settings)
+    await store.open()
+    pool = HashPool(settings.hash_worker_count, settings.hash_max_pixels)
+    try:
+        yield MonitorContext(settings, store, pool, media_key(settings))
+    finally:
+        pool.close()
+        await store.close()

@@ -1,0 +1,21 @@
+"""Counters of one crawl run, updated as sightings pass through the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(slots=True)
+class RunCounters:
+    """``sightings``: media seen this run; ``new_sightings``: not seen before; ``new_media``: bytes never
+    hashed before; ``hits`` / ``packets``: newly recorded; ``errors``: problems recorded (the crawl went on)."""
+
+    sightings: int = 0
+    new_sightings: int = 0
+    new_media: int = 0
+    hits: int = 0
+    packets: int = 0
+    errors: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)

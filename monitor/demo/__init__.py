@@ -1,0 +1,1 @@
+"""The bundled demo: a synthetic forum with generated pictures and a blocklist made from some of them."""

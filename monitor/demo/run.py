@@ -1,0 +1,88 @@
+"""``jikimi demo``: a whole monitoring pass on the bundled synthetic forum.
+
+1. make the demo blocklist the way a victim would: hash the generated "victim" pictures in a private
+   temporary folder (``add-images``), delete them, keep only the hashes (``data/demo-blocklist.csv``);
+2. import it (``blocklist import``);
+3. serve the synthetic forum on 127.0.0.1 and write ``data/demo-watchlist.yaml`` pointing at it;
+4. crawl it with the web crawler through the pipeline;
+5. export every packet to one bundle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from config.settings import Settings
+from config.watchlist import load_watchlist
+from crawlers.registry import config_models
+from evidence.bundle import ExportSummary
+from monitor.blocklist import hash_pictures, read_blocklist, write_blocklist_csv
+from monitor.context import open_context
+from monitor.crawling import crawl_sources
+from monitor.demo.site import RunningSite, demo_app, victim_originals
+from monitor.exporting import export_packets
+from monitor.pipeline import ProgressCallback
+from monitor.records import HitRecord, RunRecord
+
+DEMO_CASE = "demo-case-1"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    site_url: str
+    runs: list[RunRecord]
+    hits: list[HitRecord]
+    counts: dict[str, int]
+    bundle: ExportSummary
+
+
+def make_demo_blocklist(data_dir: Path, settings: Settings) -> Path:
+    """Hash the demo victim pictures in a private temporary folder and keep only the hashes."""
+    with tempfile.TemporaryDirectory(prefix="jikimi-intake-") as folder:
+        for number, picture in enumerate(victim_originals(), 1):
+            (Path(folder) / f"{number}.jpg").write_bytes(picture)
+        intake = hash_pictures(
+            Path(folder), DEMO_CASE, "demo picture", settings.match_pdq_min_quality, settings.hash_max_pixels
+        )
+    path = data_dir / "demo-blocklist.csv"
+    write_blocklist_csv(intake.entries, path)
+    return path
+
+
+def write_demo_watchlist(data_dir: Path, site_url: str) -> Path:
+    path = data_dir / "demo-watchlist.yaml"
+    path.write_text(
+        "# Written by `jikimi demo`: the synthetic forum it serves on 127.0.0.1.\n"
+        "sources:\n"
+        "  - id: demo-forum\n"
+        "    kind: web\n"
+        f"    start_urls: [{site_url}/]\n"
+        "    allowed_domains: [127.0.0.1]\n"
+        "    max_depth: 3\n"
+        "    schedule: {every: 30m}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+async def run_demo(settings: Settings, port: int, on_progress: ProgressCallback | None = None) -> DemoResult:
+    data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    blocklist_path = await asyncio.to_thread(make_demo_blocklist, data_dir, settings)
+    site = RunningSite(demo_app())
+    site_url = await site.start(port)
+    try:
+        watchlist = write_demo_watchlist(data_dir, site_url)
+        sources = load_watchlist(watchlist, config_models())
+        async with open_context(settings) as context:
+            await context.store.add_blocklist_entries(read_blocklist(blocklist_path, origin="demo"))
+            runs = await crawl_sources(context, sources, on_progress)
+            hits = await context.store.hits()
+            bundle = await export_packets(context, data_dir / "exports" / "demo-bundle.zip")
+            counts = await context.store.counts()
+    finally:
+        await site.stop()
+    return DemoResult(site_url, runs, hits, counts, bundle)

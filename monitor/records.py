@@ -1,0 +1,93 @@
+"""What the store keeps besides Sightings: blocklist entries, hits, evidence packets and crawl runs.
+
+Every record has a deterministic id derived from what makes it unique, so every write is an idempotent
+upsert: a repeated crawl, import or redelivered job never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from crawlers.sighting import utc_now
+
+
+def stable_id(*parts: str, length: int = 32) -> str:
+    """A short hex id that is the same for the same parts, in any process, on any machine."""
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:length]
+
+
+@dataclass(frozen=True, slots=True)
+class BlocklistEntry:
+    """One hash of a picture (or video) to find. No image is ever stored for an entry: only its hash.
+
+    ``case`` is a pseudonymous case reference (never a victim's name); ``origin`` says where the hash
+    came from (victim intake, a shared list such as StopNCII, an investigator).
+    """
+
+    hash_type: str
+    value: str
+    case: str
+    label: str = ""
+    origin: str = "import"
+    added_at: datetime = field(default_factory=utc_now)
+
+    @property
+    def id(self) -> str:
+        return stable_id(self.hash_type, self.value, self.case, length=24)
+
+
+HIT_STATUSES = ("pending", "confirmed", "rejected", "escalated")
+
+
+@dataclass(frozen=True, slots=True)
+class HitRecord:
+    """A sighting that matched a blocklist entry, with what a reviewer needs without opening the packet."""
+
+    sighting_id: str
+    entry_id: str
+    hash_type: str
+    case: str
+    label: str
+    distance: int
+    matched_value: str
+    source_id: str
+    location: str
+    media_url: str
+    media_sha256: str
+    posted_at: datetime | None
+    seen_at: datetime
+    packet_id: str | None = None
+    status: str = "pending"
+    created_at: datetime = field(default_factory=utc_now)
+
+    @property
+    def id(self) -> str:
+        return stable_id(self.sighting_id, self.entry_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PacketRecord:
+    """An evidence packet on disk (``path`` relative to the data directory) and its manifest's digest."""
+
+    id: str
+    sighting_id: str
+    path: str
+    manifest_sha256: str
+    created_at: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One crawl of one source: when, how it ended, its counters and the problems met on the way."""
+
+    id: str
+    source_id: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"
+    counters: dict[str, int] = field(default_factory=dict)
+    problems: tuple[dict[str, Any], ...] = ()
+    error: str | None = None

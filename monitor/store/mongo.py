@@ -1,0 +1,133 @@
+"""The shared store: MongoDB through PyMongo's own async API (``pymongo.AsyncMongoClient``).
+
+Why not motor? MongoDB deprecated motor in May 2025 in favour of PyMongo's async API; motor reached end
+of life on 2026-05-14 and gets only critical fixes until May 2027.
+
+Each record's deterministic id is the document ``_id``; writes are ``update_one(..., upsert=True)`` with
+``$setOnInsert``, so the first write wins and a repeat is harmless even with several crawler processes
+writing at once. The same unique keys as the SQLite store are declared as indexes on ``open()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
+from pymongo.errors import BulkWriteError, PyMongoError
+from pymongo.operations import UpdateOne
+
+from crawlers.sighting import Fingerprints, Sighting
+from monitor.errors import StoreError
+from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
+from monitor.store.serialise import from_document, to_document
+
+T = TypeVar("T")
+
+INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
+    "blocklist": [([("hash_type", ASCENDING), ("value", ASCENDING), ("case", ASCENDING)], True)],
+    "sightings": [([("fingerprints.values.sha256", ASCENDING)], False), ([("seen_at", ASCENDING)], False)],
+    "hits": [([("sighting_id", ASCENDING), ("entry_id", ASCENDING)], True), ([("created_at", DESCENDING)], False)],
+    "packets": [([("sighting_id", ASCENDING)], True)],
+    "runs": [([("source_id", ASCENDING), ("started_at", DESCENDING)], False)],
+}
+
+
+class MongoStore:
+    """``Store`` on a MongoDB database. ``client`` may be any object with PyMongo's async surface."""
+
+    def __init__(self, client: Any, database: str) -> None:
+        self.client = client
+        self.db = client[database]
+
+    @classmethod
+    def from_url(cls, url: str, database: str) -> MongoStore:
+        return cls(AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=10_000), database)
+
+    async def open(self) -> None:
+        try:
+            for collection, indexes in INDEXES.items():
+                for keys, unique in indexes:
+                    await self.db[collection].create_index(keys, unique=unique)
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot create indexes: {exc}") from exc
+
+    async def close(self) -> None:
+        result = self.client.close()
+        if hasattr(result, "__await__"):
+            await result
+
+    async def _insert(self, collection: str, record_id: str, record: Any) -> bool:
+        try:
+            result = await self.db[collection].update_one(
+                {"_id": record_id}, {"$setOnInsert": to_document(record)}, upsert=True
+            )
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot write to {collection}: {exc}") from exc
+        return result.upserted_id is not None
+
+    async def _find(
+        self, cls: type[T], collection: str, query: dict[str, Any], sort: list[tuple[str, int]] | None = None
+    ) -> list[T]:
+        cursor = self.db[collection].find(query)
+        if sort:
+            cursor = cursor.sort(sort)
+        documents = await cursor.to_list(None)
+        return [from_document(cls, {k: v for k, v in doc.items() if k != "_id"}) for doc in documents]
+
+    async def add_blocklist_entries(self, entries: Sequence[BlocklistEntry]) -> int:
+        if not entries:
+            return 0
+        operations = [
+            UpdateOne({"_id": entry.id}, {"$setOnInsert": to_document(entry)}, upsert=True) for entry in entries
+        ]
+        try:
+            result = await self.db["blocklist"].bulk_write(operations, ordered=False)
+        except (BulkWriteError, PyMongoError) as exc:
+            raise StoreError(f"MongoDB store: blocklist import failed: {exc}") from exc
+        return int(result.upserted_count)
+
+    async def blocklist_entries(self) -> list[BlocklistEntry]:
+        return await self._find(BlocklistEntry, "blocklist", {}, [("added_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def get_fingerprints(self, sha256: str) -> Fingerprints | None:
+        found = await self._find(Fingerprints, "media", {"_id": sha256})
+        return found[0] if found else None
+
+    async def put_fingerprints(self, fingerprints: Fingerprints) -> bool:
+        return await self._insert("media", fingerprints.sha256, fingerprints)
+
+    async def has_sighting(self, sighting_id: str) -> bool:
+        return await self.db["sightings"].find_one({"_id": sighting_id}, {"_id": 1}) is not None
+
+    async def put_sighting(self, sighting: Sighting) -> bool:
+        return await self._insert("sightings", sighting.id, sighting)
+
+    async def sightings(self) -> list[Sighting]:
+        return await self._find(Sighting, "sightings", {}, [("seen_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def put_hit(self, hit: HitRecord) -> bool:
+        return await self._insert("hits", hit.id, hit)
+
+    async def hits(self) -> list[HitRecord]:
+        return await self._find(HitRecord, "hits", {}, [("created_at", DESCENDING), ("_id", ASCENDING)])
+
+    async def put_packet(self, packet: PacketRecord) -> bool:
+        return await self._insert("packets", packet.id, packet)
+
+    async def packets(self) -> list[PacketRecord]:
+        return await self._find(PacketRecord, "packets", {}, [("created_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def put_run(self, run: RunRecord) -> None:
+        try:
+            await self.db["runs"].replace_one({"_id": run.id}, to_document(run), upsert=True)
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot record run {run.id}: {exc}") from exc
+
+    async def runs(self, source_id: str | None = None) -> list[RunRecord]:
+        query = {} if source_id is None else {"source_id": source_id}
+        return await self._find(RunRecord, "runs", query, [("started_at", DESCENDING)])
+
+    async def counts(self) -> dict[str, int]:
+        names = ("blocklist", "media", "sightings", "hits", "packets", "runs")
+        return {name: await self.db[name].count_documents({}) for name in names}

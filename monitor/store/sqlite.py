@@ -1,0 +1,185 @@
+"""The embedded default store: SQLite in the data directory, in WAL mode.
+
+Why stdlib ``sqlite3`` on one dedicated thread? Every call goes through a single-thread executor, so the
+one connection is only ever used from one thread, calls are serialised without locks, and the event loop
+never blocks on disk. Each table has the record's deterministic id as primary key plus the columns
+queries filter on; the record itself is a JSON document, so adding a field needs no migration.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from crawlers.sighting import Fingerprints, Sighting
+from monitor.errors import StoreError
+from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
+from monitor.store.serialise import from_json, to_json
+
+T = TypeVar("T")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS blocklist (
+    id TEXT PRIMARY KEY, hash_type TEXT NOT NULL, value TEXT NOT NULL, case_ref TEXT NOT NULL,
+    body TEXT NOT NULL, UNIQUE (hash_type, value, case_ref));
+CREATE TABLE IF NOT EXISTS media (sha256 TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sightings (
+    id TEXT PRIMARY KEY, source_id TEXT NOT NULL, sha256 TEXT NOT NULL, seen_at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS sightings_sha256 ON sightings (sha256);
+CREATE TABLE IF NOT EXISTS hits (
+    id TEXT PRIMARY KEY, sighting_id TEXT NOT NULL, entry_id TEXT NOT NULL, status TEXT NOT NULL,
+    created_at TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (sighting_id, entry_id));
+CREATE TABLE IF NOT EXISTS packets (id TEXT PRIMARY KEY, sighting_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY, source_id TEXT NOT NULL, started_at TEXT NOT NULL, body TEXT NOT NULL);
+"""
+
+
+class SqliteStore:
+    """``Store`` on an SQLite file (``path``); ``:memory:`` works for tests."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jikimi-sqlite")
+        self._db: sqlite3.Connection | None = None
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        def call() -> T:
+            if self._db is None:
+                raise StoreError("the SQLite store is not open (call open() first)")
+            try:
+                with self._db:
+                    return work(self._db)
+            except sqlite3.Error as exc:
+                raise StoreError(f"SQLite store {self.path}: {exc}") from exc
+
+        return await asyncio.get_running_loop().run_in_executor(self._executor, call)
+
+    async def open(self) -> None:
+        def connect() -> None:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=10000")
+            db.isolation_level = "DEFERRED"
+            db.executescript(SCHEMA)
+            self._db = db
+
+        try:
+            await asyncio.get_running_loop().run_in_executor(self._executor, connect)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the SQLite store at {self.path}: {exc}") from exc
+
+    async def close(self) -> None:
+        def disconnect() -> None:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+        await asyncio.get_running_loop().run_in_executor(self._executor, disconnect)
+        self._executor.shutdown(wait=True)
+
+    async def _insert(self, table: str, columns: dict[str, Any]) -> bool:
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        sql = f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})"
+        return await self._run(lambda db: db.execute(sql, tuple(columns.values())).rowcount == 1)
+
+    async def _bodies(self, cls: type[T], sql: str, params: tuple[Any, ...] = ()) -> list[T]:
+        rows = await self._run(lambda db: db.execute(sql, params).fetchall())
+        return [from_json(cls, row[0]) for row in rows]
+
+    async def add_blocklist_entries(self, entries: Sequence[BlocklistEntry]) -> int:
+        rows = [(e.id, e.hash_type, e.value, e.case, to_json(e)) for e in entries]
+
+        def insert_all(db: sqlite3.Connection) -> int:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO blocklist (id, hash_type, value, case_ref, body) VALUES (?, ?, ?, ?, ?)", rows
+            )
+            return db.total_changes - before
+
+        return await self._run(insert_all)
+
+    async def blocklist_entries(self) -> list[BlocklistEntry]:
+        return await self._bodies(BlocklistEntry, "SELECT body FROM blocklist ORDER BY rowid")
+
+    async def get_fingerprints(self, sha256: str) -> Fingerprints | None:
+        found = await self._bodies(Fingerprints, "SELECT body FROM media WHERE sha256 = ?", (sha256,))
+        return found[0] if found else None
+
+    async def put_fingerprints(self, fingerprints: Fingerprints) -> bool:
+        return await self._insert("media", {"sha256": fingerprints.sha256, "body": to_json(fingerprints)})
+
+    async def has_sighting(self, sighting_id: str) -> bool:
+        row = await self._run(lambda db: db.execute("SELECT 1 FROM sightings WHERE id = ?", (sighting_id,)).fetchone())
+        return row is not None
+
+    async def put_sighting(self, sighting: Sighting) -> bool:
+        assert sighting.fingerprints is not None
+        return await self._insert(
+            "sightings",
+            {
+                "id": sighting.id,
+                "source_id": sighting.source_id,
+                "sha256": sighting.fingerprints.sha256,
+                "seen_at": sighting.seen_at.isoformat(),
+                "body": to_json(sighting),
+            },
+        )
+
+    async def sightings(self) -> list[Sighting]:
+        return await self._bodies(Sighting, "SELECT body FROM sightings ORDER BY seen_at, id")
+
+    async def put_hit(self, hit: HitRecord) -> bool:
+        return await self._insert(
+            "hits",
+            {
+                "id": hit.id,
+                "sighting_id": hit.sighting_id,
+                "entry_id": hit.entry_id,
+                "status": hit.status,
+                "created_at": hit.created_at.isoformat(),
+                "body": to_json(hit),
+            },
+        )
+
+    async def hits(self) -> list[HitRecord]:
+        return await self._bodies(HitRecord, "SELECT body FROM hits ORDER BY created_at DESC, id")
+
+    async def put_packet(self, packet: PacketRecord) -> bool:
+        return await self._insert(
+            "packets", {"id": packet.id, "sighting_id": packet.sighting_id, "body": to_json(packet)}
+        )
+
+    async def packets(self) -> list[PacketRecord]:
+        return await self._bodies(PacketRecord, "SELECT body FROM packets ORDER BY rowid")
+
+    async def put_run(self, run: RunRecord) -> None:
+        await self._run(
+            lambda db: db.execute(
+                "INSERT OR REPLACE INTO runs (id, source_id, started_at, body) VALUES (?, ?, ?, ?)",
+                (run.id, run.source_id, run.started_at.isoformat(), to_json(run)),
+            )
+        )
+
+    async def runs(self, source_id: str | None = None) -> list[RunRecord]:
+        if source_id is None:
+            return await self._bodies(RunRecord, "SELECT body FROM runs ORDER BY started_at DESC")
+        return await self._bodies(
+            RunRecord, "SELECT body FROM runs WHERE source_id = ? ORDER BY started_at DESC", (source_id,)
+        )
+
+    async def counts(self) -> dict[str, int]:
+        tables = ("blocklist", "media", "sightings", "hits", "packets", "runs")
+
+        def count_all(db: sqlite3.Connection) -> dict[str, int]:
+            return {table: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in tables}
+
+        return await self._run(count_all)
