@@ -9,12 +9,14 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 
 
-def parse_duration(text: str | int | float) -> timedelta:
+def parse_duration(text: str | int | float | timedelta) -> timedelta:
     """Return the duration ``text`` names; a bare number is seconds.
 
     Raises ``ValueError`` naming the bad value, so pydantic reports it against the field.
     """
-    if isinstance(text, int | float) and not isinstance(text, bool):
+    if isinstance(text, timedelta):
+        seconds = text.total_seconds()
+    elif isinstance(text, int | float) and not isinstance(text, bool):
         seconds = float(text)
     else:
         match = _DURATION.match(str(text))

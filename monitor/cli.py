@@ -172,7 +172,7 @@ def main() -> None:
     try:
         app()
     except JikimiError as exc:
-        Console(stderr=True, highlight=False).print(f"error: {exc}", markup=False)
+        sys.stderr.write(f"error: {exc}\n")  # unwrapped: a path in the message must stay copyable
         sys.exit(exc.exit_code)
 
 

@@ -60,6 +60,8 @@ def decode_picture(path: Path, max_pixels: int) -> Image.Image:
             raise ValueError("not a picture Pillow can decode (unrecognised format)") from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ValueError(f"refused as a decompression bomb: {exc}") from None
+        except (OSError, SyntaxError, ValueError) as exc:  # a header Pillow recognised but cannot read
+            raise ValueError(f"truncated or corrupt picture: {exc}") from None
         width, height = picture.size
         if width * height > max_pixels:
             raise ValueError(f"refused as a decompression bomb: {width}×{height} pixels is over {max_pixels}")

@@ -111,8 +111,9 @@ def demo_app() -> web.Application:
 class RunningSite:
     """An aiohttp app served on 127.0.0.1 until ``stop()``; ``port=0`` picks a free port."""
 
-    def __init__(self, app: web.Application) -> None:
-        self.runner = web.AppRunner(app, access_log=None)
+    def __init__(self, app: web.Application, shutdown_timeout: float = 1.0) -> None:
+        # A short shutdown: a demo or test site must not wait a minute for a request that hangs on purpose.
+        self.runner = web.AppRunner(app, access_log=None, shutdown_timeout=shutdown_timeout)
         self.port = 0
 
     async def start(self, port: int = 0) -> str:

@@ -1,0 +1,101 @@
+"""The contract every ``Store`` implementation must meet. Subclass it and provide a ``store`` fixture."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from crawlers.sighting import Fingerprints, Sighting
+from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
+from monitor.store.base import Store
+
+SHA = "ab" * 32
+
+
+def fingerprinted(make_sighting: Callable[..., Sighting], **overrides: object) -> Sighting:
+    return make_sighting(fingerprints=Fingerprints({"sha256": SHA, "md5": "cd" * 16}, pdq_quality=70), **overrides)
+
+
+def hit_for(sighting: Sighting, entry: BlocklistEntry, **overrides: object) -> HitRecord:
+    values: dict[str, object] = dict(
+        sighting_id=sighting.id, entry_id=entry.id, hash_type=entry.hash_type, case=entry.case, label=entry.label,
+        distance=0, matched_value=entry.value, source_id=sighting.source_id, location=sighting.location,
+        media_url=sighting.media.url, media_sha256=SHA, posted_at=None, seen_at=sighting.seen_at,
+    )  # fmt: skip
+    values.update(overrides)
+    return HitRecord(**values)  # type: ignore[arg-type]
+
+
+class StoreContract:
+    async def test_blocklist_entries_are_added_once_however_often_imported(self, store: Store) -> None:
+        entries = [BlocklistEntry("sha256", SHA, "case-1", "a"), BlocklistEntry("pdq", "0" * 64, "case-1", "b")]
+        assert await store.add_blocklist_entries(entries) == 2
+        assert await store.add_blocklist_entries(entries + [BlocklistEntry("md5", "1" * 32, "case-2")]) == 1
+        stored = await store.blocklist_entries()
+        assert {(e.hash_type, e.value, e.case) for e in stored} == {
+            ("sha256", SHA, "case-1"), ("pdq", "0" * 64, "case-1"), ("md5", "1" * 32, "case-2"),
+        }  # fmt: skip
+        assert (await store.counts())["blocklist"] == 3
+
+    async def test_the_same_hash_in_two_cases_is_two_entries(self, store: Store) -> None:
+        added = await store.add_blocklist_entries(
+            [BlocklistEntry("sha256", SHA, "a"), BlocklistEntry("sha256", SHA, "b")]
+        )
+        assert added == 2
+
+    async def test_fingerprints_are_kept_by_sha256_and_read_back_equal(self, store: Store) -> None:
+        fingerprints = Fingerprints({"sha256": SHA, "pdq": "f" * 64}, {"pdq": ("0" * 64,)}, 88, 10, 20, None)
+        assert await store.get_fingerprints(SHA) is None
+        assert await store.put_fingerprints(fingerprints)
+        assert not await store.put_fingerprints(dataclasses.replace(fingerprints, pdq_quality=1))
+        assert await store.get_fingerprints(SHA) == fingerprints
+
+    async def test_a_sighting_is_stored_once_without_its_temporary_paths(
+        self, store: Store, make_sighting: Callable[..., Sighting]
+    ) -> None:
+        sighting = fingerprinted(make_sighting)
+        assert not await store.has_sighting(sighting.id)
+        assert await store.put_sighting(sighting)
+        assert not await store.put_sighting(sighting)
+        assert await store.has_sighting(sighting.id)
+        (stored,) = await store.sightings()
+        assert stored.id == sighting.id and stored.media.path is None
+        assert stored.capture is not None and stored.capture.raw_path is None
+        assert stored.capture.http_headers == sighting.capture.http_headers  # type: ignore[union-attr]
+        assert stored.seen_at == sighting.seen_at
+
+    async def test_hits_are_unique_per_sighting_and_entry_and_listed_newest_first(
+        self, store: Store, make_sighting: Callable[..., Sighting]
+    ) -> None:
+        sighting = fingerprinted(make_sighting)
+        entries = [BlocklistEntry("sha256", SHA, "case-1"), BlocklistEntry("md5", "cd" * 16, "case-1")]
+        now = datetime(2026, 11, 1, tzinfo=UTC)
+        older, newer = (
+            hit_for(sighting, entries[0], created_at=now),
+            hit_for(sighting, entries[1], created_at=now + timedelta(1)),
+        )
+        assert await store.put_hit(older) and await store.put_hit(newer)
+        assert not await store.put_hit(dataclasses.replace(older, distance=5))
+        assert [h.id for h in await store.hits()] == [newer.id, older.id]
+        assert (await store.hits())[1].distance == 0
+
+    async def test_one_packet_per_sighting(self, store: Store) -> None:
+        packet = PacketRecord("p-1", "s-1", "evidence/p-1", "ef" * 32)
+        assert await store.put_packet(packet)
+        assert not await store.put_packet(packet)
+        assert await store.packets() == [packet]
+
+    async def test_a_run_record_is_updated_as_the_run_progresses(self, store: Store) -> None:
+        started = datetime(2026, 11, 1, tzinfo=UTC)
+        run = RunRecord("r-1", "src", started)
+        await store.put_run(run)
+        finished = dataclasses.replace(
+            run, finished_at=started + timedelta(minutes=1), status="ok", counters={"sightings": 3},
+            problems=({"kind": "media", "reason": "HTTP 500"},),
+        )  # fmt: skip
+        await store.put_run(finished)
+        await store.put_run(RunRecord("r-2", "other", started + timedelta(hours=1)))
+        assert await store.runs("src") == [finished]
+        assert [r.id for r in await store.runs()] == ["r-2", "r-1"]
+        assert (await store.counts())["runs"] == 2

@@ -1,0 +1,115 @@
+"""The ``jikimi`` command as a user runs it: a real subprocess on a private data directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+JIKIMI = [sys.executable, "-m", "monitor.cli"]
+
+
+def jikimi(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIKIMI_")}
+    env |= {"JIKIMI_DATA_DIR": str(data_dir), "JIKIMI_HASH_WORKERS": "2", "JIKIMI_CRAWL_DOWNLOAD_TIMEOUT": "5"}
+    return subprocess.run(
+        [*JIKIMI, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300, cwd=data_dir.parent
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    data_dir = tmp_path_factory.mktemp("demo") / "data"
+    return data_dir, jikimi(data_dir, "demo", "--port", "0")
+
+
+@pytest.mark.slow
+def test_demo_prints_hits_and_ends_with_the_totals_line(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    data_dir, result = demo_run
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    totals = re.fullmatch(r"hits: (\d+), sightings: (\d+), packets: (\d+)", last)
+    assert totals is not None, last
+    hits, sightings, packets = map(int, totals.groups())
+    assert hits >= 6 and packets == 6 and sightings > packets
+    assert "copy-mirrored.jpg" in result.stdout and "photo-205.jpg" not in result.stdout
+    bundle = re.search(r"bundle: (\S+\.zip)", result.stdout)
+    assert bundle is not None and Path(bundle.group(1)).exists()
+
+
+@pytest.mark.slow
+def test_hits_json_gives_one_object_per_hit_with_what_a_takedown_needs(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    data_dir, _ = demo_run
+    result = jikimi(data_dir, "hits", "--json")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) >= 6
+    for line in lines:
+        hit = json.loads(line)
+        assert hit["location"].startswith("http://127.0.0.1:")
+        assert hit["media_url"] and len(hit["media_sha256"]) == 64
+        assert set(hit["entry"]) >= {"hash_type", "case", "label"} and isinstance(hit["distance"], int)
+
+
+@pytest.mark.slow
+def test_the_demo_bundle_verifies_and_a_tampered_copy_fails_naming_the_file(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    data_dir, _ = demo_run
+    bundle = data_dir / "exports" / "demo-bundle.zip"
+    ok = jikimi(data_dir, "verify", str(bundle))
+    assert ok.returncode == 0 and "OK" in ok.stdout, ok.stderr
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(tampered, "w") as target:
+        victim = next(name for name in source.namelist() if "/media/" in name)
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, data[:100] + bytes([data[100] ^ 0xFF]) + data[101:] if name == victim else data)
+    failed = jikimi(data_dir, "verify", str(tampered))
+    assert failed.returncode == 1
+    assert victim in failed.stderr
+
+
+def test_a_bad_blocklist_exits_2_naming_the_line_and_imports_nothing(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("hash_type,hash,case,label\nsha256," + "ab" * 32 + ",c,ok\nsha256,xyz,c,bad\n")
+    result = jikimi(data_dir, "blocklist", "import", str(bad))
+    assert result.returncode == 2
+    assert "line 3" in result.stderr and "'xyz' is not a valid SHA-256 hash" in result.stderr
+    stats = jikimi(data_dir, "blocklist", "stats")
+    assert "entries: 0" in stats.stdout
+
+
+def test_a_bad_watchlist_exits_2_naming_file_source_and_field_and_crawls_nothing(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    watchlist = tmp_path / "watchlist.yaml"
+    watchlist.write_text("sources:\n  - id: forum\n    kind: web\n    schedule: {every: 30m}\n")
+    result = jikimi(data_dir, "crawl", "--watchlist", str(watchlist))
+    assert result.returncode == 2
+    assert str(watchlist) in result.stderr and "'forum'" in result.stderr and "'start_urls'" in result.stderr
+    assert not (data_dir / "jikimi.sqlite3").exists()
+
+
+def test_add_images_stores_hashes_and_import_then_stats_counts_them(tmp_path: Path) -> None:
+    from monitor.demo.pictures import encode, make_picture
+
+    pictures = tmp_path / "intake"
+    pictures.mkdir()
+    (pictures / "one.jpg").write_bytes(encode(make_picture(1)))
+    result = jikimi(tmp_path / "data", "blocklist", "add-images", str(pictures), "--case", "case-42")
+    assert result.returncode == 0, result.stderr
+    assert "added 4 hashes" in result.stdout
+    stats = jikimi(tmp_path / "data", "blocklist", "stats")
+    assert "entries: 4, cases: 1" in stats.stdout
+    assert not any(p.suffix == ".jpg" for p in (tmp_path / "data").rglob("*"))

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from monitor.index import ExactIndex, HammingIndex
+from monitor.signals import hamming_distance
+
+
+def random_hex(rng: random.Random, bits: int) -> str:
+    return f"{rng.getrandbits(bits):0{bits // 4}x}"
+
+
+def flip_bits(rng: random.Random, value: str, count: int) -> str:
+    number = int(value, 16)
+    for bit in rng.sample(range(len(value) * 4), count):
+        number ^= 1 << bit
+    return f"{number:0{len(value)}x}"
+
+
+@pytest.mark.parametrize("bits,radius", [(256, 31), (64, 10)])
+def test_hamming_index_finds_exactly_what_a_brute_force_scan_finds(bits: int, radius: int) -> None:
+    rng = random.Random(bits)
+    centres = [random_hex(rng, bits) for _ in range(20)]
+    values = [flip_bits(rng, rng.choice(centres), rng.randrange(0, radius * 2)) for _ in range(600)]  # clustered
+    values += [random_hex(rng, bits) for _ in range(400)]  # random
+    index: HammingIndex[int] = HammingIndex(bits)
+    for number, value in enumerate(values):
+        index.add(value, number)
+    for probe in centres + [random_hex(rng, bits) for _ in range(10)]:
+        expected = {
+            (n, hamming_distance(probe, v)) for n, v in enumerate(values) if hamming_distance(probe, v) <= radius
+        }
+        found = {(match.entry, match.distance) for match in index.query(probe, radius)}
+        assert found == expected
+        assert expected or probe not in centres  # the clustered probes do find neighbours
+
+
+def test_an_entry_added_later_is_matchable_at_once() -> None:
+    index: HammingIndex[str] = HammingIndex(64)
+    assert index.query("0" * 16, 10) == []
+    for number in range(40):  # past the initial buffer, so it has to grow
+        index.add(f"{number:016x}", str(number))
+    index.add("f" * 16, "late")
+    assert [match.entry for match in index.query("f" * 15 + "e", 1)] == ["late"]
+
+
+def test_exact_index_returns_every_entry_of_a_value() -> None:
+    index: ExactIndex[str] = ExactIndex()
+    index.add("aa", "first")
+    index.add("aa", "second")
+    assert [m.entry for m in index.query("aa")] == ["first", "second"]
+    assert index.query("bb") == [] and len(index) == 2
