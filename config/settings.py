@@ -62,7 +62,11 @@ class Settings(BaseSettings):
     media_key: SecretStr | None = Field(
         None, description="Base64 32-byte key encrypting media at rest; generated in the data dir if unset."
     )
+    signing_key: SecretStr | None = Field(
+        None, description="Base64 Ed25519 private key signing packet manifests; generated in the data dir if unset."
+    )
     tsa_url: str | None = Field(None, validation_alias=_env("TSA_URL"), description="RFC 3161 authority.")
+    tsa_timeout: float = Field(10.0, gt=0, description="Seconds to wait for the time-stamping authority.")
 
     # --- telegram ------------------------------------------------------------------------------------
     telegram_api_id: int | None = Field(None, validation_alias=_env("TELEGRAM_API_ID"))

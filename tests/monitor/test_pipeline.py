@@ -100,3 +100,17 @@ async def test_no_plaintext_media_is_left_in_the_data_directory(settings: Settin
             content = path.read_bytes()
             assert not any(sample in content for sample in samples), f"plaintext media in {path}"
     assert not any(Path(settings.data_dir, "tmp").rglob("*.*"))
+
+
+def test_work_directories_left_by_a_killed_crawl_are_swept_but_fresh_ones_kept(tmp_path: Path) -> None:
+    import os
+
+    from monitor.crawling import sweep_stale_workdirs
+
+    stale, fresh = tmp_path / "run-old", tmp_path / "run-new"
+    for folder in (stale, fresh):
+        (folder / "media").mkdir(parents=True)
+        (folder / "media" / "x").write_bytes(b"left behind")
+    os.utime(stale, (0, 0))
+    sweep_stale_workdirs(tmp_path, older_than=3600)
+    assert not stale.exists() and fresh.exists()
