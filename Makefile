@@ -16,6 +16,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check config crawlers monitor evidence tests bench
+	$(VENV)/bin/ruff format --check --quiet config crawlers monitor evidence tests bench
 	$(VENV)/bin/mypy
 
 test: lint

@@ -29,7 +29,12 @@ class UnknownSourceKind(CrawlError):
 
 
 class SourceUnavailable(CrawlError):
-    """The source cannot be reached or read now (dead site, private channel); try again next run."""
+    """The source cannot be reached or read now; ``status`` says why in one word for ``jikimi status``:
+    ``unreachable``, ``private``, ``not-found``, ``banned``, ``markup-unrecognised``."""
+
+    def __init__(self, message: str, *, source_id: str | None = None, status: str = "unreachable") -> None:
+        super().__init__(message, source_id=source_id)
+        self.status = status
 
 
 class RateLimited(CrawlError):

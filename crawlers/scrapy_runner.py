@@ -24,7 +24,7 @@ from typing import Any
 
 from crawlers.codec import from_jsonable, to_jsonable
 from crawlers.errors import CrawlError
-from crawlers.sighting import CrawlProblem, Sighting
+from crawlers.sighting import Checkpoint, CrawlProblem, CrawlRecord, Sighting
 
 LINE_LIMIT = 64 * 2**20
 LOG_TAIL_CHARS = 2000
@@ -39,16 +39,21 @@ class ScrapyJob:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
-def encode_record(record: Sighting | CrawlProblem) -> str:
-    key = "sighting" if isinstance(record, Sighting) else "problem"
+RECORD_TYPES: dict[str, type[Sighting] | type[CrawlProblem] | type[Checkpoint]] = {
+    "sighting": Sighting,
+    "problem": CrawlProblem,
+    "checkpoint": Checkpoint,
+}
+
+
+def encode_record(record: CrawlRecord) -> str:
+    key = next(name for name, cls in RECORD_TYPES.items() if isinstance(record, cls))
     return json.dumps({key: to_jsonable(record)}, ensure_ascii=False)
 
 
-def decode_record(line: bytes | str) -> Sighting | CrawlProblem:
-    message = json.loads(line)
-    if "sighting" in message:
-        return from_jsonable(Sighting, message["sighting"])
-    return from_jsonable(CrawlProblem, message["problem"])
+def decode_record(line: bytes | str) -> CrawlRecord:
+    ((key, document),) = json.loads(line).items()
+    return from_jsonable(RECORD_TYPES[key], document)
 
 
 def _log_tail(log_path: Path) -> str:
@@ -61,7 +66,7 @@ def _log_tail(log_path: Path) -> str:
 
 async def run_scrapy_job(
     job: ScrapyJob, *, workdir: Path, deadline: float, source_id: str
-) -> AsyncIterator[Sighting | CrawlProblem]:
+) -> AsyncIterator[CrawlRecord]:
     """Yield the worker's records as they arrive; raise ``CrawlError`` if it fails or passes ``deadline`` s."""
     workdir.mkdir(parents=True, exist_ok=True)
     log_path = workdir / "scrapy.log"

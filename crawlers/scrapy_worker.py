@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from crawlers.scrapy_runner import encode_record
-from crawlers.sighting import CrawlProblem, Sighting
+from crawlers.sighting import Checkpoint, CrawlProblem, Sighting
 
 
 class RecordEmitterPipeline:
@@ -29,7 +29,7 @@ class RecordEmitterPipeline:
         return cls(os.fdopen(crawler.settings.getint("JIKIMI_RECORD_FD"), "w", encoding="utf-8", closefd=False))
 
     def process_item(self, item: Any) -> Any:
-        if isinstance(item, Sighting | CrawlProblem):
+        if isinstance(item, Sighting | CrawlProblem | Checkpoint):
             self.stream.write(encode_record(item) + "\n")
             self.stream.flush()
         return item

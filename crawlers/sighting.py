@@ -54,6 +54,8 @@ class Distributor:
     edited_at: datetime | None = None
     views: int | None = None
     forwards: int | None = None
+    replies: int | None = None
+    urls: tuple[str, ...] = ()
     page_title: str | None = None
 
 
@@ -66,6 +68,7 @@ class Media:
     mime: str | None = None
     size: int | None = None
     platform_file_id: str | None = None
+    sha256: str | None = None  # set instead of ``path`` when the platform id says we hashed these bytes before
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +154,21 @@ class CrawlProblem:
     reason: str
     media_url: str | None = None
     at: datetime = field(default_factory=utc_now)
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """A crawler's progress marker: everything yielded before it is done with.
+
+    The pipeline saves it only once every sighting yielded before it is stored, so a crash never moves
+    a watermark past unstored work. ``watermark`` is the highest message id fully processed;
+    ``resolved`` holds platform ids looked up once and cached (channel id, access hash, username).
+    """
+
+    source_id: str
+    watermark: int | None = None
+    resolved: Mapping[str, str | int] | None = None
+
+
+CrawlRecord = Sighting | CrawlProblem | Checkpoint
+"""What a crawler yields."""

@@ -27,9 +27,10 @@ from twisted.python.failure import Failure
 
 from config.settings import Settings
 from config.watchlist import Source
+from crawlers.base import CrawlContext
 from crawlers.html_media import extract_media_urls, page_title
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
-from crawlers.sighting import Capture, CrawlProblem, Distributor, Media, Sighting, utc_now
+from crawlers.sighting import Capture, CrawlProblem, CrawlRecord, Distributor, Media, Sighting, utc_now
 from crawlers.version import CRAWLER_VERSION
 
 
@@ -71,9 +72,7 @@ class PageCapture:
 
 def response_headers(response: Response) -> tuple[tuple[str, str], ...]:
     return tuple(
-        (key.decode("latin-1"), value.decode("latin-1"))
-        for key, values in response.headers.items()
-        for value in values
+        (key.decode("latin-1"), value.decode("latin-1")) for key, values in response.headers.items() for value in values
     )
 
 
@@ -243,7 +242,8 @@ class WebCrawler:
 
         return cls(scrapy_settings_for(settings), settings.crawl_max_media_bytes, settings.crawl_deadline)
 
-    def crawl(self, source: Source, workdir: Path) -> AsyncIterator[Sighting | CrawlProblem]:
+    def crawl(self, source: Source, context: CrawlContext) -> AsyncIterator[CrawlRecord]:
+        workdir = context.workdir
         config = source.config
         assert isinstance(config, WebSourceConfig)
         settings = dict(self.scrapy_settings, ROBOTSTXT_OBEY=config.obey_robots)

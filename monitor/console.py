@@ -12,8 +12,8 @@ from rich.table import Table
 
 from crawlers.codec import to_jsonable
 from monitor.counters import RunCounters
-from monitor.pipeline import ProgressCallback
 from monitor.records import HitRecord, RunRecord
+from monitor.runner import ProgressCallback
 
 
 def hits_table(hits: Sequence[HitRecord]) -> Table:

@@ -44,9 +44,7 @@ class MonitorContext:
 
     async def pipeline(self) -> Pipeline:
         evidence = EvidenceSettings(self.evidence_root, self.key, self.settings.operator)
-        return Pipeline(
-            self.store, await self.matcher(), self.hash_pool, evidence, concurrency=2 * self.hash_pool.workers
-        )
+        return Pipeline(self.store, await self.matcher(), self.hash_pool, evidence)
 
 
 def media_key(settings: Settings) -> bytes:

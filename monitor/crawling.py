@@ -10,8 +10,8 @@ from pathlib import Path
 from config.watchlist import Source
 from crawlers.registry import crawler_for
 from monitor.context import MonitorContext
-from monitor.pipeline import ProgressCallback
 from monitor.records import RunRecord
+from monitor.runner import ProgressCallback, SourceRun
 
 
 async def crawl_sources(
@@ -25,9 +25,9 @@ async def crawl_sources(
         if not source.enabled:
             continue
         crawler = crawler_for(source.kind).from_settings(context.settings)
-        runs.append(await pipeline.run_source(source, crawler, context.workdir, on_progress))
+        run = SourceRun(pipeline, source, crawler, 2 * context.hash_pool.workers, on_progress)
+        runs.append(await run.execute(context.workdir))
     return runs
-
 
 
 def sweep_stale_workdirs(workdir: Path, older_than: float) -> None:

@@ -24,8 +24,8 @@ from monitor.context import open_context
 from monitor.crawling import crawl_sources
 from monitor.demo.site import RunningSite, demo_app, victim_originals
 from monitor.exporting import export_packets
-from monitor.pipeline import ProgressCallback
 from monitor.records import HitRecord, RunRecord
+from monitor.runner import ProgressCallback
 
 DEMO_CASE = "demo-case-1"
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
 from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
 
@@ -33,6 +34,17 @@ class Store(Protocol):
     async def get_fingerprints(self, sha256: str) -> Fingerprints | None: ...
 
     async def put_fingerprints(self, fingerprints: Fingerprints) -> bool: ...
+
+    async def get_platform_media(self, platform: str, file_id: str) -> str | None:
+        """The SHA-256 of media a platform knows by ``file_id`` (a Telegram photo or document id)."""
+
+    async def put_platform_media(self, platform: str, file_id: str, sha256: str) -> None: ...
+
+    async def get_source_state(self, source_id: str) -> SourceState:
+        """What earlier runs left for this source; an empty state for a new one."""
+
+    async def put_source_state(self, state: SourceState) -> None:
+        """Replace the source's state (callers merge: watermarks only grow)."""
 
     async def has_sighting(self, sighting_id: str) -> bool: ...
 

@@ -17,6 +17,7 @@ from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
 from pymongo.errors import BulkWriteError, PyMongoError
 from pymongo.operations import UpdateOne
 
+from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
 from monitor.errors import StoreError
 from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
@@ -96,6 +97,24 @@ class MongoStore:
 
     async def put_fingerprints(self, fingerprints: Fingerprints) -> bool:
         return await self._insert("media", fingerprints.sha256, fingerprints)
+
+    async def get_platform_media(self, platform: str, file_id: str) -> str | None:
+        found = await self.db["platform_media"].find_one({"_id": f"{platform}:{file_id}"})
+        return None if found is None else str(found["sha256"])
+
+    async def put_platform_media(self, platform: str, file_id: str, sha256: str) -> None:
+        document = {"platform": platform, "file_id": file_id, "sha256": sha256}
+        await self._insert("platform_media", f"{platform}:{file_id}", document)
+
+    async def get_source_state(self, source_id: str) -> SourceState:
+        found = await self._find(SourceState, "source_states", {"_id": source_id})
+        return found[0] if found else SourceState(source_id)
+
+    async def put_source_state(self, state: SourceState) -> None:
+        try:
+            await self.db["source_states"].replace_one({"_id": state.source_id}, to_document(state), upsert=True)
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot save the state of {state.source_id}: {exc}") from exc
 
     async def has_sighting(self, sighting_id: str) -> bool:
         return await self.db["sightings"].find_one({"_id": sighting_id}, {"_id": 1}) is not None

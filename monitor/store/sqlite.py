@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
 from monitor.errors import StoreError
 from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
@@ -34,6 +35,9 @@ CREATE TABLE IF NOT EXISTS hits (
     id TEXT PRIMARY KEY, sighting_id TEXT NOT NULL, entry_id TEXT NOT NULL, status TEXT NOT NULL,
     created_at TEXT NOT NULL, body TEXT NOT NULL, UNIQUE (sighting_id, entry_id));
 CREATE TABLE IF NOT EXISTS packets (id TEXT PRIMARY KEY, sighting_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS platform_media (
+    platform TEXT NOT NULL, file_id TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (platform, file_id));
+CREATE TABLE IF NOT EXISTS source_states (source_id TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, source_id TEXT NOT NULL, started_at TEXT NOT NULL, body TEXT NOT NULL);
 """
@@ -116,6 +120,23 @@ class SqliteStore:
 
     async def put_fingerprints(self, fingerprints: Fingerprints) -> bool:
         return await self._insert("media", {"sha256": fingerprints.sha256, "body": to_json(fingerprints)})
+
+    async def get_platform_media(self, platform: str, file_id: str) -> str | None:
+        sql = "SELECT sha256 FROM platform_media WHERE platform = ? AND file_id = ?"
+        row = await self._run(lambda db: db.execute(sql, (platform, file_id)).fetchone())
+        return None if row is None else str(row[0])
+
+    async def put_platform_media(self, platform: str, file_id: str, sha256: str) -> None:
+        await self._insert("platform_media", {"platform": platform, "file_id": file_id, "sha256": sha256})
+
+    async def get_source_state(self, source_id: str) -> SourceState:
+        sql = "SELECT body FROM source_states WHERE source_id = ?"
+        found = await self._bodies(SourceState, sql, (source_id,))
+        return found[0] if found else SourceState(source_id)
+
+    async def put_source_state(self, state: SourceState) -> None:
+        sql = "INSERT OR REPLACE INTO source_states (source_id, body) VALUES (?, ?)"
+        await self._run(lambda db: db.execute(sql, (state.source_id, to_json(state))))
 
     async def has_sighting(self, sighting_id: str) -> bool:
         row = await self._run(lambda db: db.execute("SELECT 1 FROM sightings WHERE id = ?", (sighting_id,)).fetchone())

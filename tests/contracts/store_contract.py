@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
 from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
 from monitor.store.base import Store
@@ -99,3 +100,17 @@ class StoreContract:
         assert await store.runs("src") == [finished]
         assert [r.id for r in await store.runs()] == ["r-2", "r-1"]
         assert (await store.counts())["runs"] == 2
+
+    async def test_platform_media_ids_remember_the_sha256_of_their_bytes(self, store: Store) -> None:
+        assert await store.get_platform_media("telegram", "photo:1") is None
+        await store.put_platform_media("telegram", "photo:1", SHA)
+        await store.put_platform_media("telegram", "photo:1", "00" * 32)  # first write wins
+        assert await store.get_platform_media("telegram", "photo:1") == SHA
+        assert await store.get_platform_media("web", "photo:1") is None
+
+    async def test_source_state_starts_empty_and_is_replaced_on_save(self, store: Store) -> None:
+        assert await store.get_source_state("chan") == SourceState("chan")
+        await store.put_source_state(SourceState("chan", 250, {"channel_id": 77, "username": "demo"}))
+        await store.put_source_state(SourceState("chan", 300, {"channel_id": 77, "username": "demo"}))
+        state = await store.get_source_state("chan")
+        assert state.watermark == 300 and state.resolved == {"channel_id": 77, "username": "demo"}

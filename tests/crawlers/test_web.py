@@ -10,6 +10,7 @@ import pytest
 from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
+from crawlers.base import CrawlContext, SourceState
 from crawlers.sighting import CrawlProblem, Sighting
 from crawlers.web import WebCrawler, WebSourceConfig
 
@@ -23,7 +24,8 @@ def web_source(url: str, **fields: Any) -> Source:
 
 async def crawl(settings: Settings, source: Source, workdir: Path) -> tuple[list[Sighting], list[CrawlProblem]]:
     sightings, problems = [], []
-    async for record in WebCrawler.from_settings(settings).crawl(source, workdir):
+    context = CrawlContext(workdir, SourceState(source.id))
+    async for record in WebCrawler.from_settings(settings).crawl(source, context):
         (sightings if isinstance(record, Sighting) else problems).append(record)
     return sightings, problems
 

@@ -1,0 +1,179 @@
+"""Crawl one source once through the pipeline, and record the run.
+
+The crawler's records arrive in order; sightings are processed concurrently (hashing runs in a process
+pool), so they finish out of order. A ``Checkpoint`` is therefore saved only when every sighting
+yielded before it has been stored — the watermark never passes unstored work, so a crash (even
+``kill -9``) loses nothing, and the re-run after it duplicates nothing (every write is an upsert).
+
+Run statuses: ``ok``, ``unreachable``, ``private``, ``not-found``, ``banned``, ``markup-unrecognised``
+(from ``SourceUnavailable.status``), ``rate-limited`` (with the time to retry in ``error``), ``failed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import math
+import shutil
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from config.errors import JikimiError
+from config.watchlist import Source
+from crawlers.base import CrawlContext, Crawler, RefetchesMedia, SourceState
+from crawlers.errors import CrawlError, RateLimited, SourceUnavailable
+from crawlers.sighting import Checkpoint, CrawlProblem, Sighting, utc_now
+from monitor.counters import RunCounters
+from monitor.errors import MediaError, StoreError
+from monitor.pipeline import MediaFetcher, Pipeline
+from monitor.records import RunRecord, stable_id
+
+MAX_PROBLEMS_KEPT = 500
+ProgressCallback = Callable[[RunCounters], None]
+
+
+def merge_state(state: SourceState, checkpoint: Checkpoint) -> SourceState:
+    """Apply a checkpoint: the watermark only grows; resolved ids are updated."""
+    watermark = state.watermark
+    if checkpoint.watermark is not None:
+        watermark = max(watermark or 0, checkpoint.watermark)
+    resolved = {**state.resolved, **(checkpoint.resolved or {})}
+    return SourceState(state.source_id, watermark, resolved)
+
+
+def problem(kind: str, location: str, reason: str, media_url: str | None) -> dict[str, Any]:
+    return {"kind": kind, "location": location, "media_url": media_url, "reason": reason, "at": utc_now().isoformat()}
+
+
+class SourceRun:
+    """One crawl of one source: feeds the pipeline, commits checkpoints in order, keeps counters."""
+
+    def __init__(
+        self, pipeline: Pipeline, source: Source, crawler: Crawler, concurrency: int,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:  # fmt: skip
+        self.pipeline = pipeline
+        self.store = pipeline.store
+        self.source = source
+        self.crawler = crawler
+        self.item_limit = asyncio.Semaphore(concurrency)
+        self.on_progress = on_progress or (lambda counters: None)
+        self.counters = RunCounters()
+        self.problems: list[dict[str, Any]] = []
+        self._dispatched = 0
+        self._in_flight: set[int] = set()
+        self._waiting: list[tuple[int, Checkpoint]] = []
+        self._state_lock = asyncio.Lock()
+
+    async def execute(self, workdir_root: Path) -> RunRecord:
+        started = utc_now()
+        run = RunRecord(stable_id(self.source.id, started.isoformat()), self.source.id, started)
+        await self.store.put_run(run)
+        workdir = workdir_root / run.id
+        status, error = "ok", None
+        try:
+            await self._crawl(workdir)
+            if self.counters.sightings == 0 and self.problems and all(p["kind"] == "page" for p in self.problems):
+                status, error = "unreachable", self.problems[0]["reason"]
+        except RateLimited as exc:
+            until = utc_now() + timedelta(seconds=exc.retry_after)
+            status, error = "rate-limited", f"rate-limited until {until.isoformat(timespec='seconds')}: {exc}"
+        except SourceUnavailable as exc:
+            status, error = exc.status, str(exc)
+        except CrawlError as exc:
+            status, error = "failed", str(exc)
+        finally:
+            keep_log(workdir, self.pipeline.evidence.root.parent / "logs" / f"{self.source.id}-{run.id}.log")
+            shutil.rmtree(workdir, ignore_errors=True)
+        run = dataclasses.replace(
+            run, finished_at=utc_now(), status=status, counters=self.counters.as_dict(),
+            problems=tuple(self.problems[:MAX_PROBLEMS_KEPT]), error=error,
+        )  # fmt: skip
+        await self.store.put_run(run)
+        return run
+
+    async def _crawl(self, workdir: Path) -> None:
+        workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        state = await self.store.get_source_state(self.source.id)
+        kind = self.source.kind
+
+        async def known_media(file_id: str) -> str | None:
+            return await self.store.get_platform_media(kind, file_id)
+
+        context = CrawlContext(workdir, state, known_media)
+        refetch: MediaFetcher | None = None
+        if isinstance(self.crawler, RefetchesMedia):
+            fetcher = self.crawler
+
+            async def refetch(sighting: Sighting) -> Path | None:
+                return await fetcher.fetch_media(sighting, workdir)
+
+        crawl_error: CrawlError | None = None
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                try:
+                    async for record in self.crawler.crawl(self.source, context):
+                        await self._dispatch(record, tasks, refetch)
+                except CrawlError as exc:
+                    crawl_error = exc
+        except BaseExceptionGroup as group:  # a task failed (the store): surface the error itself
+            raise group.exceptions[0] from None
+        await self._commit_ready()
+        if crawl_error is not None:
+            raise crawl_error
+
+    async def _dispatch(self, record: Any, tasks: asyncio.TaskGroup, refetch: MediaFetcher | None) -> None:
+        if isinstance(record, Checkpoint):
+            self._waiting.append((self._dispatched, record))
+            await self._commit_ready()
+        elif isinstance(record, CrawlProblem):
+            self.counters.errors += 1
+            kind = "media" if record.media_url else "page"
+            self.problems.append(problem(kind, record.location, record.reason, record.media_url))
+            self.on_progress(self.counters)
+        else:
+            await self.item_limit.acquire()  # back-pressure: don't read far ahead of the hashing
+            sequence = self._dispatched
+            self._dispatched += 1
+            self._in_flight.add(sequence)
+            tasks.create_task(self._handle(sequence, record, refetch))
+
+    async def _handle(self, sequence: int, sighting: Sighting, refetch: MediaFetcher | None) -> None:
+        try:
+            done = await self.pipeline.process(sighting, self.counters, refetch)
+            if done is not None and done.error:
+                self.problems.append(problem("media", done.location, done.error, done.media.url))
+        except StoreError:
+            raise
+        except (MediaError, OSError, ValueError, JikimiError) as exc:
+            self.counters.errors += 1
+            reason = str(exc) if isinstance(exc, MediaError) else f"{type(exc).__name__}: {exc}"
+            self.problems.append(problem("media", sighting.location, reason, sighting.media.url))
+        finally:
+            self._in_flight.discard(sequence)
+            self.item_limit.release()
+        self.on_progress(self.counters)
+        await self._commit_ready()
+
+    async def _commit_ready(self) -> None:
+        """Save the checkpoints whose earlier sightings are all stored, in one state write."""
+        async with self._state_lock:
+            floor = min(self._in_flight, default=math.inf)
+            ready = [checkpoint for barrier, checkpoint in self._waiting if barrier <= floor]
+            if not ready:
+                return
+            self._waiting = self._waiting[len(ready) :]
+            state = await self.store.get_source_state(self.source.id)
+            for checkpoint in ready:
+                state = merge_state(state, checkpoint)
+            await self.store.put_source_state(state)
+
+
+def keep_log(workdir: Path, target: Path) -> None:
+    """Keep the crawler's own log (if it wrote one) after the work directory is removed."""
+    log = workdir / "scrapy.log"
+    if log.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(log, target)

@@ -1,0 +1,119 @@
+"""SourceRun: checkpoints are saved only after every earlier sighting is stored."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import ClassVar
+
+import pytest
+from pydantic import BaseModel
+
+from config.durations import parse_duration
+from config.settings import Settings
+from config.watchlist import Schedule, Source
+from crawlers.base import CrawlContext
+from crawlers.errors import RateLimited, SourceUnavailable
+from crawlers.sighting import Checkpoint, CrawlRecord, Media, Sighting, utc_now
+from monitor.context import open_context
+from monitor.demo.pictures import encode, make_picture
+from monitor.errors import StoreError
+from monitor.runner import SourceRun
+
+
+class NoFields(BaseModel):
+    pass
+
+
+class ListedCrawler:
+    """A crawler double: yields one sighting and one checkpoint per "message", then maybe raises."""
+
+    kind: ClassVar[str] = "listed"
+    config_model: ClassVar[type[BaseModel]] = NoFields
+
+    def __init__(self, messages: int, then_raise: Exception | None = None) -> None:
+        self.messages = messages
+        self.then_raise = then_raise
+        self.seen_watermark: int | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ListedCrawler:
+        return cls(0)
+
+    async def crawl(self, source: Source, context: CrawlContext) -> AsyncIterator[CrawlRecord]:
+        self.seen_watermark = context.state.watermark
+        start = (context.state.watermark or 0) + 1
+        for number in range(start, self.messages + 1):
+            path = context.workdir / f"{number}.jpg"
+            path.write_bytes(encode(make_picture(number % 3), quality=80 + number % 10))
+            link = f"https://t.me/demo/{number}"
+            yield Sighting(source.id, "listed", link, utc_now(), Media(link + "?single", path))
+            yield Checkpoint(source.id, watermark=number)
+        if self.then_raise:
+            raise self.then_raise
+
+
+SOURCE = Source("chan", "listed", Schedule(every=parse_duration("1h")), NoFields())
+
+
+async def test_the_watermark_reaches_the_last_message_once_all_are_stored(settings: Settings) -> None:
+    async with open_context(settings) as context:
+        run = await SourceRun(await context.pipeline(), SOURCE, ListedCrawler(12), 4).execute(context.workdir)
+        state = await context.store.get_source_state("chan")
+    assert run.status == "ok" and run.counters["new_sightings"] == 12
+    assert state.watermark == 12
+
+
+async def test_a_store_failure_leaves_the_watermark_before_the_unstored_message(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with open_context(settings) as context:
+        original = context.store.put_sighting
+
+        async def failing(sighting: Sighting) -> bool:
+            if sighting.location.endswith("/7"):
+                raise StoreError("disk full")
+            return await original(sighting)
+
+        monkeypatch.setattr(context.store, "put_sighting", failing)
+        with pytest.raises(StoreError):
+            await SourceRun(await context.pipeline(), SOURCE, ListedCrawler(12), 4).execute(context.workdir)
+        state = await context.store.get_source_state("chan")
+        stored = {s.location.rsplit("/", 1)[-1] for s in await context.store.sightings()}
+    assert state.watermark is not None and state.watermark < 7
+    assert {str(n) for n in range(1, state.watermark + 1)} <= stored
+
+
+async def test_a_resumed_crawl_starts_after_the_watermark_and_duplicates_nothing(settings: Settings) -> None:
+    async with open_context(settings) as context:
+        pipeline = await context.pipeline()
+        await SourceRun(pipeline, SOURCE, ListedCrawler(5), 4).execute(context.workdir)
+        resumed = ListedCrawler(9)
+        run = await SourceRun(pipeline, SOURCE, resumed, 4).execute(context.workdir)
+        assert len(await context.store.sightings()) == 9
+    assert resumed.seen_watermark == 5 and run.counters["sightings"] == 4
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "phrase"),
+    [
+        (RateLimited("FloodWait of 900 s", retry_after=900), "rate-limited", "rate-limited until"),
+        (SourceUnavailable("the channel is private", status="private"), "private", "private"),
+    ],
+)
+async def test_a_crawl_error_after_some_messages_keeps_their_progress_and_sets_the_status(
+    settings: Settings, error: Exception, status: str, phrase: str
+) -> None:
+    async with open_context(settings) as context:
+        run = await SourceRun(await context.pipeline(), SOURCE, ListedCrawler(3, error), 2).execute(context.workdir)
+        state = await context.store.get_source_state("chan")
+    assert run.status == status and run.error is not None and phrase in run.error
+    assert state.watermark == 3 and run.counters["new_sightings"] == 3
+
+
+def test_merging_checkpoints_never_moves_a_watermark_back() -> None:
+    from crawlers.base import SourceState
+    from monitor.runner import merge_state
+
+    state = merge_state(SourceState("s", 10, {"a": 1}), Checkpoint("s", 4, {"b": 2}))
+    assert state == SourceState("s", 10, {"a": 1, "b": 2})
+    assert merge_state(SourceState("s"), Checkpoint("s", 4)).watermark == 4
