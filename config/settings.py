@@ -69,6 +69,14 @@ class Settings(BaseSettings):
     tsa_timeout: float = Field(10.0, gt=0, description="Seconds to wait for the time-stamping authority.")
 
     # --- telegram ------------------------------------------------------------------------------------
+    telegram_max_media_bytes: int = Field(200 * 2**20, gt=0, description="Telegram media over this is not fetched.")
+    telegram_flood_wait_budget: float = Field(
+        300.0, ge=0, description="Seconds of FloodWait a run may sit out before it stops the source until next run."
+    )
+    telegram_backfill_messages: int = Field(500, ge=0, description="Messages read back on a channel's first run.")
+    telegram_history_wait: float = Field(
+        1.0, ge=0, description="Seconds between pages of channel history (telethon's own pace for long reads)."
+    )
     telegram_api_id: int | None = Field(None, validation_alias=_env("TELEGRAM_API_ID"))
     telegram_api_hash: SecretStr | None = Field(None, validation_alias=_env("TELEGRAM_API_HASH"))
     telegram_session: SecretStr | None = Field(

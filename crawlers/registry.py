@@ -7,10 +7,12 @@ from pydantic import BaseModel
 from config.errors import did_you_mean
 from crawlers.base import Crawler
 from crawlers.errors import UnknownSourceKind
+from crawlers.telegram import TelegramCrawler
 from crawlers.web import WebCrawler
 
 CRAWLERS: dict[str, type[Crawler]] = {
     WebCrawler.kind: WebCrawler,
+    TelegramCrawler.kind: TelegramCrawler,
 }
 
 

@@ -154,6 +154,7 @@ class CrawlProblem:
     reason: str
     media_url: str | None = None
     at: datetime = field(default_factory=utc_now)
+    distributor: Distributor | None = None  # what is known of the post, e.g. for media over the size cap
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,8 @@ from monitor.exporting import export_packets
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="jikimi: find, preserve, take down.")
 blocklist_app = typer.Typer(no_args_is_help=True, help="Manage the blocklist of hashes (never images).")
 app.add_typer(blocklist_app, name="blocklist")
+telegram_app = typer.Typer(no_args_is_help=True, help="Telegram account access for kind: telegram sources.")
+app.add_typer(telegram_app, name="telegram")
 console = Console(highlight=False)
 if not console.is_terminal:  # piped or logged: wide enough that URLs are not folded
     console = Console(highlight=False, width=200)
@@ -128,6 +130,27 @@ def blocklist_stats() -> None:
             console.print(f"  {hash_type}: {count}")
 
     asyncio.run(run())
+
+
+@telegram_app.command("login")
+def telegram_login(
+    session: Annotated[
+        Path | None, typer.Option(help="Session file to create (default: data/telegram.session).")
+    ] = None,
+) -> None:
+    """Log in with phone and code, and store the session (a secret) with mode 0600."""
+    from crawlers.telegram_session import log_in
+
+    settings = _settings()
+    if settings.telegram_api_id is None or settings.telegram_api_hash is None:
+        raise JikimiError("set TELEGRAM_API_ID and TELEGRAM_API_HASH first (from https://my.telegram.org)")
+    target = session or settings.data_dir / "telegram.session"
+
+    def ask(prompt: str, secret: bool) -> str:
+        return str(typer.prompt(prompt, hide_input=secret))
+
+    path = asyncio.run(log_in(target, settings.telegram_api_id, settings.telegram_api_hash.get_secret_value(), ask))
+    console.print(f"session stored at {path} (mode 0600). Set TELEGRAM_SESSION={path} in .env; keep it secret.")
 
 
 @app.command()

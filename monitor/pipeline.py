@@ -53,6 +53,7 @@ class Pipeline:
         self.matcher = matcher
         self.hash_pool = hash_pool
         self.evidence = evidence
+        self._hashing: dict[str, asyncio.Future[Fingerprints]] = {}  # sha256 → fingerprinting under way
 
     async def process(
         self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None = None
@@ -69,12 +70,7 @@ class Pipeline:
             return None
         counters.new_sightings += 1
         # 2 - fingerprint
-        fingerprints = known
-        if fingerprints is None:
-            assert sighting.media.path is not None
-            fingerprints = await self.hash_pool.fingerprint(sighting.media.path)
-            counters.new_media += 1
-            await self.store.put_fingerprints(fingerprints)
+        fingerprints = known or await self._fingerprint_once(sha256, sighting, counters)
         if sighting.media.platform_file_id:
             await self.store.put_platform_media(sighting.source_kind, sighting.media.platform_file_id, sha256)
         if fingerprints.error:
@@ -92,6 +88,27 @@ class Pipeline:
                 counters.hits += 1
         await self.store.put_sighting(sighting)
         return sighting
+
+    async def _fingerprint_once(self, sha256: str, sighting: Sighting, counters: RunCounters) -> Fingerprints:
+        """Hash new media once, even when several sightings of the same bytes arrive together."""
+        under_way = self._hashing.get(sha256)
+        if under_way is not None:
+            return await asyncio.shield(under_way)
+        future: asyncio.Future[Fingerprints] = asyncio.get_running_loop().create_future()
+        self._hashing[sha256] = future
+        try:
+            assert sighting.media.path is not None
+            fingerprints = await self.hash_pool.fingerprint(sighting.media.path)
+            await self.store.put_fingerprints(fingerprints)
+            counters.new_media += 1
+            future.set_result(fingerprints)
+            return fingerprints
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved here, so an unawaited failure logs no warning
+            raise
+        finally:
+            del self._hashing[sha256]
 
     async def _identify(self, sighting: Sighting) -> tuple[str, Fingerprints | None]:
         """The media's SHA-256 and its stored fingerprints, if it was hashed before."""

@@ -1,0 +1,269 @@
+"""Crawl public Telegram channels through an account's API access (telethon).
+
+Per source: the channel is resolved once (its id and access hash are cached in the source state, so a
+renamed channel is still found by id and no username lookup is repeated); messages are read oldest
+first from the watermark (``iter_messages(min_id=watermark, reverse=True)``), and a Checkpoint follows
+each message, so the watermark moves only past stored work. Photos and image/video documents become
+Sightings; media already hashed (by its Telegram photo/document id) is not downloaded again.
+
+Faults: a ``FloodWaitError`` is sat out while the run's budget lasts, then the source stops with
+``RateLimited`` and resumes next run; private, banned, missing channels raise ``SourceUnavailable``
+with a status; an expired file reference is renewed by fetching the message again, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+import telethon
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from telethon import TelegramClient, errors
+from telethon.tl import types
+
+from config.settings import Settings
+from config.watchlist import Source
+from crawlers.base import CrawlContext, SourceState
+from crawlers.errors import CrawlError, RateLimited, SourceUnavailable
+from crawlers.sighting import Capture, Checkpoint, CrawlProblem, CrawlRecord, Media, Sighting, utc_now
+from crawlers.telegram_links import message_link, parse_channel
+from crawlers.telegram_records import distributor_of, media_of, raw_post_json
+from crawlers.telegram_session import lease_path, open_session, session_lease
+from crawlers.version import CRAWLER_VERSION
+
+UNAVAILABLE: dict[type[Exception], str] = {
+    errors.ChannelPrivateError: "private",
+    errors.ChannelPublicGroupNaError: "private",
+    errors.ChatForbiddenError: "private",
+    errors.ChannelBannedError: "banned",
+    errors.UserBannedInChannelError: "banned",
+    errors.UsernameNotOccupiedError: "not-found",
+    errors.UsernameInvalidError: "not-found",
+    errors.ChannelInvalidError: "not-found",
+    errors.PeerIdInvalidError: "not-found",
+}
+
+
+class TelegramSourceConfig(BaseModel):
+    """Fields of a ``kind: telegram`` source. Unset limits fall back to the ``JIKIMI_TELEGRAM_*`` settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel: str
+    backfill_messages: int | None = Field(None, ge=0, description="First run: read this many recent messages.")
+    backfill_days: float | None = Field(None, gt=0, description="First run: read the messages of these days.")
+    max_media_bytes: int | None = Field(None, gt=0)
+    flood_wait_budget: float | None = Field(None, ge=0)
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str) -> str:
+        parse_channel(value)
+        return value
+
+
+class FloodBudget:
+    """Seconds of FloodWait a run may still sit out."""
+
+    def __init__(self, seconds: float) -> None:
+        self.left = seconds
+
+    def take(self, seconds: float) -> bool:
+        if seconds > self.left:
+            return False
+        self.left -= seconds
+        return True
+
+
+class TelegramCrawler:
+    """The ``telegram`` source kind. ``client_factory`` makes an unconnected ``TelegramClient``."""
+
+    kind: ClassVar[str] = "telegram"
+    config_model: ClassVar[type[BaseModel]] = TelegramSourceConfig
+
+    def __init__(
+        self, client_factory: Callable[[], TelegramClient], lease: Callable[[], AbstractAsyncContextManager[None]],
+        max_media_bytes: int, flood_wait_budget: float, backfill_messages: int, history_wait: float = 1.0,
+    ) -> None:  # fmt: skip
+        self.client_factory = client_factory
+        self.lease = lease
+        self.max_media_bytes = max_media_bytes
+        self.flood_wait_budget = flood_wait_budget
+        self.backfill_messages = backfill_messages
+        self.history_wait = history_wait
+        self._live: tuple[TelegramClient, types.InputPeerChannel] | None = None
+        self._downloaded: dict[str, Path] = {}  # file key → file downloaded during this crawl
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TelegramCrawler:
+        session_value = settings.telegram_session.get_secret_value() if settings.telegram_session else None
+        api_hash = settings.telegram_api_hash.get_secret_value() if settings.telegram_api_hash else ""
+
+        def client_factory() -> TelegramClient:
+            if settings.telegram_api_id is None or not api_hash:
+                raise CrawlError("TELEGRAM_API_ID and TELEGRAM_API_HASH must be set for telegram sources")
+            session = open_session(session_value)
+            return TelegramClient(session, settings.telegram_api_id, api_hash, receive_updates=False)
+
+        lock = lease_path(settings.data_dir / "locks", session_value or "")
+        return cls(
+            client_factory, lambda: session_lease(lock, wait=settings.crawl_deadline),
+            settings.telegram_max_media_bytes, settings.telegram_flood_wait_budget, settings.telegram_backfill_messages,
+            settings.telegram_history_wait,
+        )  # fmt: skip
+
+    async def crawl(self, source: Source, context: CrawlContext) -> AsyncIterator[CrawlRecord]:
+        config = source.config
+        assert isinstance(config, TelegramSourceConfig)
+        async with self.lease():
+            client = self.client_factory()
+            client.flood_sleep_threshold = 0  # every FloodWait comes to us, to be weighed against the budget
+            self._downloaded = {}
+            try:
+                await client.connect()
+                async for record in self._crawl_channel(client, source, config, context):
+                    yield record
+            except tuple(UNAVAILABLE) as exc:
+                status = UNAVAILABLE[type(exc)]
+                raise SourceUnavailable(
+                    f"{config.channel}: {type(exc).__name__}", source_id=source.id, status=status
+                ) from None
+            except errors.AuthKeyError as exc:
+                raise CrawlError(f"the Telegram session is not usable ({type(exc).__name__}): log in again") from None
+            except (OSError, ConnectionError) as exc:
+                raise SourceUnavailable(f"Telegram could not be reached: {exc}", source_id=source.id) from None
+            finally:
+                self._live = None
+                await client.disconnect()
+
+    async def _crawl_channel(
+        self, client: TelegramClient, source: Source, config: TelegramSourceConfig, context: CrawlContext
+    ) -> AsyncIterator[CrawlRecord]:
+        peer, resolved = await self._resolve(client, source, config, context.state)
+        if resolved != context.state.resolved:
+            yield Checkpoint(source.id, resolved=resolved)
+        self._live = (client, peer)
+        budget = FloodBudget(
+            config.flood_wait_budget if config.flood_wait_budget is not None else self.flood_wait_budget
+        )
+        after, since = await self._start(client, peer, config, context.state)
+        while True:
+            try:
+                history = client.iter_messages(
+                    peer, min_id=after, offset_date=since, reverse=True, wait_time=self.history_wait
+                )
+                async for message in history:
+                    username = getattr(message.chat, "username", None) or str(resolved.get("username") or "") or None
+                    if username != (resolved.get("username") or None):  # the channel was renamed
+                        resolved = {**resolved, "username": username or ""}
+                        yield Checkpoint(source.id, resolved=resolved)
+                    async for record in self._records(client, peer, message, source, config, resolved, context):
+                        yield record
+                    yield Checkpoint(source.id, watermark=message.id)
+                    after, since = message.id, None
+                return
+            except errors.FloodWaitError as exc:
+                if not budget.take(exc.seconds):
+                    raise RateLimited(
+                        f"Telegram asked to wait {exc.seconds} s, beyond this run's budget", retry_after=exc.seconds
+                    ) from None
+                await asyncio.sleep(exc.seconds)
+
+    async def _resolve(
+        self, client: TelegramClient, source: Source, config: TelegramSourceConfig, state: SourceState
+    ) -> tuple[types.InputPeerChannel, dict[str, str | int]]:
+        cached = state.resolved
+        if cached.get("channel_id") and cached.get("access_hash"):
+            return types.InputPeerChannel(int(cached["channel_id"]), int(cached["access_hash"])), dict(cached)
+        ref = parse_channel(config.channel)
+        try:
+            entity = await client.get_entity(ref.username or types.PeerChannel(ref.channel_id or 0))
+        except ValueError:
+            raise SourceUnavailable(f"{ref} not found", source_id=source.id, status="not-found") from None
+        if not isinstance(entity, types.Channel):
+            raise SourceUnavailable(f"{ref} is not a channel", source_id=source.id, status="not-found")
+        resolved: dict[str, str | int] = {
+            "channel_id": entity.id, "access_hash": entity.access_hash or 0,
+            "username": entity.username or "", "title": entity.title,
+        }  # fmt: skip
+        return types.InputPeerChannel(entity.id, entity.access_hash or 0), resolved
+
+    async def _start(
+        self, client: TelegramClient, peer: types.InputPeerChannel, config: TelegramSourceConfig, state: SourceState
+    ) -> tuple[int, datetime | None]:
+        """Where reading starts: after the watermark, or on a first run after the backfill window."""
+        if state.watermark is not None:
+            return state.watermark, None
+        if config.backfill_days is not None:
+            return 0, datetime.now(UTC) - timedelta(days=config.backfill_days)
+        backfill = config.backfill_messages if config.backfill_messages is not None else self.backfill_messages
+        latest = await client.get_messages(peer, limit=1)
+        top = latest[0].id if latest else 0
+        return max(0, top - backfill), None
+
+    async def _records(
+        self, client: TelegramClient, peer: types.InputPeerChannel, message: Any, source: Source,
+        config: TelegramSourceConfig, resolved: dict[str, str | int], context: CrawlContext,
+    ) -> AsyncIterator[CrawlRecord]:  # fmt: skip
+        media = media_of(message)
+        if media is None:
+            return
+        username = str(resolved.get("username") or "") or None
+        link = message_link(username, int(resolved["channel_id"]), message.id)
+        distributor = distributor_of(message, int(resolved["channel_id"]), username, str(resolved.get("title") or ""))
+        cap = config.max_media_bytes or self.max_media_bytes
+        if media.size is not None and media.size > cap:
+            reason = f"media too large: {media.size} bytes is over the cap of {cap}"
+            yield CrawlProblem(source.id, link, reason, media_url=f"{link}?single", distributor=distributor)
+            return
+        raw_path = context.workdir / "posts" / f"{message.id}.json"
+        raw_path.parent.mkdir(parents=True, exist_ok=True)
+        raw_path.write_bytes(raw_post_json(message))
+        known = await context.known_media(media.file_key)
+        path = self._downloaded.get(media.file_key)
+        if known is None and path is None:
+            path = context.workdir / "media" / f"{media.file_key.replace(':', '-')}{media.extension}"
+            try:
+                await self._download(client, peer, message, path)
+                self._downloaded[media.file_key] = path
+            except (errors.RPCError, OSError) as exc:
+                if isinstance(exc, errors.FloodWaitError):
+                    raise
+                yield CrawlProblem(source.id, link, f"media download failed: {type(exc).__name__}", f"{link}?single")
+                return
+        captured = utc_now()
+        version = f"{CRAWLER_VERSION} telethon/{telethon.__version__}"
+        capture = Capture(captured, "telegram", version, final_url=link, raw_path=raw_path, raw_mime="application/json")
+        size = path.stat().st_size if path else media.size
+        yield Sighting(
+            source_id=source.id, source_kind=self.kind, location=link, seen_at=captured,
+            media=Media(f"{link}?single", path, media.mime, size, media.file_key, sha256=None if path else known),
+            distributor=distributor, capture=capture,
+        )  # fmt: skip
+
+    async def _download(self, client: TelegramClient, peer: types.InputPeerChannel, message: Any, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            await client.download_media(message, file=str(path))
+        except errors.FileReferenceExpiredError:
+            fresh = await client.get_messages(peer, ids=message.id)  # a fresh file reference, then once more
+            if fresh is None or isinstance(fresh, types.MessageEmpty):
+                raise
+            await client.download_media(fresh, file=str(path))
+
+    async def fetch_media(self, sighting: Sighting, workdir: Path) -> Path | None:
+        """Download a sighting's media again (known by id, now a hit), while this crawl is connected."""
+        if self._live is None or sighting.distributor.message_id is None:
+            return None
+        client, peer = self._live
+        message = await client.get_messages(peer, ids=sighting.distributor.message_id)
+        found = media_of(message) if message is not None and not isinstance(message, types.MessageEmpty) else None
+        if found is None:
+            return None
+        path = workdir / "media" / f"refetched-{found.file_key.replace(':', '-')}{found.extension}"
+        await self._download(client, peer, message, path)
+        return path
