@@ -12,10 +12,8 @@ The bytes go to a temporary file unchanged; the pipeline hashes them itself.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,10 +26,10 @@ from twisted.python.failure import Failure
 from config.settings import Settings
 from config.watchlist import Source
 from crawlers.base import CrawlContext
-from crawlers.html_media import extract_media_urls, page_title
+from crawlers.html_media import extract_media_urls
+from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
-from crawlers.sighting import Capture, CrawlProblem, CrawlRecord, Distributor, Media, Sighting, utc_now
-from crawlers.version import CRAWLER_VERSION
+from crawlers.sighting import CrawlProblem, CrawlRecord, Distributor, Media, Sighting
 
 
 class WebSourceConfig(BaseModel):
@@ -56,39 +54,6 @@ class WebSourceConfig(BaseModel):
             except re.error as exc:
                 raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
         return patterns
-
-
-@dataclass(frozen=True, slots=True)
-class PageCapture:
-    """A fetched page, shared by every sighting of media on it."""
-
-    url: str
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    raw_path: Path
-    captured_at_iso: str
-    title: str | None
-
-
-def response_headers(response: Response) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (key.decode("latin-1"), value.decode("latin-1")) for key, values in response.headers.items() for value in values
-    )
-
-
-def describe_failure(failure: Failure) -> str:
-    """A one-line reason for a failed request (HTTP status, timeout, too large, refused)."""
-    value = failure.value
-    response = getattr(value, "response", None)
-    if response is not None:
-        return f"HTTP {response.status}"
-    name = type(value).__name__
-    message = failure.getErrorMessage()
-    if "Timeout" in name or "timed out" in message.lower():
-        return f"timed out ({message})"
-    if "maxsize" in message.lower() or "too big" in message.lower() or "Cancelled" in name:
-        return f"too large or cancelled ({name}: {message})"
-    return f"{name}: {message}"
 
 
 class WebSpider(scrapy.Spider):
@@ -135,7 +100,7 @@ class WebSpider(scrapy.Spider):
             yield CrawlProblem(self.source_id, response.url, "not an HTML page; media are found through pages")
             return
         self.pages_seen += 1
-        page = self._capture_page(response)
+        page = capture_page(response, self.out_dir)
         for media_url in extract_media_urls(response.selector, response.url):
             yield from self._media_for_page(media_url, page)
         depth = int(response.meta.get("page_depth", 0))
@@ -147,20 +112,6 @@ class WebSpider(scrapy.Spider):
             yield response.follow(
                 link.url, callback=self.parse_page, errback=self.page_failed, meta={"page_depth": depth + 1}
             )
-
-    def _capture_page(self, response: TextResponse) -> PageCapture:
-        digest = hashlib.sha256(response.body).hexdigest()
-        raw_path = self.out_dir / "pages" / f"{digest}.html"
-        if not raw_path.exists():
-            raw_path.write_bytes(response.body)
-        return PageCapture(
-            url=response.url,
-            status=response.status,
-            headers=response_headers(response),
-            raw_path=raw_path,
-            captured_at_iso=utc_now().isoformat(),
-            title=page_title(response.selector),
-        )
 
     def _media_for_page(self, media_url: str, page: PageCapture) -> Iterator[Any]:
         if media_url in self._downloaded:
@@ -180,15 +131,7 @@ class WebSpider(scrapy.Spider):
 
     def media_downloaded(self, response: Response) -> Iterator[Any]:
         media_url = response.meta["media_url"]
-        path = self.out_dir / "media" / hashlib.sha256(media_url.encode()).hexdigest()
-        path.write_bytes(response.body)
-        content_type = response.headers.get("Content-Type")
-        media = Media(
-            url=media_url,
-            path=path,
-            mime=content_type.decode("latin-1").split(";")[0].strip() if content_type else None,
-            size=len(response.body),
-        )
+        media = save_media(response, media_url, self.out_dir)
         self._downloaded[media_url] = media
         for page in self._waiting.pop(media_url, []):
             yield self._sighting(page, media)
@@ -204,25 +147,9 @@ class WebSpider(scrapy.Spider):
         yield CrawlProblem(self.source_id, url, "page fetch failed: " + describe_failure(failure))
 
     def _sighting(self, page: PageCapture, media: Media) -> Sighting:
-        capture = Capture(
-            captured_at=utc_now(),
-            crawler="web",
-            crawler_version=CRAWLER_VERSION,
-            http_status=page.status,
-            http_headers=page.headers,
-            final_url=page.url,
-            raw_path=page.raw_path,
-            raw_mime="text/html",
-        )
-        return Sighting(
-            source_id=self.source_id,
-            source_kind="web",
-            location=page.url,
-            seen_at=capture.captured_at,
-            media=media,
-            distributor=Distributor(page_title=page.title),
-            capture=capture,
-        )
+        capture = page.capture_record("web")
+        distributor = Distributor(page_title=page.title)
+        return Sighting(self.source_id, "web", page.url, capture.captured_at, media, distributor, capture)
 
 
 class WebCrawler:
