@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bench import hashing
+from bench import hashing, telegram
 
 
 def main() -> None:
     hashing.main()
+    telegram.main()
 
 
 if __name__ == "__main__":

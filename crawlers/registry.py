@@ -8,11 +8,13 @@ from config.errors import did_you_mean
 from crawlers.base import Crawler
 from crawlers.errors import UnknownSourceKind
 from crawlers.telegram import TelegramCrawler
+from crawlers.telegram_web import TelegramWebCrawler
 from crawlers.web import WebCrawler
 
 CRAWLERS: dict[str, type[Crawler]] = {
     WebCrawler.kind: WebCrawler,
     TelegramCrawler.kind: TelegramCrawler,
+    TelegramWebCrawler.kind: TelegramWebCrawler,
 }
 
 

@@ -18,15 +18,18 @@ from crawlers.sighting import Checkpoint, CrawlProblem, Sighting
 
 
 class RecordEmitterPipeline:
-    """Scrapy item pipeline: write each Sighting / CrawlProblem to the record stream."""
+    """Scrapy item pipeline: write each record to the record stream, and, when the spider closes, the
+    records it keeps for the end (``final_records()``: a checkpoint valid only once everything is out)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, crawler: Any = None) -> None:
         self.stream = stream
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RecordEmitterPipeline:
         # A file descriptor, not a stream: Scrapy deep-copies settings, and streams cannot be copied.
-        return cls(os.fdopen(crawler.settings.getint("JIKIMI_RECORD_FD"), "w", encoding="utf-8", closefd=False))
+        fd = crawler.settings.getint("JIKIMI_RECORD_FD")
+        return cls(os.fdopen(fd, "w", encoding="utf-8", closefd=False), crawler)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Sighting | CrawlProblem | Checkpoint):
@@ -34,12 +37,24 @@ class RecordEmitterPipeline:
             self.stream.flush()
         return item
 
+    def close_spider(self) -> None:
+        final_records = getattr(self.crawler.spider, "final_records", None) if self.crawler else None
+        for record in final_records() if final_records else ():
+            self.process_item(record)
+
 
 class ProblemOnExceptionMiddleware:
     """Spider middleware: a callback that raises becomes a recorded CrawlProblem; the crawl goes on."""
 
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ProblemOnExceptionMiddleware:
+        return cls(crawler)
+
     def process_spider_exception(self, response: Any, exception: Exception) -> Iterable[Any]:
-        source_id = str(response.meta.get("source_id") or getattr(response, "source_id", "?"))
+        source_id = str(getattr(self.crawler.spider, "source_id", "?"))
         return [CrawlProblem(source_id, response.url, f"could not parse page: {type(exception).__name__}: {exception}")]
 
 

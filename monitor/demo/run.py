@@ -3,8 +3,9 @@
 1. make the demo blocklist the way a victim would: hash the generated "victim" pictures in a private
    temporary folder (``add-images``), delete them, keep only the hashes (``data/demo-blocklist.csv``);
 2. import it (``blocklist import``);
-3. serve the synthetic forum on 127.0.0.1 and write ``data/demo-watchlist.yaml`` pointing at it;
-4. crawl it with the web crawler through the pipeline;
+3. serve the synthetic forum and a synthetic public channel preview (``/s/demo_channel``) on 127.0.0.1,
+   and write ``data/demo-watchlist.yaml`` pointing at them;
+4. crawl both (web crawler, t.me/s crawler) through the pipeline;
 5. export every packet to one bundle.
 """
 
@@ -62,7 +63,12 @@ def write_demo_watchlist(data_dir: Path, site_url: str) -> Path:
         f"    start_urls: [{site_url}/]\n"
         "    allowed_domains: [127.0.0.1]\n"
         "    max_depth: 3\n"
-        "    schedule: {every: 30m}\n",
+        "    schedule: {every: 30m}\n"
+        "  - id: demo-channel\n"
+        "    kind: telegram_web\n"
+        "    channel: demo_channel\n"
+        f"    base_url: {site_url}\n"
+        "    schedule: {every: 15m}\n",
         encoding="utf-8",
     )
     return path

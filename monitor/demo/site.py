@@ -100,11 +100,15 @@ async def robots(request: web.Request) -> web.Response:
 
 
 def demo_app() -> web.Application:
+    """The forum, and the synthetic channel preview under ``/s/demo_channel``."""
+    from monitor.demo.tme_site import add_channel_routes, demo_channel
+
     app = web.Application()
     app.router.add_get("/", index)
     app.router.add_get("/thread/{number:\\d+}", thread)
     app.router.add_get("/media/{name}", media)
     app.router.add_get("/robots.txt", robots)
+    add_channel_routes(app, [demo_channel()])
     return app
 
 

@@ -256,3 +256,31 @@ async def test_a_renamed_channel_is_still_followed_by_its_id(
     locations = {s.location for s in await context.store.sightings()}
     assert locations == {"https://t.me/old_name/4", "https://t.me/old_name/5", "https://t.me/new_name/6"}
     assert (await context.store.get_source_state("renamed")).resolved["username"] == "new_name"
+
+
+async def test_a_first_run_by_days_reads_only_the_messages_of_those_days(
+    context: MonitorContext, crawler: TelegramCrawler, server: SyntheticTelegram
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime.now(UTC) - timedelta(minutes=10 * 300)  # message 300 is about now; 10 minutes apart
+    build_channel(server, 8008, "recent", 300, picture_seed=lambda i: 4, start=start)
+    run = await crawl(context, crawler, telegram_source("recent", "@recent", backfill_days=1))
+    ids = sorted(s.distributor.message_id or 0 for s in await context.store.sightings())
+    assert run.status == "ok" and ids and min(ids) > 300 - 6 * 24 - 2  # one day = 144 messages
+    assert (await context.store.get_source_state("recent")).watermark == 300
+
+
+async def test_a_network_failure_is_a_clear_status_not_a_crash(
+    context: MonitorContext, server: SyntheticTelegram, tmp_path: Path
+) -> None:
+    class Unreachable(TelegramClientDouble):
+        async def connect(self) -> None:
+            raise ConnectionError("Connection to Telegram failed 5 time(s)")
+
+    def lease() -> AbstractAsyncContextManager[None]:
+        return session_lease(tmp_path / "lock", wait=1)
+
+    crawler = TelegramCrawler(lambda: Unreachable(server), lease, 2**20, 10.0, 100, history_wait=0)
+    run = await crawl(context, crawler, telegram_source("one", "@public_one"))
+    assert run.status == "unreachable" and "could not be reached" in (run.error or "")

@@ -70,8 +70,16 @@ async def bad_media(request: web.Request) -> web.Response:
     return web.Response(body=bodies[name], content_type="image/png" if name.endswith(".png") else "image/jpeg")
 
 
+async def login_wall(request: web.Request) -> web.Response:
+    """What a t.me/s URL might show after a markup change: a page with no channel history at all."""
+    return web.Response(
+        text="<html><body><div class='tgme_page_wrap'>Open in app</div></body></html>", content_type="text/html"
+    )
+
+
 def hostile_app() -> web.Application:
     app = demo_app()
+    app.router.add_get("/s/changed_markup", login_wall)
     app.router.add_get("/thread/hostile", hostile_thread)
     app.router.add_get("/broken", broken_page)
     app.router.add_get("/bad/{name}", bad_media)

@@ -208,12 +208,12 @@ def picture_bytes(seed: int) -> bytes:
 
 
 def build_channel(
-    server: SyntheticTelegram, channel_id: int, username: str, count: int, *, picture_seed: Callable[[int], int | None]
-) -> SyntheticChannel:
+    server: SyntheticTelegram, channel_id: int, username: str, count: int, *,
+    picture_seed: Callable[[int], int | None], start: datetime = datetime(2026, 10, 1, tzinfo=UTC),
+) -> SyntheticChannel:  # fmt: skip
     """A channel of ``count`` posts: every 10th a 3-photo album, every 7th forwarded, every 11th edited,
     every 13th a video document, and a photo on posts where ``picture_seed(id)`` gives a seed."""
     channel = server.add_channel(channel_id, username, f"Synthetic channel {username}")
-    start = datetime(2026, 10, 1, tzinfo=UTC)
     rng = random.Random(channel_id)
     message_id = 0
     post = 0

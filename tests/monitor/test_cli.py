@@ -39,7 +39,8 @@ def test_demo_prints_hits_and_ends_with_the_totals_line(
     totals = re.fullmatch(r"hits: (\d+), sightings: (\d+), packets: (\d+)", last)
     assert totals is not None, last
     hits, sightings, packets = map(int, totals.groups())
-    assert hits >= 6 and packets == 6 and sightings > packets
+    assert hits >= 9 and packets == 6 + 3 and sightings > packets  # six forum copies, three channel copies
+    assert "source demo-forum: ok" in result.stdout and "source demo-channel: ok" in result.stdout
     assert "copy-mirrored.jpg" in result.stdout and "photo-205.jpg" not in result.stdout
     bundle = re.search(r"bundle: (\S+\.zip)", result.stdout)
     assert bundle is not None and Path(bundle.group(1)).exists()

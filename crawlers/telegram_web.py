@@ -1,0 +1,196 @@
+"""Crawl a public channel through its account-free web preview, ``https://t.me/s/<channel>``.
+
+Pages come newest first; the spider follows ``?before=<lowest id on the page>`` back until it reaches
+the watermark (or, on a first run, the backfill limit, or the channel's first post). Every photo and
+video of every post newer than the watermark is downloaded and becomes a Sighting; an album's items each
+keep their own message id and share the album's first id as ``grouped_id``.
+
+The watermark can only move once paging has reached it — pages are read from the newest end — so the
+spider's one Checkpoint (the newest id) is emitted when the spider closes, and only if every page was
+read. A crash before that redoes the run, which the pipeline's dedupe makes harmless.
+Parsing is ``crawlers/tme_markup.py``; a page it does not recognise stops the source with
+``markup-unrecognised``, never an empty success. ``base_url`` lets tests and the demo serve pages locally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import scrapy
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from config.settings import Settings
+from config.watchlist import Source
+from crawlers.base import CrawlContext
+from crawlers.errors import SourceUnavailable
+from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
+from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
+from crawlers.sighting import Checkpoint, CrawlProblem, CrawlRecord, Distributor, ForwardedFrom, Sighting
+from crawlers.telegram_links import parse_channel
+from crawlers.tme_markup import TmePost, UnrecognisedMarkup, parse_tme_page
+
+UNRECOGNISED = "unrecognised t.me/s markup"
+NO_PREVIEW = "no public preview"
+
+
+class TelegramWebSourceConfig(BaseModel):
+    """Fields of a ``kind: telegram_web`` source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel: str
+    base_url: str = "https://t.me"
+    backfill_messages: int | None = Field(None, ge=0, description="First run: read back this many messages.")
+
+    @field_validator("channel")
+    @classmethod
+    def _public_username(cls, value: str) -> str:
+        ref = parse_channel(value)
+        if ref.username is None:
+            raise ValueError("the t.me/s preview needs the channel's public @username, not a numeric id")
+        return ref.username
+
+
+class TelegramWebSpider(scrapy.Spider):
+    name = "jikimi-telegram-web"
+
+    def __init__(
+        self, source_id: str, channel: str, base_url: str, watermark: int | None, backfill: int, out_dir: str,
+        max_media_bytes: int, **kwargs: Any,
+    ) -> None:  # fmt: skip
+        super().__init__(**kwargs)
+        self.source_id = source_id
+        self.channel = channel
+        self.base_url = base_url.rstrip("/")
+        self.watermark = watermark
+        self.backfill = backfill
+        self.out_dir = Path(out_dir)
+        self.max_media_bytes = max_media_bytes
+        self.newest: int | None = None
+        self.read_to_the_end = False
+
+    async def start(self) -> AsyncIterator[Any]:
+        yield self._page_request(None)
+
+    def _page_request(self, before: int | None) -> scrapy.Request:
+        url = f"{self.base_url}/s/{self.channel}" + (f"?before={before}" if before else "")
+        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True)
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        if not urlsplit(response.url).path.startswith("/s/") or not isinstance(response, TextResponse):
+            yield CrawlProblem(self.source_id, response.url, f"{NO_PREVIEW}: t.me sent {response.url} instead")
+            return
+        try:
+            page = parse_tme_page(response.text, self.base_url)
+        except UnrecognisedMarkup as exc:
+            yield CrawlProblem(self.source_id, response.url, f"{UNRECOGNISED}: {exc}")
+            return
+        capture = capture_page(response, self.out_dir)
+        fresh = [post for post in page.posts if self.watermark is None or post.message_id > self.watermark]
+        for post in fresh:
+            self.newest = max(self.newest or 0, post.message_id)
+            for media in post.media:
+                yield scrapy.Request(
+                    media.url, callback=self.media_downloaded, errback=self.media_failed, dont_filter=True,
+                    meta={"allow_offsite": True, "download_maxsize": self.max_media_bytes, "post": post,
+                          "item_id": media.message_id, "page": capture, "title": page.channel_title},
+                )  # fmt: skip
+        oldest = page.oldest_id
+        reached = self.watermark is not None and oldest is not None and oldest <= self.watermark + 1
+        backfilled = self.watermark is None and self.newest is not None and self.newest - (oldest or 0) >= self.backfill
+        if oldest is None or oldest <= 1 or reached or backfilled:
+            self.read_to_the_end = True
+            return
+        yield self._page_request(oldest)
+
+    def media_downloaded(self, response: Response) -> Iterator[Sighting]:
+        meta = response.meta
+        post: TmePost = meta["post"]
+        page: PageCapture = meta["page"]
+        item_id: int = meta["item_id"]
+        capture = page.capture_record("telegram_web")
+        location = f"{self.base_url}/{post.channel}/{item_id}"
+        yield Sighting(
+            source_id=self.source_id, source_kind="telegram_web", location=location, seen_at=capture.captured_at,
+            media=save_media(response, response.request.url if response.request else response.url, self.out_dir),
+            distributor=_distributor(post, item_id, meta["title"]), capture=capture,
+        )  # fmt: skip
+
+    def media_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
+        request = failure.request  # type: ignore[attr-defined]
+        post: TmePost = request.meta["post"]
+        location = f"{self.base_url}/{post.channel}/{request.meta['item_id']}"
+        reason = "media download failed: " + describe_failure(failure)
+        yield CrawlProblem(self.source_id, location, reason, media_url=request.url)
+
+    def page_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
+        url = failure.request.url  # type: ignore[attr-defined]
+        yield CrawlProblem(self.source_id, url, "page fetch failed: " + describe_failure(failure))
+
+    def final_records(self) -> list[Checkpoint]:
+        """The watermark, once paging reached it: everything newer has been yielded by now."""
+        if self.read_to_the_end and self.newest is not None:
+            return [Checkpoint(self.source_id, watermark=self.newest, resolved={"username": self.channel})]
+        return []
+
+
+def _distributor(post: TmePost, item_id: int, title: str | None) -> Distributor:
+    grouped = post.message_id if len({m.message_id for m in post.media}) > 1 else None
+    forwarded = None
+    if post.forwarded_name or post.forwarded_link:
+        forwarded = ForwardedFrom(name=post.forwarded_name, link=post.forwarded_link)
+    return Distributor(
+        channel_username=post.channel, channel_title=title, message_id=item_id, grouped_id=grouped,
+        author_signature=post.author, forwarded_from=forwarded, text=post.text, posted_at=post.posted_at,
+        views=post.views, urls=post.urls,
+    )  # fmt: skip
+
+
+class TelegramWebCrawler:
+    """The ``telegram_web`` source kind: ``TelegramWebSpider`` in a scrapy worker process."""
+
+    kind: ClassVar[str] = "telegram_web"
+    config_model: ClassVar[type[BaseModel]] = TelegramWebSourceConfig
+
+    def __init__(self, scrapy_settings: dict[str, Any], max_media_bytes: int, deadline: float, backfill: int) -> None:
+        self.scrapy_settings = scrapy_settings
+        self.max_media_bytes = max_media_bytes
+        self.deadline = deadline
+        self.backfill = backfill
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> TelegramWebCrawler:
+        from crawlers.politeness import scrapy_settings_for
+
+        return cls(
+            scrapy_settings_for(settings), settings.telegram_max_media_bytes, settings.crawl_deadline,
+            settings.telegram_backfill_messages,
+        )  # fmt: skip
+
+    async def crawl(self, source: Source, context: CrawlContext) -> AsyncIterator[CrawlRecord]:
+        config = source.config
+        assert isinstance(config, TelegramWebSourceConfig)
+        backfill = config.backfill_messages if config.backfill_messages is not None else self.backfill
+        job = ScrapyJob(
+            spider="crawlers.telegram_web:TelegramWebSpider",
+            spider_args={
+                "source_id": source.id, "channel": config.channel, "base_url": config.base_url,
+                "watermark": context.state.watermark, "backfill": backfill, "out_dir": str(context.workdir),
+                "max_media_bytes": self.max_media_bytes,
+            },
+            settings=dict(self.scrapy_settings, ROBOTSTXT_OBEY=False),
+        )  # fmt: skip
+        fatal: CrawlProblem | None = None
+        async for record in run_scrapy_job(job, workdir=context.workdir, deadline=self.deadline, source_id=source.id):
+            if isinstance(record, CrawlProblem) and record.reason.startswith((UNRECOGNISED, NO_PREVIEW)):
+                fatal = record
+                continue
+            yield record
+        if fatal is not None:
+            status = "markup-unrecognised" if fatal.reason.startswith(UNRECOGNISED) else "not-found"
+            raise SourceUnavailable(f"{config.channel}: {fatal.reason}", source_id=source.id, status=status)
