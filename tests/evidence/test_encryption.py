@@ -21,7 +21,8 @@ def test_encrypted_files_decrypt_to_the_same_bytes(tmp_path: Path, size: int) ->
     import hashlib
 
     assert digest == hashlib.sha256(data).hexdigest()
-    assert data[:64] not in (tmp_path / "f.enc").read_bytes() or size == 0
+    if size >= 64:  # shorter plaintexts can appear in random ciphertext by chance
+        assert data[:64] not in (tmp_path / "f.enc").read_bytes()
 
 
 def test_a_flipped_byte_is_detected_and_the_file_named(tmp_path: Path) -> None:
