@@ -23,6 +23,7 @@ test: lint
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(STAMP)
+	$(VENV)/bin/python -m pip install --quiet -e '.[test,bench]'
 	$(VENV)/bin/python -m bench
 
 clean:

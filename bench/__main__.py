@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from bench import hashing, telegram
+from bench import hashing, index, telegram
 
 
 def main() -> None:
     hashing.main()
+    index.main()
     telegram.main()
 
 

@@ -2,8 +2,10 @@
 
 An index is "a dict from hash to list of entries" (python-threatexchange's ``SignalTypeIndex``) with a
 ``query(value, max_distance)``: ``ExactIndex`` answers exact hashes (sha256, md5) from a dict;
-``HammingIndex`` answers perceptual hashes (pdq, phash) within a Hamming radius by a vectorised scan
-over packed bits. Both accept ``add`` at any time, so a newly imported hash is matchable at once.
+``HammingIndex`` answers perceptual hashes within a Hamming radius by a vectorised linear scan (the
+reference the fast index is tested against, and fine for small lists); ``monitor/mih.py``'s
+``MultiIndexHashIndex`` answers the same questions in sublinear time at millions of entries. All accept
+``add`` at any time, so a newly imported hash is matchable at once.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ class SignalIndex(Protocol[T]):
 
     def query(self, value: str, max_distance: int) -> Sequence[IndexMatch[T]]: ...
 
+    def query_batch(self, values: Sequence[str], max_distance: int) -> list[Sequence[IndexMatch[T]]]:
+        """``query`` for each value (one picture's hash and its variants go in one call)."""
+
     def __len__(self) -> int: ...
 
 
@@ -45,6 +50,9 @@ class ExactIndex(Generic[T]):
 
     def query(self, value: str, max_distance: int = 0) -> Sequence[IndexMatch[T]]:
         return [IndexMatch(entry, 0) for entry in self._entries.get(value, ())]
+
+    def query_batch(self, values: Sequence[str], max_distance: int = 0) -> list[Sequence[IndexMatch[T]]]:
+        return [self.query(value) for value in values]
 
     def __len__(self) -> int:
         return self._count
@@ -75,6 +83,9 @@ class HammingIndex(Generic[T]):
         probe = np.frombuffer(bytes.fromhex(value), dtype=np.uint8)
         distances = np.bitwise_count(self._rows[:count] ^ probe).sum(axis=1, dtype=np.int32)
         return [IndexMatch(self._entries[i], int(distances[i])) for i in np.flatnonzero(distances <= max_distance)]
+
+    def query_batch(self, values: Sequence[str], max_distance: int) -> list[Sequence[IndexMatch[T]]]:
+        return [self.query(value, max_distance) for value in values]
 
     def __len__(self) -> int:
         return len(self._entries)

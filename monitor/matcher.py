@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from crawlers.sighting import BlocklistHit, Fingerprints
-from monitor.index import ExactIndex, HammingIndex, SignalIndex
+from monitor.index import ExactIndex, SignalIndex
+from monitor.mih import MultiIndexHashIndex
 from monitor.records import BlocklistEntry
 from monitor.signals import SIGNALS
 
@@ -22,13 +23,22 @@ class BlocklistMatcher:
         self.thresholds = {name: thresholds.get(name, signal.default_threshold) for name, signal in SIGNALS.items()}
         self.pdq_min_quality = pdq_min_quality
         self.indexes: dict[str, SignalIndex[BlocklistEntry]] = {
-            name: HammingIndex(signal.bits) if signal.default_threshold else ExactIndex()
+            name: MultiIndexHashIndex(signal.bits, self.thresholds[name]) if signal.default_threshold else ExactIndex()
             for name, signal in SIGNALS.items()
         }
 
     def add(self, entries: Iterable[BlocklistEntry]) -> None:
+        """Make entries matchable. A large batch (an import) rebuilds the fast indexes once."""
+        by_type: dict[str, list[BlocklistEntry]] = {}
         for entry in entries:
-            self.indexes[entry.hash_type].add(entry.value, entry)
+            by_type.setdefault(entry.hash_type, []).append(entry)
+        for hash_type, group in by_type.items():
+            index = self.indexes[hash_type]
+            if isinstance(index, MultiIndexHashIndex) and len(group) > 1000:
+                index.add_many([entry.value for entry in group], group)
+            else:
+                for entry in group:
+                    index.add(entry.value, entry)
 
     def __len__(self) -> int:
         return sum(len(index) for index in self.indexes.values())
@@ -41,8 +51,9 @@ class BlocklistMatcher:
                 continue
             if name == "pdq" and (fingerprints.pdq_quality or 0) < self.pdq_min_quality:
                 continue
-            for probe in (value, *fingerprints.variants.get(name, ())):
-                for found in index.query(probe, self.thresholds[name]):
+            probes = [value, *fingerprints.variants.get(name, ())]
+            for probe, matches in zip(probes, index.query_batch(probes, self.thresholds[name]), strict=True):
+                for found in matches:
                     entry = found.entry
                     current = best.get(entry.id)
                     if current is None or found.distance < current.distance:

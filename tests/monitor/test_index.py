@@ -23,7 +23,7 @@ def flip_bits(rng: random.Random, value: str, count: int) -> str:
 def test_hamming_index_finds_exactly_what_a_brute_force_scan_finds(bits: int, radius: int) -> None:
     rng = random.Random(bits)
     centres = [random_hex(rng, bits) for _ in range(20)]
-    values = [flip_bits(rng, rng.choice(centres), rng.randrange(0, radius * 2)) for _ in range(600)]  # clustered
+    values = [flip_bits(rng, rng.choice(centres), rng.randrange(0, radius * 2 + 2)) for _ in range(600)]  # clustered
     values += [random_hex(rng, bits) for _ in range(400)]  # random
     index: HammingIndex[int] = HammingIndex(bits)
     for number, value in enumerate(values):
@@ -52,3 +52,42 @@ def test_exact_index_returns_every_entry_of_a_value() -> None:
     index.add("aa", "second")
     assert [m.entry for m in index.query("aa")] == ["first", "second"]
     assert index.query("bb") == [] and len(index) == 2
+
+
+from monitor.mih import MultiIndexHashIndex  # noqa: E402
+
+
+@pytest.mark.parametrize(("bits", "radius"), [(256, 31), (256, 3), (256, 0), (64, 10), (64, 6), (64, 0)])
+@pytest.mark.parametrize("layout", ["built", "delta", "mixed"])
+def test_multi_index_hashing_finds_exactly_what_a_brute_force_scan_finds(bits: int, radius: int, layout: str) -> None:
+    rng = random.Random(bits * 100 + radius)
+    centres = [random_hex(rng, bits) for _ in range(30)]
+    values = [flip_bits(rng, rng.choice(centres), rng.randrange(0, radius * 2 + 2)) for _ in range(1500)]
+    values += [random_hex(rng, bits) for _ in range(1500)]
+    index: MultiIndexHashIndex[int] = MultiIndexHashIndex(bits, radius, delta_limit=10_000)
+    if layout in ("built", "mixed"):
+        split = len(values) if layout == "built" else len(values) // 2
+        index.add_many(values[:split], list(range(split)))
+    for number in range(len(index), len(values)):
+        index.add(values[number], number)
+    probes = centres + [flip_bits(rng, c, radius) for c in centres] + [random_hex(rng, bits) for _ in range(20)]
+    for probe in probes:
+        expected = {
+            (n, hamming_distance(probe, v)) for n, v in enumerate(values) if hamming_distance(probe, v) <= radius
+        }
+        assert {(m.entry, m.distance) for m in index.query(probe, radius)} == expected
+
+
+def test_a_radius_beyond_the_built_one_is_refused_rather_than_answered_inexactly() -> None:
+    index: MultiIndexHashIndex[int] = MultiIndexHashIndex(64, 10)
+    index.add_many(["0" * 16], [0])
+    with pytest.raises(ValueError, match="beyond"):
+        index.query("0" * 16, 20)
+
+
+def test_the_delta_is_folded_into_the_tables_when_it_grows() -> None:
+    index: MultiIndexHashIndex[int] = MultiIndexHashIndex(64, 10, delta_limit=5)
+    for number in range(12):
+        index.add(f"{number:016x}", number)
+    assert len(index) == 12 and index.nbytes_beyond_hashes > 0
+    assert {m.entry for m in index.query("0" * 16, 2)} == {n for n in range(12) if n.bit_count() <= 2}
