@@ -100,3 +100,16 @@ async def test_the_process_pool_gives_the_same_fingerprints(
 ) -> None:
     path = make_image(9)
     assert await hash_pool.fingerprint(path) == fingerprint_file(path)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_our_phash_is_imagehash_phash_bit_for_bit_and_its_mirror_is_the_mirrors_phash(seed: int) -> None:
+    import imagehash
+    from PIL import ImageOps
+
+    from monitor.hashing import phash_and_mirror
+
+    picture = make_picture(seed, (300 + 7 * seed, 200 + 5 * seed))
+    phash, mirrored = phash_and_mirror(picture)
+    assert phash == str(imagehash.phash(picture))
+    assert hamming_distance(mirrored, str(imagehash.phash(ImageOps.mirror(picture)))) <= 1
