@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from monitor.errors import BlocklistError, UnknownHashType
-from monitor.hashing import fingerprint_file
+from monitor.hashing import crop_variant_hashes, fingerprint_file
 from monitor.records import BlocklistEntry
 from monitor.signals import signal_for
 
@@ -109,11 +109,14 @@ class ImageIntake:
 
 
 def hash_pictures(
-    folder: Path, case: str, label: str = "picture", min_pdq_quality: int = 50, max_pixels: int = 89_478_485
-) -> ImageIntake:
+    folder: Path, case: str, label: str = "picture", min_pdq_quality: int = 50, max_pixels: int = 89_478_485,
+    crop_variants: bool = True,
+) -> ImageIntake:  # fmt: skip
     """Hash every picture under ``folder`` into entries of ``case``; nothing of the pictures is kept.
 
-    PDQ hashes below ``min_pdq_quality`` are left out: such a PDQ would match unrelated flat pictures.
+    Besides each picture's own hashes, a few crops of it are hashed as extra PDQ and pHash entries labelled
+    with the crop, so cropped copies match (``crop_variants``). PDQ hashes below ``min_pdq_quality`` are
+    left out: such a PDQ would match unrelated flat pictures.
     """
     if not folder.is_dir():
         raise BlocklistError(f"{folder}: not a folder of pictures")
@@ -131,4 +134,9 @@ def hash_pictures(
             if hash_type == "pdq" and (fingerprints.pdq_quality or 0) < min_pdq_quality:
                 continue
             entries.append(BlocklistEntry(hash_type, value, case.strip(), name, "victim intake"))
+        if crop_variants and not fingerprints.error and (fingerprints.pdq_quality or 0) >= min_pdq_quality:
+            for variant, pdq, phash in crop_variant_hashes(path, max_pixels):
+                for hash_type, value in (("pdq", pdq), ("phash", phash)):
+                    entry = BlocklistEntry(hash_type, value, case.strip(), name, "victim intake", variant=variant)
+                    entries.append(entry)
     return ImageIntake(entries, skipped)

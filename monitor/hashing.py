@@ -33,7 +33,7 @@ from crawlers.sighting import Fingerprints
 DRAFT_SIZE = 192
 MAX_SIDE = 512
 CHUNK = 1 << 20
-UNIFORM_LINE_STD = 6.0
+UNIFORM_LINE_STD = 2.5  # grey-level spread of a border row or column (JPEG noise on a flat border: ~1-2)
 MIN_TRIM_SHARE = 0.03
 CENTRE_CROPS = (0.1, 0.2)  # share of each side cut away on the query side (hashed at half size)
 _ODD_COLUMNS = np.array([(-1) ** column for column in range(8)], dtype=np.float64)
@@ -83,19 +83,55 @@ def decode_picture(path: Path, max_pixels: int) -> Image.Image:
     return picture
 
 
-def _uniform_run(stds: np.ndarray) -> int:
-    """How many lines from the start are uniform (a border), stopping at the first that is not."""
+RINGING_LINES = 3  # (at half size) JPEG blocks blur a border's inner edge over a few lines
+RINGING_MEAN_GAP = 24.0
+
+
+def _uniform_run(stds: np.ndarray, means: np.ndarray) -> int:
+    """How many lines from the start are a border: flat lines, plus the few ringing lines after them
+    that keep the border's brightness on average."""
     busy = np.flatnonzero(stds > UNIFORM_LINE_STD)
-    return int(busy[0]) if len(busy) else len(stds)
+    run = int(busy[0]) if len(busy) else len(stds)
+    if run == 0:
+        return 0
+    for line in range(run, min(run + RINGING_LINES, len(means))):
+        if abs(means[line] - means[run - 1]) > RINGING_MEAN_GAP:
+            break
+        run = line + 1
+    return run
 
 
 def trim_uniform_border(picture: Image.Image) -> Image.Image | None:
-    """The picture without uniform borders on any side (letterbox, padding, a flat frame of any colour per
-    side), or ``None`` when there is nothing worth trimming."""
+    """The picture without the uniform border on any side (letterbox, padding, a flat frame of any colour
+    per side), or ``None`` when there is nothing worth trimming."""
+    return _trim_once(picture)
+
+
+def trimmed_versions(picture: Image.Image, passes: int = 3) -> list[Image.Image]:
+    """The picture with its outer border trimmed, and, if trimming again finds more (a frame inside a
+    frame, a screenshot's bars), the deepest trim too.
+
+    Why both? A flat area of the picture itself can touch its edge and look like one more border; the
+    first cut is then the right one, otherwise the deeper one. Both are cheap extra query variants.
+    """
+    versions: list[Image.Image] = []
+    current: Image.Image | None = picture
+    for _ in range(passes):
+        current = _trim_once(current) if current is not None else None
+        if current is None:
+            break
+        versions = versions[:1] + [current]
+    return versions
+
+
+def _trim_once(picture: Image.Image) -> Image.Image | None:
+    if min(picture.size) < 32:
+        return None
     grey = np.asarray(picture.convert("L").reduce(2), dtype=np.float32)  # half size: borders are wide
     row_std, column_std = grey.std(axis=1), grey.std(axis=0)
-    top, bottom = _uniform_run(row_std), _uniform_run(row_std[::-1])
-    left, right = _uniform_run(column_std), _uniform_run(column_std[::-1])
+    row_mean, column_mean = grey.mean(axis=1), grey.mean(axis=0)
+    top, bottom = _uniform_run(row_std, row_mean), _uniform_run(row_std[::-1], row_mean[::-1])
+    left, right = _uniform_run(column_std, column_mean), _uniform_run(column_std[::-1], column_mean[::-1])
     width, height = picture.size
     box = (2 * left, 2 * top, width - 2 * right, height - 2 * bottom)
     kept_width, kept_height = box[2] - box[0], box[3] - box[1]
@@ -113,16 +149,29 @@ def centre_crop(picture: Image.Image, share: float) -> Image.Image:
     return picture.crop((dx, dy, width - dx, height - dy))
 
 
-def phash_and_mirror(picture: Image.Image) -> tuple[str, str]:
-    """pHash exactly as ``imagehash.phash`` computes it, and the pHash of the mirrored picture.
+def _phash_bits(low: np.ndarray) -> str:
+    return bits_to_hex((low > np.median(low)).ravel())
 
-    Why not call imagehash twice? Mirroring a picture left-right multiplies its DCT coefficient in column
-    ``k`` by ``(-1)**k``, so the mirror's hash comes from the same coefficients: one resize, one DCT.
+
+def phash_dihedral(picture: Image.Image) -> list[str]:
+    """pHash exactly as ``imagehash.phash`` computes it, then the pHashes of the 7 other rotations/mirrors.
+
+    Why not call imagehash eight times? Mirroring a picture multiplies its DCT coefficients in odd columns
+    (left-right) or odd rows (top-bottom) by -1, and transposing it transposes them; every rotation and
+    mirror is a combination of those, so all eight hashes come from one resize and one DCT.
     """
     grey = np.asarray(picture.convert("L").resize((32, 32), Image.Resampling.LANCZOS), dtype=np.float64)
     low = scipy.fftpack.dct(scipy.fftpack.dct(grey, axis=0), axis=1)[:8, :8]
-    mirrored = low * _ODD_COLUMNS
-    return bits_to_hex((low > np.median(low)).ravel()), bits_to_hex((mirrored > np.median(mirrored)).ravel())
+    odd_rows, odd_columns = np.outer(_ODD_COLUMNS, np.ones(8)), np.outer(np.ones(8), _ODD_COLUMNS)
+    variants = [low, low * odd_columns, low * odd_rows, low * odd_rows * odd_columns]
+    variants += [variant.T for variant in variants]
+    return [_phash_bits(variant) for variant in variants]
+
+
+def phash_and_mirror(picture: Image.Image) -> tuple[str, str]:
+    """pHash (as ``imagehash.phash``) and the pHash of the picture mirrored left-right."""
+    hashes = phash_dihedral(picture)
+    return hashes[0], hashes[1]
 
 
 def plain_hashes(picture: Image.Image) -> tuple[str, str]:
@@ -135,8 +184,7 @@ def perceptual_hashes(picture: Image.Image) -> tuple[str, int, str, list[str], l
     """(pdq, quality, phash, pdq variants, phash variants) of a decoded picture."""
     pdq_all, qualities = pdqhash.compute_dihedral(np.asarray(picture))
     pdq_hexes = [bits_to_hex(bits) for bits in pdq_all]
-    phash, mirrored = phash_and_mirror(picture)
-    phash_variants = [mirrored]
+    phash, *phash_variants = phash_dihedral(picture)
     quality = int(np.asarray(qualities).flat[0])
     return pdq_hexes[0], quality, phash, pdq_hexes[1:], phash_variants
 
@@ -152,12 +200,12 @@ def fingerprint_file(path: Path | str, max_pixels: int = 89_478_485) -> Fingerpr
     except ValueError as exc:
         return Fingerprints(values=values, error=str(exc))
     pdq, quality, phash, pdq_variants, phash_variants = perceptual_hashes(picture)
-    trimmed = trim_uniform_border(picture)
-    if trimmed is not None:
-        t_pdq, _, t_phash, t_pdq_variants, t_phash_variants = perceptual_hashes(trimmed)
+    trimmed = trimmed_versions(picture)
+    for version in trimmed:
+        t_pdq, _, t_phash, t_pdq_variants, t_phash_variants = perceptual_hashes(version)
         pdq_variants += [t_pdq, *t_pdq_variants]
         phash_variants += [t_phash, *t_phash_variants]
-    base = trimmed or picture
+    base = trimmed[0] if trimmed else picture
     if min(base.size) >= 128:  # PDQ's cost grows with pixels; a variant needs no full detail
         base = base.reduce(2)
     for share in CENTRE_CROPS:
@@ -171,3 +219,32 @@ def fingerprint_file(path: Path | str, max_pixels: int = 89_478_485) -> Fingerpr
         width=picture.width,
         height=picture.height,
     )
+
+
+VICTIM_CROPS: dict[str, tuple[float, float, float, float]] = {
+    # name: (left, top, right, bottom) shares cut away; distributors crop from the middle or a corner
+    "centre crop 5%": (0.025, 0.025, 0.025, 0.025),
+    "centre crop 10%": (0.05, 0.05, 0.05, 0.05),
+    "top-left crop 8%": (0.0, 0.0, 0.08, 0.08),
+    "top-right crop 8%": (0.08, 0.0, 0.0, 0.08),
+    "bottom-left crop 8%": (0.0, 0.08, 0.08, 0.0),
+    "bottom-right crop 8%": (0.08, 0.08, 0.0, 0.0),
+}
+
+
+def crop_variant_hashes(path: Path | str, max_pixels: int = 89_478_485) -> list[tuple[str, str, str]]:
+    """(variant name, PDQ, pHash) of crops of a picture that is at hand (a victim's, on their side).
+
+    Why on the victim's side? A query can be trimmed or cropped, but it cannot grow back what a distributor
+    cut off; hashing the victim's picture cropped a few ways makes those crops matchable.
+    """
+    try:
+        picture = decode_picture(Path(path), max_pixels)
+    except ValueError:
+        return []
+    width, height = picture.size
+    found = []
+    for name, (left, top, right, bottom) in VICTIM_CROPS.items():
+        box = (int(width * left), int(height * top), width - int(width * right), height - int(height * bottom))
+        found.append((name, *plain_hashes(picture.crop(box))))
+    return found

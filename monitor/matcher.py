@@ -1,8 +1,14 @@
 """Match a media file's fingerprints against the blocklist: one index per hash type, thresholds per type.
 
-Each perceptual hash is queried with its variants (mirrored, rotated, border-trimmed); an entry is hit
-once, at the smallest distance any variant reached. PDQ is not trusted below ``pdq_min_quality`` (flat
+Each perceptual hash is queried with its variants (mirrored, rotated, border-trimmed, cropped); an entry is
+hit once, at the smallest distance any variant reached. PDQ is not trusted below ``pdq_min_quality`` (flat
 pictures all hash alike), as Meta's HMA does.
+
+Why a stricter radius for variants? Every variant on the query side and every crop stored on the victim's
+side is one more comparison, and a 64-bit pHash at radius 10 gives unrelated pictures a real chance to
+meet somewhere. A match between the picture itself and the entry itself uses the full threshold; a match
+that involves a variant on either side must be within ``variant_thresholds`` (default: pHash 6).
+PDQ's 256 bits keep chance matches negligible at 31, so it keeps one threshold.
 """
 
 from __future__ import annotations
@@ -19,8 +25,12 @@ from monitor.signals import SIGNALS
 class BlocklistMatcher:
     """Holds an index per hash type; ``add`` makes a new entry matchable at once (no rebuild)."""
 
-    def __init__(self, thresholds: dict[str, int], pdq_min_quality: int) -> None:
+    def __init__(
+        self, thresholds: dict[str, int], pdq_min_quality: int, variant_thresholds: dict[str, int] | None = None
+    ) -> None:
         self.thresholds = {name: thresholds.get(name, signal.default_threshold) for name, signal in SIGNALS.items()}
+        strict = {"phash": 6} if variant_thresholds is None else variant_thresholds
+        self.variant_thresholds = {name: min(strict.get(name, limit), limit) for name, limit in self.thresholds.items()}
         self.pdq_min_quality = pdq_min_quality
         self.indexes: dict[str, SignalIndex[BlocklistEntry]] = {
             name: MultiIndexHashIndex(signal.bits, self.thresholds[name]) if signal.default_threshold else ExactIndex()
@@ -52,9 +62,12 @@ class BlocklistMatcher:
             if name == "pdq" and (fingerprints.pdq_quality or 0) < self.pdq_min_quality:
                 continue
             probes = [value, *fingerprints.variants.get(name, ())]
-            for probe, matches in zip(probes, index.query_batch(probes, self.thresholds[name]), strict=True):
+            answers = index.query_batch(probes, self.thresholds[name])
+            for number, (probe, matches) in enumerate(zip(probes, answers, strict=True)):
                 for found in matches:
                     entry = found.entry
+                    if (number or entry.variant) and found.distance > self.variant_thresholds[name]:
+                        continue
                     current = best.get(entry.id)
                     if current is None or found.distance < current.distance:
                         best[entry.id] = BlocklistHit(

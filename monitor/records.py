@@ -33,6 +33,7 @@ class BlocklistEntry:
     label: str = ""
     origin: str = "import"
     added_at: datetime = field(default_factory=utc_now)
+    variant: str = ""  # e.g. "centre crop 5%": an extra hash of the picture, made on the victim's side
 
     @property
     def id(self) -> str:

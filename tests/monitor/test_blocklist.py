@@ -71,7 +71,7 @@ def test_add_images_keeps_only_hashes_and_never_the_file_names(make_image: Calla
     make_image(20, name="victim/Jane Doe at the beach.jpg")
     make_image(21, name="victim/second.png", fmt="PNG")
     (tmp_path / "victim" / "notes.txt").write_text("not a picture")
-    intake = hash_pictures(tmp_path / "victim", "case-7", "picture")
+    intake = hash_pictures(tmp_path / "victim", "case-7", "picture", crop_variants=False)
     assert {e.hash_type for e in intake.entries} == {"sha256", "md5", "pdq", "phash"}
     assert len(intake.entries) == 8
     assert all(e.case == "case-7" and e.origin == "victim intake" for e in intake.entries)
@@ -84,3 +84,14 @@ def test_add_images_reports_a_picture_it_cannot_decode(tmp_path: Path) -> None:
     intake = hash_pictures(tmp_path / "in", "case-1")
     assert len(intake.skipped) == 1 and "picture 1" in intake.skipped[0]
     assert {e.hash_type for e in intake.entries} == {"sha256", "md5"}
+
+
+def test_add_images_also_stores_crops_of_each_picture_as_extra_perceptual_hashes(
+    make_image: Callable[..., Path], tmp_path: Path
+) -> None:
+    make_image(30, name="victim/one.jpg")
+    intake = hash_pictures(tmp_path / "victim", "case-8")
+    crops = [e for e in intake.entries if e.variant]
+    assert len(crops) == 12 and {e.hash_type for e in crops} == {"pdq", "phash"}
+    assert all(e.label == "picture 1" and "crop" in e.variant for e in crops)
+    assert len({e.value for e in crops if e.hash_type == "pdq"}) == 6  # six different crops

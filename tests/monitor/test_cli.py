@@ -110,7 +110,7 @@ def test_add_images_stores_hashes_and_import_then_stats_counts_them(tmp_path: Pa
     (pictures / "one.jpg").write_bytes(encode(make_picture(1)))
     result = jikimi(tmp_path / "data", "blocklist", "add-images", str(pictures), "--case", "case-42")
     assert result.returncode == 0, result.stderr
-    assert "added 4 hashes" in result.stdout
+    assert "added 16 hashes" in result.stdout  # sha256, md5, pdq, phash + pdq and phash of six crops
     stats = jikimi(tmp_path / "data", "blocklist", "stats")
-    assert "entries: 4, cases: 1" in stats.stdout
+    assert "entries: 16, cases: 1" in stats.stdout
     assert not any(p.suffix == ".jpg" for p in (tmp_path / "data").rglob("*"))
