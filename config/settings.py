@@ -54,9 +54,16 @@ class Settings(BaseSettings):
     # --- hashing and matching ------------------------------------------------------------------------
     hash_workers: int = Field(0, ge=0, description="Hashing processes; 0 means one per CPU core.")
     hash_max_pixels: int = Field(89_478_485, gt=0, description="Larger images are refused as bombs.")
+    hash_max_video_frames: int = Field(600, ge=1, description="Frames hashed per video at most (longer: sampled).")
     match_pdq_threshold: int = Field(31, ge=0, le=256, description="Max PDQ Hamming distance of a match.")
     match_phash_threshold: int = Field(10, ge=0, le=64, description="Max pHash Hamming distance of a match.")
     match_pdq_min_quality: int = Field(50, ge=0, le=100, description="Below this PDQ quality, PDQ is ignored.")
+    match_phash_variant_threshold: int = Field(
+        6, ge=0, le=64, description="Max pHash distance when a rotated/cropped/trimmed variant is involved."
+    )
+    match_video_share: float = Field(
+        0.5, gt=0, le=1, description="Share of a blocklisted video's frames that must be found (vPDQ's rule)."
+    )
 
     # --- evidence ------------------------------------------------------------------------------------
     media_key: SecretStr | None = Field(

@@ -100,6 +100,8 @@ class Fingerprints:
     width: int | None = None
     height: int | None = None
     error: str | None = None
+    frames: tuple[str, ...] = ()  # a video's kept frames (PDQ), at ``frame_seconds``
+    frame_seconds: tuple[float, ...] = ()
 
     @property
     def sha256(self) -> str:

@@ -22,6 +22,7 @@ from monitor.signals import signal_for
 CSV_COLUMNS = ("hash_type", "hash", "case", "label")
 MAX_PROBLEMS_SHOWN = 20
 PICTURE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".webm", ".mkv", ".avi", ".m4v", ".3gp"}
 
 
 def _entry(hash_type: str, value: str, case: str, label: str, origin: str) -> BlocklistEntry:
@@ -122,7 +123,8 @@ def hash_pictures(
         raise BlocklistError(f"{folder}: not a folder of pictures")
     if not case.strip():
         raise BlocklistError("add-images needs --case (a pseudonymous case reference)")
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in PICTURE_SUFFIXES)
+    suffixes = PICTURE_SUFFIXES | VIDEO_SUFFIXES
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
     entries: list[BlocklistEntry] = []
     skipped: list[str] = []
     for number, path in enumerate(files, 1):
@@ -134,6 +136,10 @@ def hash_pictures(
             if hash_type == "pdq" and (fingerprints.pdq_quality or 0) < min_pdq_quality:
                 continue
             entries.append(BlocklistEntry(hash_type, value, case.strip(), name, "victim intake"))
+        if fingerprints.frames:
+            frames = ",".join(fingerprints.frames)
+            entries.append(BlocklistEntry("video_pdq", frames, case.strip(), name, "victim intake"))
+            continue
         if crop_variants and not fingerprints.error and (fingerprints.pdq_quality or 0) >= min_pdq_quality:
             for variant, pdq, phash in crop_variant_hashes(path, max_pixels):
                 for hash_type, value in (("pdq", pdq), ("phash", phash)):

@@ -35,9 +35,12 @@ class MonitorContext:
         return self.settings.data_dir / "tmp"
 
     async def matcher(self) -> BlocklistMatcher:
+        settings = self.settings
         matcher = BlocklistMatcher(
-            {"pdq": self.settings.match_pdq_threshold, "phash": self.settings.match_phash_threshold},
-            self.settings.match_pdq_min_quality,
+            {"pdq": settings.match_pdq_threshold, "phash": settings.match_phash_threshold},
+            settings.match_pdq_min_quality,
+            {"phash": settings.match_phash_variant_threshold},
+            settings.match_video_share,
         )
         matcher.add(await self.store.blocklist_entries())
         return matcher
@@ -58,7 +61,7 @@ async def open_context(settings: Settings) -> AsyncIterator[MonitorContext]:
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     store = store_from_settings(settings)
     await store.open()
-    pool = HashPool(settings.hash_worker_count, settings.hash_max_pixels)
+    pool = HashPool(settings.hash_worker_count, settings.hash_max_pixels, settings.hash_max_video_frames)
     try:
         yield MonitorContext(settings, store, pool, media_key(settings))
     finally:

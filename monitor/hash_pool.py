@@ -20,9 +20,10 @@ from monitor.hashing import exact_hashes, fingerprint_file
 class HashPool:
     """Fingerprint files in ``workers`` processes; one instance created at start-up and passed in."""
 
-    def __init__(self, workers: int, max_pixels: int) -> None:
+    def __init__(self, workers: int, max_pixels: int, max_video_frames: int = 600) -> None:
         self.workers = workers
         self.max_pixels = max_pixels
+        self.max_video_frames = max_video_frames
         self._executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
@@ -31,7 +32,9 @@ class HashPool:
     async def fingerprint(self, path: Path) -> Fingerprints:
         loop = asyncio.get_running_loop()
         try:
-            return await loop.run_in_executor(self._executor, fingerprint_file, str(path), self.max_pixels)
+            return await loop.run_in_executor(
+                self._executor, fingerprint_file, str(path), self.max_pixels, self.max_video_frames
+            )
         except BrokenProcessPool:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = self._new_executor()

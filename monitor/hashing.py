@@ -30,6 +30,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from crawlers.sighting import Fingerprints
 
+NOT_A_PICTURE = "not a picture Pillow can decode"
 DRAFT_SIZE = 192
 MAX_SIDE = 512
 CHUNK = 1 << 20
@@ -62,7 +63,7 @@ def decode_picture(path: Path, max_pixels: int) -> Image.Image:
         try:
             picture = Image.open(path)
         except UnidentifiedImageError:
-            raise ValueError("not a picture Pillow can decode (unrecognised format)") from None
+            raise ValueError(f"{NOT_A_PICTURE} (unrecognised format)") from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ValueError(f"refused as a decompression bomb: {exc}") from None
         except (OSError, SyntaxError, ValueError) as exc:  # a header Pillow recognised but cannot read
@@ -189,8 +190,9 @@ def perceptual_hashes(picture: Image.Image) -> tuple[str, int, str, list[str], l
     return pdq_hexes[0], quality, phash, pdq_hexes[1:], phash_variants
 
 
-def fingerprint_file(path: Path | str, max_pixels: int = 89_478_485) -> Fingerprints:
-    """All fingerprints of one file. Never raises for bad content; see ``Fingerprints.error``."""
+def fingerprint_file(path: Path | str, max_pixels: int = 89_478_485, max_video_frames: int = 600) -> Fingerprints:
+    """All fingerprints of one file (a picture or a video). Never raises for bad content; see
+    ``Fingerprints.error``."""
     path = Path(path)
     values = exact_hashes(path)
     if path.stat().st_size == 0:
@@ -198,7 +200,15 @@ def fingerprint_file(path: Path | str, max_pixels: int = 89_478_485) -> Fingerpr
     try:
         picture = decode_picture(path, max_pixels)
     except ValueError as exc:
-        return Fingerprints(values=values, error=str(exc))
+        if not str(exc).startswith(NOT_A_PICTURE):
+            return Fingerprints(values=values, error=str(exc))
+        from monitor.video import video_frames
+
+        try:
+            video = video_frames(path, max_video_frames)
+        except ValueError as video_exc:
+            return Fingerprints(values=values, error=f"neither a picture nor a video: {video_exc}")
+        return Fingerprints(values=values, frames=video.pdq, frame_seconds=video.seconds)
     pdq, quality, phash, pdq_variants, phash_variants = perceptual_hashes(picture)
     trimmed = trimmed_versions(picture)
     for version in trimmed:

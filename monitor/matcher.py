@@ -19,23 +19,26 @@ from crawlers.sighting import BlocklistHit, Fingerprints
 from monitor.index import ExactIndex, SignalIndex
 from monitor.mih import MultiIndexHashIndex
 from monitor.records import BlocklistEntry
-from monitor.signals import SIGNALS
+from monitor.signals import DISTANCE_SIGNALS, EXACT_SIGNALS, SIGNALS
+from monitor.video_index import VideoIndex
 
 
 class BlocklistMatcher:
     """Holds an index per hash type; ``add`` makes a new entry matchable at once (no rebuild)."""
 
     def __init__(
-        self, thresholds: dict[str, int], pdq_min_quality: int, variant_thresholds: dict[str, int] | None = None
-    ) -> None:
+        self, thresholds: dict[str, int], pdq_min_quality: int, variant_thresholds: dict[str, int] | None = None,
+        video_share: float = 0.5,
+    ) -> None:  # fmt: skip
         self.thresholds = {name: thresholds.get(name, signal.default_threshold) for name, signal in SIGNALS.items()}
         strict = {"phash": 6} if variant_thresholds is None else variant_thresholds
         self.variant_thresholds = {name: min(strict.get(name, limit), limit) for name, limit in self.thresholds.items()}
         self.pdq_min_quality = pdq_min_quality
         self.indexes: dict[str, SignalIndex[BlocklistEntry]] = {
-            name: MultiIndexHashIndex(signal.bits, self.thresholds[name]) if signal.default_threshold else ExactIndex()
-            for name, signal in SIGNALS.items()
+            name: MultiIndexHashIndex(SIGNALS[name].bits, self.thresholds[name]) for name in DISTANCE_SIGNALS
         }
+        self.indexes.update({name: ExactIndex() for name in EXACT_SIGNALS})
+        self.videos = VideoIndex(self.thresholds["pdq"], video_share)
 
     def add(self, entries: Iterable[BlocklistEntry]) -> None:
         """Make entries matchable. A large batch (an import) rebuilds the fast indexes once."""
@@ -43,6 +46,9 @@ class BlocklistMatcher:
         for entry in entries:
             by_type.setdefault(entry.hash_type, []).append(entry)
         for hash_type, group in by_type.items():
+            if hash_type not in self.indexes:
+                self.videos.add(group)
+                continue
             index = self.indexes[hash_type]
             if isinstance(index, MultiIndexHashIndex) and len(group) > 1000:
                 index.add_many([entry.value for entry in group], group)
@@ -51,7 +57,7 @@ class BlocklistMatcher:
                     index.add(entry.value, entry)
 
     def __len__(self) -> int:
-        return sum(len(index) for index in self.indexes.values())
+        return sum(len(index) for index in self.indexes.values()) + len(self.videos)
 
     def match(self, fingerprints: Fingerprints) -> tuple[BlocklistHit, ...]:
         best: dict[str, BlocklistHit] = {}
@@ -73,4 +79,6 @@ class BlocklistMatcher:
                         best[entry.id] = BlocklistHit(
                             entry.id, entry.hash_type, entry.case, entry.label, found.distance, probe
                         )
+        for entry, distance, found_frames in self.videos.match(fingerprints.frames):
+            best[entry.id] = BlocklistHit(entry.id, entry.hash_type, entry.case, entry.label, distance, found_frames)
         return tuple(sorted(best.values(), key=lambda hit: (hit.distance, hit.entry_id)))

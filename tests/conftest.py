@@ -88,3 +88,23 @@ async def test_site() -> AsyncIterator[str]:
     url = await site.start(0)
     yield url
     await site.stop()
+
+
+def write_video(path: Path, seeds: list[int], seconds_each: float = 2.0, size: tuple[int, int] = (320, 240),
+                codec: str = "mpeg4", fps: int = 10) -> Path:  # fmt: skip
+    """A generated video: each seed's picture (drawn at 320×240, scaled to ``size``), slowly panning."""
+    import av
+    import numpy as np
+
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream(codec, rate=fps)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+        for seed in seeds:
+            picture = np.asarray(make_picture(seed, (320, 240)).resize(size))
+            for step in range(int(seconds_each * fps)):
+                frame = av.VideoFrame.from_ndarray(np.roll(picture, step, axis=1), format="rgb24")
+                for packet in stream.encode(frame):
+                    container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return path

@@ -9,12 +9,16 @@ from monitor.signals.md5 import Md5Signal
 from monitor.signals.pdq import PdqSignal
 from monitor.signals.phash import PhashSignal
 from monitor.signals.sha256 import Sha256Signal
+from monitor.signals.video_pdq import VideoPdqSignal
 
 SIGNALS: dict[str, type[SignalType]] = {
-    signal.name: signal for signal in (Sha256Signal, Md5Signal, PdqSignal, PhashSignal)
+    signal.name: signal for signal in (Sha256Signal, Md5Signal, PdqSignal, PhashSignal, VideoPdqSignal)
 }
+FRAME_SIGNALS = tuple(name for name, signal in SIGNALS.items() if getattr(signal, "frames", False))
 EXACT_SIGNALS = tuple(name for name, signal in SIGNALS.items() if signal.default_threshold == 0)
-DISTANCE_SIGNALS = tuple(name for name, signal in SIGNALS.items() if signal.default_threshold > 0)
+DISTANCE_SIGNALS = tuple(
+    name for name, signal in SIGNALS.items() if signal.default_threshold > 0 and name not in FRAME_SIGNALS
+)
 
 
 def signal_for(name: str) -> type[SignalType]:
@@ -28,12 +32,14 @@ def signal_for(name: str) -> type[SignalType]:
 __all__ = [
     "DISTANCE_SIGNALS",
     "EXACT_SIGNALS",
+    "FRAME_SIGNALS",
     "SIGNALS",
     "HexSignal",
     "Md5Signal",
     "PdqSignal",
     "PhashSignal",
     "Sha256Signal",
+    "VideoPdqSignal",
     "SignalType",
     "hamming_distance",
     "signal_for",
