@@ -76,7 +76,7 @@ async def test_deny_patterns_keep_the_crawler_off_matching_pages(
 async def test_failing_and_hanging_media_are_recorded_problems_and_the_crawl_finishes(
     settings: Settings, test_site: str, tmp_path: Path
 ) -> None:
-    fast = settings.model_copy(update={"crawl_download_timeout": 1.5})
+    fast = settings.model_copy(update={"crawl_download_timeout": 3.0})
     sightings, problems = await crawl(fast, web_source(test_site + "/thread/hostile", max_depth=1), tmp_path / "w")
     reasons = {p.media_url.rsplit("/", 1)[-1]: p.reason for p in problems if p.media_url}
     assert "HTTP 500" in reasons["error.jpg"]

@@ -76,7 +76,7 @@ def test_a_copy_with_a_border_is_caught_by_the_trimmed_variant(tmp_path: Path) -
         ("truncated.jpg", truncated_jpeg(), "truncated or corrupt"),
         ("bomb.png", bomb_png(), "decompression bomb"),
         ("empty.jpg", b"", "empty file"),
-        ("text.jpg", b"%PDF-1.4 not a picture", "not a picture"),
+        ("text.jpg", b"%PDF-1.4 not a picture", "neither a picture nor a video"),
         ("polyglot.jpg", b"\xff\xd8\xff\xe0" + b"GIF89a" * 50, "truncated or corrupt"),
     ],
     ids=["truncated", "bomb", "empty", "not-a-picture", "broken-header"],

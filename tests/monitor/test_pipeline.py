@@ -61,7 +61,7 @@ async def test_a_second_run_of_the_same_crawl_adds_nothing(settings: Settings, t
 
 
 async def test_hostile_media_is_recorded_per_item_and_the_crawl_finishes(settings: Settings, test_site: str) -> None:
-    fast = settings.model_copy(update={"crawl_download_timeout": 1.5})
+    fast = settings.model_copy(update={"crawl_download_timeout": 3.0})
     async with open_context(fast) as context:
         await prepared(context, fast)
         (run,) = await crawl_sources(context, [web_source("hostile", test_site + "/thread/hostile", 1)])
@@ -71,7 +71,7 @@ async def test_hostile_media_is_recorded_per_item_and_the_crawl_finishes(setting
     assert "truncated or corrupt" in reasons["truncated.jpg"]
     assert "decompression bomb" in reasons["bomb.png"]
     assert "empty file" in reasons["empty.jpg"]
-    assert "not a picture" in reasons["not-a-picture.jpg"]
+    assert "neither a picture nor a video" in reasons["not-a-picture.jpg"]
     assert "HTTP 500" in reasons["error.jpg"]
     assert "timed out" in reasons["hang.jpg"]
     assert run.counters["errors"] == 6
