@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from bench import hashing, index, telegram
+from bench import hashing, index, retro, robustness, telegram
 
 
 def main() -> None:
     hashing.main()
     index.main()
+    retro.main()
+    robustness.main()
     telegram.main()
 
 

@@ -25,6 +25,8 @@ from monitor.console import crawl_progress, hit_json, hits_table, print_runs
 from monitor.context import open_context
 from monitor.crawling import crawl_sources
 from monitor.exporting import export_packets
+from monitor.records import BlocklistEntry
+from monitor.retro import retro_match
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="jikimi: find, preserve, take down.")
 blocklist_app = typer.Typer(no_args_is_help=True, help="Manage the blocklist of hashes (never images).")
@@ -85,12 +87,7 @@ def blocklist_import(
 ) -> None:
     """Import a hash list (CSV hash_type,hash,case,label or JSON lines). All rows or none."""
     entries = read_blocklist(file, origin)
-
-    async def run() -> int:
-        async with open_context(_settings()) as context:
-            return await context.store.add_blocklist_entries(entries)
-
-    added = asyncio.run(run())
+    added = asyncio.run(_add_and_retro_match(entries))
     console.print(f"imported {added} new entries ({len(entries) - added} already present) from {file}")
 
 
@@ -104,14 +101,23 @@ def blocklist_add_images(
     settings = _settings()
     intake = hash_pictures(folder, case, label, settings.match_pdq_min_quality, settings.hash_max_pixels)
 
-    async def run() -> int:
-        async with open_context(settings) as context:
-            return await context.store.add_blocklist_entries(intake.entries)
-
-    added = asyncio.run(run())
+    added = asyncio.run(_add_and_retro_match(intake.entries))
     for problem in intake.skipped:
         console.print(f"not hashed perceptually: {problem}", markup=False)
     console.print(f"added {added} hashes for case {case!r}; no picture was stored")
+
+
+async def _add_and_retro_match(entries: list[BlocklistEntry]) -> int:
+    """Store the entries, then find the media seen earlier that they match (see monitor/retro.py)."""
+    async with open_context(_settings()) as context:
+        added = await context.store.add_blocklist_entries(entries)
+        report = await retro_match(await context.pipeline(), entries, context.workdir / "retro")
+    console.print(
+        f"retro-match: {report.scanned} media seen before, {report.media_matched} now match "
+        f"({report.sightings_matched} sightings): {report.hits_recorded} new hits, {report.preserved} preserved, "
+        f"{report.not_preserved} not preserved (offline, changed, or Telegram: preserved at its next crawl)"
+    )
+    return added
 
 
 @blocklist_app.command("stats")

@@ -78,16 +78,23 @@ class Pipeline:
         # 3 - match
         sighting = dataclasses.replace(sighting, fingerprints=fingerprints, error=fingerprints.error)
         sighting = dataclasses.replace(sighting, hits=self.matcher.match(fingerprints))
-        # 4 - preserve
+        # 4 - preserve, 5 - store (packet, hits, and the sighting last)
+        await self.record_hits(sighting, counters, refetch)
+        await self.store.put_sighting(sighting)
+        return sighting
+
+    async def record_hits(
+        self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None, preserve: bool = True
+    ) -> str | None:
+        """Steps 4 and 5 for a sighting's hits: its packet (unless ``preserve`` is off: the media is gone),
+        then one hit record per matched entry."""
         packet_id = None
-        if sighting.hits:
+        if sighting.hits and preserve:
             packet_id = await self._preserve(sighting, counters, refetch)
-        # 5 - store (packet above, then hits, and the sighting last)
         for hit in sighting.hits:
             if await self.store.put_hit(_hit_record(sighting, hit, packet_id)):
                 counters.hits += 1
-        await self.store.put_sighting(sighting)
-        return sighting
+        return packet_id
 
     async def _fingerprint_once(self, sha256: str, sighting: Sighting, counters: RunCounters) -> Fingerprints:
         """Hash new media once, even when several sightings of the same bytes arrive together."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from crawlers.sighting import utc_now
+from crawlers.sighting import Fingerprints, utc_now
 
 
 def stable_id(*parts: str, length: int = 32) -> str:
@@ -92,3 +92,31 @@ class RunRecord:
     counters: dict[str, int] = field(default_factory=dict)
     problems: tuple[dict[str, Any], ...] = ()
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PerceptualRow:
+    """The hashes of one stored media file that retro-matching scans: the picture's and its mirror's."""
+
+    sha256: str
+    md5: str | None
+    pdq: str | None
+    pdq_mirror: str | None
+    pdq_quality: int | None
+    phash: str | None
+    phash_mirror: str | None
+
+
+MIRROR_VARIANT = {"pdq": 3, "phash": 0}  # index of the left-right mirror in Fingerprints.variants
+
+
+def perceptual_row(fingerprints: Fingerprints) -> PerceptualRow:
+    def mirror(signal: str) -> str | None:
+        variants = fingerprints.variants.get(signal, ())
+        return variants[MIRROR_VARIANT[signal]] if len(variants) > MIRROR_VARIANT[signal] else None
+
+    values = fingerprints.values
+    return PerceptualRow(
+        fingerprints.sha256, values.get("md5"), values.get("pdq"), mirror("pdq"), fingerprints.pdq_quality,
+        values.get("phash"), mirror("phash"),
+    )  # fmt: skip

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
-from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
+from monitor.records import BlocklistEntry, HitRecord, PacketRecord, PerceptualRow, RunRecord
 
 
 class Store(Protocol):
@@ -34,6 +34,12 @@ class Store(Protocol):
     async def get_fingerprints(self, sha256: str) -> Fingerprints | None: ...
 
     async def put_fingerprints(self, fingerprints: Fingerprints) -> bool: ...
+
+    async def perceptual_rows(self, after: str, limit: int) -> list[PerceptualRow]:
+        """Stored media in SHA-256 order after ``after``: the hashes retro-matching scans (picture and mirror)."""
+
+    async def sightings_of(self, sha256s: Sequence[str]) -> list[Sighting]:
+        """Every stored sighting of these media."""
 
     async def get_platform_media(self, platform: str, file_id: str) -> str | None:
         """The SHA-256 of media a platform knows by ``file_id`` (a Telegram photo or document id)."""

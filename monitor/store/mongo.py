@@ -20,7 +20,7 @@ from pymongo.operations import UpdateOne
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
 from monitor.errors import StoreError
-from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
+from monitor.records import BlocklistEntry, HitRecord, PacketRecord, PerceptualRow, RunRecord, perceptual_row
 from monitor.store.serialise import from_document, to_document
 
 T = TypeVar("T")
@@ -92,11 +92,26 @@ class MongoStore:
         return await self._find(BlocklistEntry, "blocklist", {}, [("added_at", ASCENDING), ("_id", ASCENDING)])
 
     async def get_fingerprints(self, sha256: str) -> Fingerprints | None:
-        found = await self._find(Fingerprints, "media", {"_id": sha256})
-        return found[0] if found else None
+        document = await self.db["media"].find_one({"_id": sha256}, {"_id": 0, "row": 0})
+        return None if document is None else from_document(Fingerprints, document)
 
     async def put_fingerprints(self, fingerprints: Fingerprints) -> bool:
-        return await self._insert("media", fingerprints.sha256, fingerprints)
+        row = to_document(perceptual_row(fingerprints))
+        try:
+            result = await self.db["media"].update_one(
+                {"_id": fingerprints.sha256}, {"$setOnInsert": {**to_document(fingerprints), "row": row}}, upsert=True
+            )
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot write to media: {exc}") from exc
+        return result.upserted_id is not None
+
+    async def perceptual_rows(self, after: str, limit: int) -> list[PerceptualRow]:
+        cursor = self.db["media"].find({"_id": {"$gt": after}}, {"row": 1}).sort([("_id", ASCENDING)]).limit(limit)
+        return [PerceptualRow(**document["row"]) for document in await cursor.to_list(None)]
+
+    async def sightings_of(self, sha256s: Sequence[str]) -> list[Sighting]:
+        query = {"fingerprints.values.sha256": {"$in": list(sha256s)}}
+        return await self._find(Sighting, "sightings", query, [("seen_at", ASCENDING)])
 
     async def get_platform_media(self, platform: str, file_id: str) -> str | None:
         found = await self.db["platform_media"].find_one({"_id": f"{platform}:{file_id}"})

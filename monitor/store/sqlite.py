@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
 from monitor.errors import StoreError
-from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
+from monitor.records import BlocklistEntry, HitRecord, PacketRecord, PerceptualRow, RunRecord, perceptual_row
 from monitor.store.serialise import from_json, to_json
 
 T = TypeVar("T")
@@ -27,7 +27,9 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS blocklist (
     id TEXT PRIMARY KEY, hash_type TEXT NOT NULL, value TEXT NOT NULL, case_ref TEXT NOT NULL,
     body TEXT NOT NULL, UNIQUE (hash_type, value, case_ref));
-CREATE TABLE IF NOT EXISTS media (sha256 TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS media (
+    sha256 TEXT PRIMARY KEY, body TEXT NOT NULL, md5 TEXT, pdq TEXT, pdq_mirror TEXT, pdq_quality INTEGER,
+    phash TEXT, phash_mirror TEXT);
 CREATE TABLE IF NOT EXISTS sightings (
     id TEXT PRIMARY KEY, source_id TEXT NOT NULL, sha256 TEXT NOT NULL, seen_at TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS sightings_sha256 ON sightings (sha256);
@@ -41,6 +43,19 @@ CREATE TABLE IF NOT EXISTS source_states (source_id TEXT PRIMARY KEY, body TEXT 
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, source_id TEXT NOT NULL, started_at TEXT NOT NULL, body TEXT NOT NULL);
 """
+
+
+ADDED_COLUMNS = {"media": ("md5 TEXT", "pdq TEXT", "pdq_mirror TEXT", "pdq_quality INTEGER", "phash TEXT",
+                           "phash_mirror TEXT")}  # fmt: skip
+
+
+def add_missing_columns(db: sqlite3.Connection) -> None:
+    """Bring a data directory made by an earlier version up to date (columns are only ever added)."""
+    for table, columns in ADDED_COLUMNS.items():
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column.split()[0] not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
 
 
 class SqliteStore:
@@ -73,6 +88,7 @@ class SqliteStore:
             db.execute("PRAGMA busy_timeout=10000")
             db.isolation_level = "DEFERRED"
             db.executescript(SCHEMA)
+            add_missing_columns(db)
             self._db = db
 
         try:
@@ -119,7 +135,23 @@ class SqliteStore:
         return found[0] if found else None
 
     async def put_fingerprints(self, fingerprints: Fingerprints) -> bool:
-        return await self._insert("media", {"sha256": fingerprints.sha256, "body": to_json(fingerprints)})
+        row = perceptual_row(fingerprints)
+        columns = {name: getattr(row, name) for name in PerceptualRow.__dataclass_fields__}
+        return await self._insert("media", columns | {"body": to_json(fingerprints)})
+
+    async def perceptual_rows(self, after: str, limit: int) -> list[PerceptualRow]:
+        names = ", ".join(PerceptualRow.__dataclass_fields__)
+        sql = f"SELECT {names} FROM media WHERE sha256 > ? ORDER BY sha256 LIMIT ?"
+        rows = await self._run(lambda db: db.execute(sql, (after, limit)).fetchall())
+        return [PerceptualRow(*row) for row in rows]
+
+    async def sightings_of(self, sha256s: Sequence[str]) -> list[Sighting]:
+        found: list[Sighting] = []
+        for start in range(0, len(sha256s), 500):
+            chunk = list(sha256s[start : start + 500])
+            marks = ", ".join("?" for _ in chunk)
+            found += await self._bodies(Sighting, f"SELECT body FROM sightings WHERE sha256 IN ({marks})", tuple(chunk))
+        return found
 
     async def get_platform_media(self, platform: str, file_id: str) -> str | None:
         sql = "SELECT sha256 FROM platform_media WHERE platform = ? AND file_id = ?"
