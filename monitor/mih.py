@@ -203,8 +203,8 @@ class MultiIndexHashIndex(Generic[T]):
             return empty, empty, empty
         query_words = np.ascontiguousarray(queries).view(np.uint64)
         keys = (self._keys(query_words)[:, self.probe_table] ^ self.probe_masks) + self.key_base[self.probe_table]
-        starts = self._offsets[keys].astype(np.int64)
-        lengths = self._offsets[keys + 1].astype(np.int64) - starts
+        starts = np.take(self._offsets, keys).astype(np.int64)
+        lengths = np.take(self._offsets[1:], keys).astype(np.int64) - starts  # a bucket ends where the next begins
         per_query = lengths.sum(axis=1)  # candidates are grouped by query, in query order
         positions = expand_ranges(starts.ravel(), lengths.ravel())
         if self.replicated:  # one-word hashes: verify in table order, then look up the few rows that match
