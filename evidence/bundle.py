@@ -3,6 +3,8 @@
 Layout::
 
     packets/<packet id>/...          each packet decrypted: media, page or post, metadata, its manifest
+    public-key.pem                   the Ed25519 key that signed each packet's manifest
+    custody/<packet id>.jsonl        the custody events of each packet (hash-chained)
     manifest-sha256.txt              SHA-256 of every other file in the bundle
 
 The bundle-level manifest is checked first, so a changed, missing or added file is named by its path
@@ -31,7 +33,13 @@ class ExportSummary:
     files: int
 
 
-def export_bundle(packet_dirs: Iterable[Path], out: Path, key: bytes, *, hash_only: bool = False) -> ExportSummary:
+PUBLIC_KEY_NAME = "public-key.pem"
+
+
+def export_bundle(
+    packet_dirs: Iterable[Path], out: Path, key: bytes, *, hash_only: bool = False, public_key: bytes | None = None,
+    extra: dict[str, bytes] | None = None,
+) -> ExportSummary:  # fmt: skip
     """Write ``out`` (a zip) from the encrypted packet folders; written to a temporary name, then renamed."""
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
@@ -50,6 +58,12 @@ def export_bundle(packet_dirs: Iterable[Path], out: Path, key: bytes, *, hash_on
                         digest.update(chunk)
                         target.write(chunk)
                 digests[member] = digest.hexdigest()
+        files = dict(extra or {})
+        if public_key is not None:
+            files[PUBLIC_KEY_NAME] = public_key
+        for name, data in files.items():
+            bundle.writestr(name, data)
+            digests[name] = hashlib.sha256(data).hexdigest()
         bundle.writestr(MANIFEST_NAME, render_manifest(digests))
     partial.replace(out)
     return ExportSummary(out, packets, len(digests) + 1)

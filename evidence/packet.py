@@ -7,6 +7,7 @@ A packet is a folder written once and never modified (later facts become custody
         page.html                 the page as fetched (web), or post.json (Telegram)
         metadata.json             normalised facts: where, who, when (UTC, Z), fingerprints, matches
         manifest-sha256.txt       SHA-256 of every other file
+        manifest-sha256.txt.sig   Ed25519 signature of the manifest (``evidence/signing.py``)
 
 At rest every file is encrypted (``<name>.enc``, see ``evidence/encryption.py``); the manifest lists the
 digests of the plaintext, which is what an exported bundle contains and what a court checks. The packet
@@ -26,12 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from crawlers.codec import to_jsonable
 from crawlers.sighting import Sighting
 from crawlers.version import CRAWLER_VERSION, TOOL_NAME
 from evidence.canonical_json import canonical_json, utc_z
 from evidence.encryption import decrypt_chunks, encrypt_bytes_to, encrypt_file, key_id
 from evidence.manifest import MANIFEST_NAME, render_manifest
+from evidence.signing import SIGNATURE_SUFFIX, public_key_id, public_key_pem, sign
 
 PACKET_NAMESPACE = uuid.UUID("6b1d2c3e-6a7f-5e0c-9d3b-6a696b696d69")
 ENCRYPTED_SUFFIX = ".enc"
@@ -106,8 +110,13 @@ def _raw_name(sighting: Sighting) -> str:
     return "post.json" if mime == "application/json" else "page.html"
 
 
-def write_packet(sighting: Sighting, root: Path, key: bytes, operator: str = "") -> WrittenPacket:
-    """Write the packet of ``sighting`` under ``root`` unless it exists; return where it is."""
+def write_packet(
+    sighting: Sighting, root: Path, key: bytes, operator: str = "", signer: Ed25519PrivateKey | None = None
+) -> WrittenPacket:
+    """Write the packet of ``sighting`` under ``root`` unless it exists; return where it is.
+
+    With a ``signer``, the manifest is signed (``manifest-sha256.txt.sig``) and the key's id recorded.
+    """
     if sighting.fingerprints is None or sighting.media.path is None:
         raise ValueError(f"sighting at {sighting.location} has no media file or fingerprints to preserve")
     packet_id = packet_id_for(sighting.id)
@@ -128,10 +137,16 @@ def write_packet(sighting: Sighting, root: Path, key: bytes, operator: str = "")
     if sighting.capture is not None and sighting.capture.raw_path is not None:
         name = _raw_name(sighting)
         digests[name] = encrypt_file(sighting.capture.raw_path, staging / (name + ENCRYPTED_SUFFIX), key)
-    metadata = canonical_json(build_metadata(sighting, packet_id, operator, key))
+    document = build_metadata(sighting, packet_id, operator, key)
+    if signer is not None:
+        document["signing_key_id"] = public_key_id(public_key_pem(signer))
+    metadata = canonical_json(document)
     digests["metadata.json"] = encrypt_bytes_to(metadata, staging / ("metadata.json" + ENCRYPTED_SUFFIX), key)
     manifest = render_manifest(digests)
     encrypt_bytes_to(manifest, staging / (MANIFEST_NAME + ENCRYPTED_SUFFIX), key)
+    if signer is not None:
+        signature_name = MANIFEST_NAME + SIGNATURE_SUFFIX + ENCRYPTED_SUFFIX
+        encrypt_bytes_to(sign(signer, manifest), staging / signature_name, key)
     for path in staging.rglob("*"):
         path.chmod(0o400 if path.is_file() else 0o500)
     staging.chmod(0o700)
@@ -139,7 +154,7 @@ def write_packet(sighting: Sighting, root: Path, key: bytes, operator: str = "")
         staging.rename(final)
     except OSError:  # another writer finished first; theirs stands
         shutil.rmtree(staging, ignore_errors=True)
-        return write_packet(sighting, root, key, operator)
+        return write_packet(sighting, root, key, operator, signer)
     final.chmod(0o500)
     return WrittenPacket(packet_id, final, hashlib.sha256(manifest).hexdigest(), created=True)
 

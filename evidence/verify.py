@@ -11,8 +11,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from evidence.bundle import PUBLIC_KEY_NAME
 from evidence.errors import VerificationFailed
 from evidence.manifest import MANIFEST_NAME, parse_manifest
+from evidence.signing import SIGNATURE_SUFFIX, signature_valid
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,11 +54,25 @@ def _check_bundle_manifest(bundle: zipfile.ZipFile) -> dict[str, str]:
     return listed
 
 
+def _check_signature(bundle: zipfile.ZipFile, manifest_name: str, listed: dict[str, str]) -> None:
+    signature_name = manifest_name + SIGNATURE_SUFFIX
+    if signature_name not in listed:
+        raise VerificationFailed(f"{signature_name}: missing (every packet manifest is signed)", path=signature_name)
+    if PUBLIC_KEY_NAME not in listed:
+        raise VerificationFailed(f"{PUBLIC_KEY_NAME}: missing, so no signature can be checked", path=PUBLIC_KEY_NAME)
+    if not signature_valid(bundle.read(PUBLIC_KEY_NAME), bundle.read(manifest_name), bundle.read(signature_name)):
+        raise VerificationFailed(
+            f"{signature_name}: the Ed25519 signature does not match {manifest_name} and {PUBLIC_KEY_NAME}",
+            path=signature_name,
+        )
+
+
 def _check_packets(bundle: zipfile.ZipFile, listed: dict[str, str]) -> list[str]:
     packet_ids = sorted({PurePosixPath(name).parts[1] for name in listed if name.startswith("packets/")})
     for packet_id in packet_ids:
         prefix = f"packets/{packet_id}/"
         manifest_name = prefix + MANIFEST_NAME
+        _check_signature(bundle, manifest_name, listed)
         for name, digest in _read_manifest(bundle, manifest_name).items():
             member = prefix + name
             if member not in listed:

@@ -11,8 +11,11 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from config.settings import Settings
 from evidence.keys import decode_key, load_or_create_key
+from evidence.signing import load_or_create_signing_key
 from monitor.hash_pool import HashPool
 from monitor.matcher import BlocklistMatcher
 from monitor.pipeline import EvidenceSettings, Pipeline
@@ -25,6 +28,7 @@ class MonitorContext:
     store: Store
     hash_pool: HashPool
     key: bytes
+    signer: Ed25519PrivateKey
 
     @property
     def evidence_root(self) -> Path:
@@ -46,7 +50,7 @@ class MonitorContext:
         return matcher
 
     async def pipeline(self) -> Pipeline:
-        evidence = EvidenceSettings(self.evidence_root, self.key, self.settings.operator)
+        evidence = EvidenceSettings(self.evidence_root, self.key, self.settings.operator, self.signer)
         return Pipeline(self.store, await self.matcher(), self.hash_pool, evidence)
 
 
@@ -63,7 +67,9 @@ async def open_context(settings: Settings) -> AsyncIterator[MonitorContext]:
     await store.open()
     pool = HashPool(settings.hash_worker_count, settings.hash_max_pixels, settings.hash_max_video_frames)
     try:
-        yield MonitorContext(settings, store, pool, media_key(settings))
+        configured = settings.signing_key.get_secret_value() if settings.signing_key else None
+        signer = load_or_create_signing_key(settings.data_dir / "keys" / "signing.key", configured)
+        yield MonitorContext(settings, store, pool, media_key(settings), signer)
     finally:
         pool.close()
         await store.close()

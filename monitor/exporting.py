@@ -6,6 +6,7 @@ import asyncio
 from pathlib import Path
 
 from evidence.bundle import ExportSummary, export_bundle
+from evidence.signing import public_key_pem
 from monitor.context import MonitorContext
 
 
@@ -13,4 +14,5 @@ async def export_packets(context: MonitorContext, out: Path, *, hash_only: bool 
     """Write every packet in the store into ``out``; media are decrypted only into the bundle."""
     root = context.settings.data_dir
     folders = [root / packet.path for packet in await context.store.packets()]
-    return await asyncio.to_thread(export_bundle, folders, out, context.key, hash_only=hash_only)
+    public_key = public_key_pem(context.signer)
+    return await asyncio.to_thread(export_bundle, folders, out, context.key, hash_only=hash_only, public_key=public_key)

@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from crawlers.sighting import BlocklistHit, Fingerprints, Sighting
 from evidence.packet import write_packet
 from monitor.counters import RunCounters
@@ -41,6 +43,7 @@ class EvidenceSettings:
     root: Path
     key: bytes
     operator: str = ""
+    signer: Ed25519PrivateKey | None = None
 
 
 class Pipeline:
@@ -136,7 +139,7 @@ class Pipeline:
                 raise MediaError(f"{sighting.media.url}: matched, but the media could not be fetched again to preserve")
             sighting = dataclasses.replace(sighting, media=dataclasses.replace(sighting.media, path=path))
         written = await asyncio.to_thread(
-            write_packet, sighting, self.evidence.root, self.evidence.key, self.evidence.operator
+            write_packet, sighting, self.evidence.root, self.evidence.key, self.evidence.operator, self.evidence.signer
         )
         relative = written.path.relative_to(self.evidence.root.parent).as_posix()
         if await self.store.put_packet(PacketRecord(written.id, sighting.id, relative, written.manifest_sha256)):

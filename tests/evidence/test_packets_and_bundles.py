@@ -13,10 +13,12 @@ from evidence.bundle import export_bundle
 from evidence.encryption import decrypt_bytes
 from evidence.errors import VerificationFailed
 from evidence.packet import packet_files, write_packet
+from evidence.signing import public_key_pem, signing_key_from
 from evidence.verify import verify_bundle
 from monitor.hashing import fingerprint_file
 
 KEY = bytes(range(32))
+SIGNER = signing_key_from(bytes(range(100, 132)))
 
 
 @pytest.fixture
@@ -34,10 +36,10 @@ def hit_sighting(make_sighting: Callable[..., Sighting]) -> Sighting:
 
 
 def test_a_packet_holds_media_page_metadata_and_manifest_all_encrypted(hit_sighting: Sighting, tmp_path: Path) -> None:
-    written = write_packet(hit_sighting, tmp_path / "evidence", KEY, operator="volunteer-3")
+    written = write_packet(hit_sighting, tmp_path / "evidence", KEY, operator="volunteer-3", signer=SIGNER)
     names = [name for name, _ in packet_files(written.path)]
     media_name = f"media/{hit_sighting.fingerprints.sha256}.jpg"  # type: ignore[union-attr]
-    assert names == sorted(["manifest-sha256.txt", "metadata.json", "page.html", media_name])
+    assert names == sorted(["manifest-sha256.txt", "manifest-sha256.txt.sig", "metadata.json", "page.html", media_name])
     assert all(path.suffix == ".enc" for _, path in packet_files(written.path))
     media = next(path for name, path in packet_files(written.path) if name.startswith("media/"))
     assert decrypt_bytes(media, KEY) == hit_sighting.media.path.read_bytes()  # type: ignore[union-attr]
@@ -52,9 +54,9 @@ def test_a_packet_holds_media_page_metadata_and_manifest_all_encrypted(hit_sight
 
 
 def test_writing_the_same_packet_again_changes_nothing(hit_sighting: Sighting, tmp_path: Path) -> None:
-    first = write_packet(hit_sighting, tmp_path / "evidence", KEY)
+    first = write_packet(hit_sighting, tmp_path / "evidence", KEY, signer=SIGNER)
     before = {p: p.stat().st_mtime_ns for p in first.path.rglob("*")}
-    again = write_packet(hit_sighting, tmp_path / "evidence", KEY)
+    again = write_packet(hit_sighting, tmp_path / "evidence", KEY, signer=SIGNER)
     assert (again.id, again.manifest_sha256, again.created) == (first.id, first.manifest_sha256, False)
     assert {p: p.stat().st_mtime_ns for p in first.path.rglob("*")} == before
     assert [p.name for p in (tmp_path / "evidence").iterdir()] == [first.id]
@@ -62,14 +64,14 @@ def test_writing_the_same_packet_again_changes_nothing(hit_sighting: Sighting, t
 
 @pytest.fixture
 def bundle(hit_sighting: Sighting, tmp_path: Path) -> Path:
-    written = write_packet(hit_sighting, tmp_path / "evidence", KEY)
-    export_bundle([written.path], tmp_path / "bundle.zip", KEY)
+    written = write_packet(hit_sighting, tmp_path / "evidence", KEY, signer=SIGNER)
+    export_bundle([written.path], tmp_path / "bundle.zip", KEY, public_key=public_key_pem(SIGNER))
     return tmp_path / "bundle.zip"
 
 
 def rewrite(bundle: Path, change: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> Path:
     """A copy of ``bundle`` with members changed (``None`` deletes one) and ``extra`` members added."""
-    copy = bundle.with_name("tampered.zip")
+    copy = bundle.with_name(bundle.stem + "-tampered.zip")
     with zipfile.ZipFile(bundle) as source, zipfile.ZipFile(copy, "w") as target:
         for info in source.infolist():
             data = change(info.filename, source.read(info.filename))
@@ -86,10 +88,14 @@ def flip_first_byte_of(suffix: str) -> Callable[[str, bytes], bytes | None]:
 
 def test_an_exported_bundle_verifies(bundle: Path) -> None:
     report = verify_bundle(bundle)
-    assert len(report.packets) == 1 and report.files == 5
+    assert (
+        len(report.packets) == 1 and report.files == 7
+    )  # media, page, metadata, manifest, signature, key, bundle manifest
 
 
-@pytest.mark.parametrize("suffix", [".jpg", "metadata.json", "page.html", "/manifest-sha256.txt"])
+@pytest.mark.parametrize(
+    "suffix", [".jpg", "metadata.json", "page.html", "/manifest-sha256.txt", ".sig", "public-key.pem"]
+)
 def test_a_flipped_byte_in_any_file_fails_verification_naming_it(bundle: Path, suffix: str) -> None:
     with pytest.raises(VerificationFailed) as raised:
         verify_bundle(rewrite(bundle, flip_first_byte_of(suffix)))
@@ -118,8 +124,8 @@ def test_an_added_file_fails_verification(bundle: Path) -> None:
 
 
 def test_a_hash_only_bundle_has_no_media_bytes_and_still_verifies(hit_sighting: Sighting, tmp_path: Path) -> None:
-    written = write_packet(hit_sighting, tmp_path / "evidence", KEY)
-    export_bundle([written.path], tmp_path / "hash-only.zip", KEY, hash_only=True)
+    written = write_packet(hit_sighting, tmp_path / "evidence", KEY, signer=SIGNER)
+    export_bundle([written.path], tmp_path / "hash-only.zip", KEY, hash_only=True, public_key=public_key_pem(SIGNER))
     with zipfile.ZipFile(tmp_path / "hash-only.zip") as archive:
         names = archive.namelist()
         media_bytes = hit_sighting.media.path.read_bytes()  # type: ignore[union-attr]
@@ -132,3 +138,32 @@ def test_a_file_that_is_not_a_bundle_is_a_clear_failure(tmp_path: Path) -> None:
     (tmp_path / "x.zip").write_bytes(b"not a zip")
     with pytest.raises(VerificationFailed, match="not a readable bundle"):
         verify_bundle(tmp_path / "x.zip")
+
+
+def test_a_bundle_signed_by_another_key_fails_at_the_signature(bundle: Path) -> None:
+    other = public_key_pem(signing_key_from(bytes(32)))
+    forged = rewrite(bundle, lambda name, data: other if name == "public-key.pem" else data)
+    with zipfile.ZipFile(forged) as archive:  # even with the bundle manifest made to agree
+        listed = archive.read("manifest-sha256.txt").decode()
+    import hashlib
+
+    fixed = listed.replace(
+        hashlib.sha256(public_key_pem(SIGNER)).hexdigest(), hashlib.sha256(other).hexdigest()
+    ).encode()
+    forged = rewrite(forged, lambda name, data: fixed if name == "manifest-sha256.txt" else data)
+    with pytest.raises(VerificationFailed, match="Ed25519 signature does not match") as raised:
+        verify_bundle(forged)
+    assert raised.value.path.endswith("manifest-sha256.txt.sig")
+
+
+def test_stock_openssl_verifies_a_packet_signature(bundle: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(tmp_path / "out")
+    packet = next((tmp_path / "out" / "packets").iterdir())
+    key, manifest = tmp_path / "out" / "public-key.pem", packet / "manifest-sha256.txt"
+    command = ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(key), "-rawin", "-in", str(manifest),
+               "-sigfile", f"{manifest}.sig"]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True)
+    assert result.returncode == 0 and "Signature Verified Successfully" in result.stdout

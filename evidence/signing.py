@@ -1,0 +1,71 @@
+"""Sign packet manifests with Ed25519, and check signatures offline.
+
+A signature is the raw 64-byte Ed25519 signature of ``manifest-sha256.txt``, kept next to it as
+``manifest-sha256.txt.sig``. Anyone holding the exported ``public-key.pem`` can check it with stock
+tools: ``openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin -in manifest-sha256.txt
+-sigfile manifest-sha256.txt.sig``. The private key is a secret (0600 in the data directory, or
+``JIKIMI_SIGNING_KEY``), never exported.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from evidence.errors import KeyProblem, SigningFailed
+from evidence.keys import load_or_create_key
+
+SIGNATURE_SUFFIX = ".sig"
+
+
+def signing_key_from(raw: bytes) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def load_or_create_signing_key(path: Path, configured: str | None = None) -> Ed25519PrivateKey:
+    """The key from ``JIKIMI_SIGNING_KEY`` (base64 of 32 bytes), else the key file, created on first use."""
+    if configured:
+        try:
+            raw = base64.b64decode(configured.strip(), validate=True)
+        except (binascii.Error, ValueError):
+            raise KeyProblem("JIKIMI_SIGNING_KEY: not base64") from None
+        if len(raw) != 32:
+            raise KeyProblem(f"JIKIMI_SIGNING_KEY: must be 32 bytes of base64 (got {len(raw)} bytes)")
+        return signing_key_from(raw)
+    return signing_key_from(load_or_create_key(path))
+
+
+def public_key_pem(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def public_key_id(public_pem: bytes) -> str:
+    """A short public name of a signing key, recorded in every packet it signs."""
+    return hashlib.sha256(public_pem).hexdigest()[:16]
+
+
+def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
+    try:
+        return key.sign(data)
+    except Exception as exc:  # the backend refused: say so, never write an unsigned packet silently
+        raise SigningFailed(f"could not sign: {exc}") from exc
+
+
+def signature_valid(public_pem: bytes, data: bytes, signature: bytes) -> bool:
+    try:
+        public = serialization.load_pem_public_key(public_pem)
+    except ValueError:
+        return False
+    if not isinstance(public, Ed25519PublicKey):
+        return False
+    try:
+        public.verify(signature, data)
+    except InvalidSignature:
+        return False
+    return True
