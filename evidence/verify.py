@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from evidence.bundle import PUBLIC_KEY_NAME
+from evidence.custody import CustodyBroken, event_from_json, verify_chain
 from evidence.errors import VerificationFailed
 from evidence.manifest import MANIFEST_NAME, parse_manifest
 from evidence.signing import SIGNATURE_SUFFIX, signature_valid
@@ -67,12 +68,28 @@ def _check_signature(bundle: zipfile.ZipFile, manifest_name: str, listed: dict[s
         )
 
 
+def _check_custody(bundle: zipfile.ZipFile, packet_id: str, manifest_name: str, listed: dict[str, str]) -> None:
+    """The packet's custody chain is whole, and begins with the capture of exactly this manifest."""
+    name = f"custody/{packet_id}.jsonl"
+    if name not in listed:
+        raise VerificationFailed(f"{name}: missing (every packet carries its custody chain)", path=name)
+    try:
+        events = [event_from_json(line) for line in bundle.read(name).decode("utf-8").splitlines() if line.strip()]
+        verify_chain(events)
+    except (ValueError, KeyError, CustodyBroken) as exc:
+        raise VerificationFailed(f"{name}: {exc}", path=name) from None
+    manifest_sha256 = hashlib.sha256(bundle.read(manifest_name)).hexdigest()
+    if not events or events[0].kind != "captured" or events[0].details.get("manifest_sha256") != manifest_sha256:
+        raise VerificationFailed(f"{name}: does not begin with the capture of {manifest_name}", path=name)
+
+
 def _check_packets(bundle: zipfile.ZipFile, listed: dict[str, str]) -> list[str]:
     packet_ids = sorted({PurePosixPath(name).parts[1] for name in listed if name.startswith("packets/")})
     for packet_id in packet_ids:
         prefix = f"packets/{packet_id}/"
         manifest_name = prefix + MANIFEST_NAME
         _check_signature(bundle, manifest_name, listed)
+        _check_custody(bundle, packet_id, manifest_name, listed)
         for name, digest in _read_manifest(bundle, manifest_name).items():
             member = prefix + name
             if member not in listed:

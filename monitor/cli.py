@@ -178,16 +178,35 @@ def hits(as_json: Annotated[bool, typer.Option("--json", help="One JSON object p
 @app.command()
 def export(
     out: Annotated[Path, typer.Option(help="The bundle file to write (.zip).")],
+    recipient: Annotated[str, typer.Option(help="Who receives the bundle (recorded in custody).")] = "(not given)",
+    reason: Annotated[str, typer.Option(help="Why it is exported (recorded in custody).")] = "(not given)",
     hash_only: Annotated[bool, typer.Option(help="Leave the media bytes out.")] = False,
 ) -> None:
-    """Export every evidence packet to one bundle that verifies offline."""
+    """Export every evidence packet to one bundle that verifies offline (the export is a custody event)."""
 
     async def run() -> None:
         async with open_context(_settings()) as context:
-            summary = await export_packets(context, out, hash_only=hash_only)
+            summary = await export_packets(context, out, hash_only=hash_only, recipient=recipient, reason=reason)
         console.print(f"bundle: {summary.path} ({summary.packets} packets, {summary.files} files)")
 
     asyncio.run(run())
+
+
+custody_app = typer.Typer(no_args_is_help=True, help="The hash-chained custody log of evidence packets.")
+app.add_typer(custody_app, name="custody")
+
+
+@custody_app.command("verify")
+def custody_verify() -> None:
+    """Check every custody chain in the store; exits 1 naming the first edited, removed or moved event."""
+    from monitor.custody_log import verify_all_chains
+
+    async def run() -> int:
+        async with open_context(_settings()) as context:
+            return await verify_all_chains(context.store)
+
+    checked = asyncio.run(run())
+    console.print(f"OK: {checked} custody events verified")
 
 
 @app.command()

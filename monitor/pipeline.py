@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from crawlers.sighting import BlocklistHit, Fingerprints, Sighting
 from evidence.packet import write_packet
 from monitor.counters import RunCounters
+from monitor.custody_log import append_event
 from monitor.errors import MediaError
 from monitor.hash_pool import HashPool
 from monitor.hashing import exact_hashes
@@ -144,6 +145,11 @@ class Pipeline:
         relative = written.path.relative_to(self.evidence.root.parent).as_posix()
         if await self.store.put_packet(PacketRecord(written.id, sighting.id, relative, written.manifest_sha256)):
             counters.packets += 1
+        if await self.store.last_custody_event(written.id) is None:
+            assert sighting.fingerprints is not None
+            details = {"manifest_sha256": written.manifest_sha256, "sighting_id": sighting.id,
+                       "location": sighting.location, "media_sha256": sighting.fingerprints.sha256}  # fmt: skip
+            await append_event(self.store, written.id, "captured", self.evidence.operator or "jikimi", details)
         return written.id
 
 

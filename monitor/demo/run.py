@@ -87,7 +87,9 @@ async def run_demo(settings: Settings, port: int, on_progress: ProgressCallback 
             await context.store.add_blocklist_entries(read_blocklist(blocklist_path, origin="demo"))
             runs = await crawl_sources(context, sources, on_progress)
             hits = await context.store.hits()
-            bundle = await export_packets(context, data_dir / "exports" / "demo-bundle.zip")
+            bundle = await export_packets(
+                context, data_dir / "exports" / "demo-bundle.zip", recipient="demo", reason="demonstration"
+            )
             counts = await context.store.counts()
     finally:
         await site.stop()

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
+from evidence.custody import CustodyEvent
 from monitor.records import BlocklistEntry, HitRecord, PacketRecord, PerceptualRow, RunRecord
 
 
@@ -66,6 +67,16 @@ class Store(Protocol):
     async def put_packet(self, packet: PacketRecord) -> bool: ...
 
     async def packets(self) -> list[PacketRecord]: ...
+
+    async def append_custody(self, event: CustodyEvent) -> bool:
+        """Add a custody event; ``False`` if its ``(chain, seq)`` is taken (another writer was first)."""
+
+    async def last_custody_event(self, chain: str) -> CustodyEvent | None: ...
+
+    async def custody_events(self, chain: str) -> list[CustodyEvent]:
+        """A chain's events in ``seq`` order."""
+
+    async def custody_chains(self) -> list[str]: ...
 
     async def put_run(self, run: RunRecord) -> None:
         """Insert or update the run record."""

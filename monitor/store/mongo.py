@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
-from pymongo.errors import BulkWriteError, PyMongoError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 from pymongo.operations import UpdateOne
 
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
+from evidence.custody import CustodyEvent
 from monitor.errors import StoreError
 from monitor.records import BlocklistEntry, HitRecord, PacketRecord, PerceptualRow, RunRecord, perceptual_row
 from monitor.store.serialise import from_document, to_document
@@ -31,6 +32,7 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
     "hits": [([("sighting_id", ASCENDING), ("entry_id", ASCENDING)], True), ([("created_at", DESCENDING)], False)],
     "packets": [([("sighting_id", ASCENDING)], True)],
     "runs": [([("source_id", ASCENDING), ("started_at", DESCENDING)], False)],
+    "custody": [([("chain", ASCENDING), ("seq", ASCENDING)], True)],
 }
 
 
@@ -151,6 +153,26 @@ class MongoStore:
 
     async def packets(self) -> list[PacketRecord]:
         return await self._find(PacketRecord, "packets", {}, [("created_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def append_custody(self, event: CustodyEvent) -> bool:
+        """The unique (chain, seq) index makes a second writer's append fail instead of forking the chain."""
+        try:
+            await self.db["custody"].insert_one({"_id": f"{event.chain}:{event.seq}", **to_document(event)})
+        except DuplicateKeyError:
+            return False
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot append custody event: {exc}") from exc
+        return True
+
+    async def last_custody_event(self, chain: str) -> CustodyEvent | None:
+        found = await self._find(CustodyEvent, "custody", {"chain": chain}, [("seq", DESCENDING)])
+        return found[0] if found else None
+
+    async def custody_events(self, chain: str) -> list[CustodyEvent]:
+        return await self._find(CustodyEvent, "custody", {"chain": chain}, [("seq", ASCENDING)])
+
+    async def custody_chains(self) -> list[str]:
+        return sorted(await self.db["custody"].distinct("chain"))
 
     async def put_run(self, run: RunRecord) -> None:
         try:

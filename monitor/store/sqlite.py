@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
+from evidence.custody import CustodyEvent
 from monitor.errors import StoreError
 from monitor.records import BlocklistEntry, HitRecord, PacketRecord, PerceptualRow, RunRecord, perceptual_row
 from monitor.store.serialise import from_json, to_json
@@ -40,6 +41,8 @@ CREATE TABLE IF NOT EXISTS packets (id TEXT PRIMARY KEY, sighting_id TEXT NOT NU
 CREATE TABLE IF NOT EXISTS platform_media (
     platform TEXT NOT NULL, file_id TEXT NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (platform, file_id));
 CREATE TABLE IF NOT EXISTS source_states (source_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS custody (
+    chain TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (chain, seq));
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, source_id TEXT NOT NULL, started_at TEXT NOT NULL, body TEXT NOT NULL);
 """
@@ -213,6 +216,21 @@ class SqliteStore:
 
     async def packets(self) -> list[PacketRecord]:
         return await self._bodies(PacketRecord, "SELECT body FROM packets ORDER BY rowid")
+
+    async def append_custody(self, event: CustodyEvent) -> bool:
+        return await self._insert("custody", {"chain": event.chain, "seq": event.seq, "body": to_json(event)})
+
+    async def last_custody_event(self, chain: str) -> CustodyEvent | None:
+        sql = "SELECT body FROM custody WHERE chain = ? ORDER BY seq DESC LIMIT 1"
+        found = await self._bodies(CustodyEvent, sql, (chain,))
+        return found[0] if found else None
+
+    async def custody_events(self, chain: str) -> list[CustodyEvent]:
+        return await self._bodies(CustodyEvent, "SELECT body FROM custody WHERE chain = ? ORDER BY seq", (chain,))
+
+    async def custody_chains(self) -> list[str]:
+        rows = await self._run(lambda db: db.execute("SELECT DISTINCT chain FROM custody ORDER BY chain").fetchall())
+        return [str(row[0]) for row in rows]
 
     async def put_run(self, run: RunRecord) -> None:
         await self._run(

@@ -114,3 +114,16 @@ class StoreContract:
         await store.put_source_state(SourceState("chan", 300, {"channel_id": 77, "username": "demo"}))
         state = await store.get_source_state("chan")
         assert state.watermark == 300 and state.resolved == {"channel_id": 77, "username": "demo"}
+
+    async def test_a_custody_event_takes_its_place_in_the_chain_once(self, store: Store) -> None:
+        from evidence.custody import next_event
+
+        first = next_event(None, "packet-1", "captured", "tester", {"m": 1}, datetime(2026, 11, 1, tzinfo=UTC))
+        second = next_event(first, "packet-1", "viewed", "tester", {}, datetime(2026, 11, 2, tzinfo=UTC))
+        assert await store.append_custody(first) and await store.append_custody(second)
+        rival = next_event(first, "packet-1", "revealed", "other", {}, datetime(2026, 11, 2, tzinfo=UTC))
+        assert not await store.append_custody(rival)  # seq 1 is taken: no fork
+        assert await store.custody_events("packet-1") == [first, second]
+        assert await store.last_custody_event("packet-1") == second
+        assert await store.last_custody_event("packet-2") is None
+        assert await store.custody_chains() == ["packet-1"]

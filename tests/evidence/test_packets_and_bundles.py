@@ -10,9 +10,10 @@ import pytest
 
 from crawlers.sighting import BlocklistHit, Distributor, Sighting
 from evidence.bundle import export_bundle
+from evidence.custody import next_event
 from evidence.encryption import decrypt_bytes
 from evidence.errors import VerificationFailed
-from evidence.packet import packet_files, write_packet
+from evidence.packet import WrittenPacket, packet_files, write_packet
 from evidence.signing import public_key_pem, signing_key_from
 from evidence.verify import verify_bundle
 from monitor.hashing import fingerprint_file
@@ -62,10 +63,24 @@ def test_writing_the_same_packet_again_changes_nothing(hit_sighting: Sighting, t
     assert [p.name for p in (tmp_path / "evidence").iterdir()] == [first.id]
 
 
+def custody_of(written: WrittenPacket) -> dict[str, bytes]:
+    """A packet's chain as the export writes it: captured, viewed, exported."""
+    from datetime import UTC, datetime
+
+    events, previous = [], None
+    for kind in ("captured", "viewed", "exported"):
+        details = {"manifest_sha256": written.manifest_sha256} if kind == "captured" else {"by": "test"}
+        previous = next_event(previous, written.id, kind, "tester", details, datetime(2026, 11, 1, tzinfo=UTC))
+        events.append(previous.to_json_line())
+    return {f"custody/{written.id}.jsonl": ("\n".join(events) + "\n").encode()}
+
+
 @pytest.fixture
 def bundle(hit_sighting: Sighting, tmp_path: Path) -> Path:
     written = write_packet(hit_sighting, tmp_path / "evidence", KEY, signer=SIGNER)
-    export_bundle([written.path], tmp_path / "bundle.zip", KEY, public_key=public_key_pem(SIGNER))
+    export_bundle(
+        [written.path], tmp_path / "bundle.zip", KEY, public_key=public_key_pem(SIGNER), extra=custody_of(written)
+    )
     return tmp_path / "bundle.zip"
 
 
@@ -88,9 +103,8 @@ def flip_first_byte_of(suffix: str) -> Callable[[str, bytes], bytes | None]:
 
 def test_an_exported_bundle_verifies(bundle: Path) -> None:
     report = verify_bundle(bundle)
-    assert (
-        len(report.packets) == 1 and report.files == 7
-    )  # media, page, metadata, manifest, signature, key, bundle manifest
+    # media, page, metadata, manifest, signature, custody chain, public key, bundle manifest
+    assert len(report.packets) == 1 and report.files == 8
 
 
 @pytest.mark.parametrize(
@@ -125,7 +139,14 @@ def test_an_added_file_fails_verification(bundle: Path) -> None:
 
 def test_a_hash_only_bundle_has_no_media_bytes_and_still_verifies(hit_sighting: Sighting, tmp_path: Path) -> None:
     written = write_packet(hit_sighting, tmp_path / "evidence", KEY, signer=SIGNER)
-    export_bundle([written.path], tmp_path / "hash-only.zip", KEY, hash_only=True, public_key=public_key_pem(SIGNER))
+    export_bundle(
+        [written.path],
+        tmp_path / "hash-only.zip",
+        KEY,
+        hash_only=True,
+        public_key=public_key_pem(SIGNER),
+        extra=custody_of(written),
+    )
     with zipfile.ZipFile(tmp_path / "hash-only.zip") as archive:
         names = archive.namelist()
         media_bytes = hit_sighting.media.path.read_bytes()  # type: ignore[union-attr]
@@ -167,3 +188,35 @@ def test_stock_openssl_verifies_a_packet_signature(bundle: Path, tmp_path: Path)
                "-sigfile", f"{manifest}.sig"]  # fmt: skip
     result = subprocess.run(command, capture_output=True, text=True)
     assert result.returncode == 0 and "Signature Verified Successfully" in result.stdout
+
+
+def _rewrite_custody(bundle: Path, change: Callable[[list[str]], list[str]]) -> Path:
+    """The bundle with its custody lines changed and the bundle manifest made to agree (a careful forger)."""
+    import hashlib
+
+    def lines_changed(name: str, data: bytes) -> bytes:
+        return ("\n".join(change(data.decode().splitlines())) + "\n").encode() if name.startswith("custody/") else data
+
+    changed = rewrite(bundle, lines_changed)
+    with zipfile.ZipFile(changed) as archive:
+        names = [n for n in archive.namelist() if n != "manifest-sha256.txt"]
+        digests = {n: hashlib.sha256(archive.read(n)).hexdigest() for n in names}
+    manifest = "".join(f"{d}  {n}\n" for n, d in sorted(digests.items())).encode()
+    return rewrite(changed, lambda name, data: manifest if name == "manifest-sha256.txt" else data)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda lines: [lines[0], lines[1].replace('"by": "test"', '"by": "someone else"'), lines[2]], "edited"),
+        (lambda lines: [lines[0], lines[2]], "removed or re-ordered"),
+        (lambda lines: [lines[0], lines[2], lines[1]], "removed or re-ordered"),
+    ],
+    ids=["edited", "deleted", "reordered"],
+)
+def test_a_custody_chain_that_was_edited_shortened_or_reordered_fails_naming_it(
+    bundle: Path, change: Callable[[list[str]], list[str]], message: str
+) -> None:
+    with pytest.raises(VerificationFailed, match=message) as raised:
+        verify_bundle(_rewrite_custody(bundle, change))
+    assert raised.value.path.startswith("custody/")

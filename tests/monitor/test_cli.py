@@ -114,3 +114,18 @@ def test_add_images_stores_hashes_and_import_then_stats_counts_them(tmp_path: Pa
     stats = jikimi(tmp_path / "data", "blocklist", "stats")
     assert "entries: 16, cases: 1" in stats.stdout
     assert not any(p.suffix == ".jpg" for p in (tmp_path / "data").rglob("*"))
+
+
+@pytest.mark.slow
+def test_every_demo_packet_has_a_custody_chain_from_capture_to_export(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    data_dir, _ = demo_run
+    result = jikimi(data_dir, "custody", "verify")
+    assert result.returncode == 0 and "custody events verified" in result.stdout, result.stderr
+    with zipfile.ZipFile(data_dir / "exports" / "demo-bundle.zip") as bundle:
+        chains = [name for name in bundle.namelist() if name.startswith("custody/")]
+        assert len(chains) == 9
+        events = [json.loads(line) for line in bundle.read(chains[0]).decode().splitlines()]
+    assert [e["kind"] for e in events] == ["captured", "exported"]
+    assert events[1]["details"]["recipient"] == "demo" and events[1]["prev_hash"] == events[0]["hash"]
