@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     )
     tsa_url: str | None = Field(None, validation_alias=_env("TSA_URL"), description="RFC 3161 authority.")
     tsa_timeout: float = Field(10.0, gt=0, description="Seconds to wait for the time-stamping authority.")
+    tsa_chain: Path | None = Field(
+        None, validation_alias=_env("TSA_CHAIN"), description="PEM file of the authority's certificate chain."
+    )
 
     # --- telegram ------------------------------------------------------------------------------------
     telegram_max_media_bytes: int = Field(200 * 2**20, gt=0, description="Telegram media over this is not fetched.")

@@ -4,6 +4,7 @@ Layout::
 
     packets/<packet id>/...          each packet decrypted: media, page or post, metadata, its manifest
     public-key.pem                   the Ed25519 key that signed each packet's manifest
+    tsa-chain.pem                    the time-stamping authority's certificate chain (when one is used)
     custody/<packet id>.jsonl        the custody events of each packet (hash-chained)
     manifest-sha256.txt              SHA-256 of every other file in the bundle
 
@@ -34,6 +35,7 @@ class ExportSummary:
 
 
 PUBLIC_KEY_NAME = "public-key.pem"
+TSA_CHAIN_NAME = "tsa-chain.pem"
 
 
 def export_bundle(

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from evidence.bundle import PUBLIC_KEY_NAME
+from evidence.bundle import PUBLIC_KEY_NAME, TSA_CHAIN_NAME
+from evidence.canonical_json import utc_z
 from evidence.custody import CustodyBroken, event_from_json, verify_chain
 from evidence.errors import VerificationFailed
 from evidence.manifest import MANIFEST_NAME, parse_manifest
 from evidence.signing import SIGNATURE_SUFFIX, signature_valid
+from evidence.timestamping import TOKEN_SUFFIX, TimestampInvalid, verify_token
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,7 @@ class VerifyReport:
     bundle: Path
     files: int
     packets: tuple[str, ...]
+    timestamps: dict[str, str] = field(default_factory=dict)  # packet id → authority time (UTC) or "awaiting"
 
 
 def _digest(bundle: zipfile.ZipFile, name: str) -> str:
@@ -83,13 +86,27 @@ def _check_custody(bundle: zipfile.ZipFile, packet_id: str, manifest_name: str, 
         raise VerificationFailed(f"{name}: does not begin with the capture of {manifest_name}", path=name)
 
 
-def _check_packets(bundle: zipfile.ZipFile, listed: dict[str, str]) -> list[str]:
+def _check_timestamp(bundle: zipfile.ZipFile, manifest_name: str, listed: dict[str, str]) -> str:
+    token_name = manifest_name + TOKEN_SUFFIX
+    if token_name not in listed:
+        return "awaiting"
+    if TSA_CHAIN_NAME not in listed:
+        raise VerificationFailed(f"{TSA_CHAIN_NAME}: missing, so {token_name} cannot be checked", path=TSA_CHAIN_NAME)
+    try:
+        stamped = verify_token(bundle.read(token_name), bundle.read(manifest_name), bundle.read(TSA_CHAIN_NAME))
+    except TimestampInvalid as exc:
+        raise VerificationFailed(f"{token_name}: {exc}", path=token_name) from None
+    return utc_z(stamped) or ""
+
+
+def _check_packets(bundle: zipfile.ZipFile, listed: dict[str, str], stamps: dict[str, str]) -> list[str]:
     packet_ids = sorted({PurePosixPath(name).parts[1] for name in listed if name.startswith("packets/")})
     for packet_id in packet_ids:
         prefix = f"packets/{packet_id}/"
         manifest_name = prefix + MANIFEST_NAME
         _check_signature(bundle, manifest_name, listed)
         _check_custody(bundle, packet_id, manifest_name, listed)
+        stamps[packet_id] = _check_timestamp(bundle, manifest_name, listed)
         for name, digest in _read_manifest(bundle, manifest_name).items():
             member = prefix + name
             if member not in listed:
@@ -110,7 +127,8 @@ def verify_bundle(path: Path) -> VerifyReport:
     with bundle:
         try:
             listed = _check_bundle_manifest(bundle)
-            packet_ids = _check_packets(bundle, listed)
+            stamps: dict[str, str] = {}
+            packet_ids = _check_packets(bundle, listed, stamps)
         except (zipfile.BadZipFile, OSError) as exc:  # a corrupted member (CRC error) or stream
             raise VerificationFailed(f"{path}: corrupted archive member ({exc})", path=str(exc)) from None
-    return VerifyReport(path, len(listed) + 1, tuple(packet_ids))
+    return VerifyReport(path, len(listed) + 1, tuple(packet_ids), stamps)

@@ -213,7 +213,31 @@ def custody_verify() -> None:
 def verify(bundle: Path) -> None:
     """Check a bundle offline; exits 1 naming the first file that does not match."""
     report = verify_bundle(bundle)
+    for packet_id in report.packets:
+        stamp = report.timestamps.get(packet_id, "awaiting")
+        when = "awaiting timestamp" if stamp == "awaiting" else f"time-stamped {stamp}"
+        console.print(f"  packet {packet_id}: files, signature and custody OK; {when}")
     console.print(f"OK: {report.bundle}: {report.files} files, {len(report.packets)} packets verified")
+
+
+@app.command()
+def timestamp() -> None:
+    """Ask the time-stamping authority (TSA_URL) again for every packet still awaiting its token."""
+    from monitor.timestamps import TimestampSettings, timestamp_pending
+
+    settings = _settings()
+    if settings.tsa_url is None:
+        raise JikimiError("TSA_URL is not set: no time-stamping authority to ask")
+
+    async def run() -> dict[str, int]:
+        async with open_context(settings) as context:
+            ask = TimestampSettings(settings.tsa_url, settings.tsa_timeout)
+            return await timestamp_pending(
+                context.store, settings.data_dir, context.key, ask, settings.operator or "jikimi"
+            )
+
+    counts = asyncio.run(run())
+    console.print(", ".join(f"{outcome}: {count}" for outcome, count in sorted(counts.items())) or "no packets")
 
 
 def main() -> None:

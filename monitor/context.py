@@ -20,6 +20,7 @@ from monitor.hash_pool import HashPool
 from monitor.matcher import BlocklistMatcher
 from monitor.pipeline import EvidenceSettings, Pipeline
 from monitor.store import Store, store_from_settings
+from monitor.timestamps import TimestampSettings
 
 
 @dataclass(slots=True)
@@ -50,7 +51,8 @@ class MonitorContext:
         return matcher
 
     async def pipeline(self) -> Pipeline:
-        evidence = EvidenceSettings(self.evidence_root, self.key, self.settings.operator, self.signer)
+        timestamps = TimestampSettings(self.settings.tsa_url, self.settings.tsa_timeout)
+        evidence = EvidenceSettings(self.evidence_root, self.key, self.settings.operator, self.signer, timestamps)
         return Pipeline(self.store, await self.matcher(), self.hash_pool, evidence)
 
 

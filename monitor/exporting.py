@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from evidence.bundle import ExportSummary, export_bundle
+from evidence.bundle import TSA_CHAIN_NAME, ExportSummary, export_bundle
 from evidence.signing import public_key_pem
 from monitor.context import MonitorContext
 from monitor.custody_log import append_event
@@ -32,6 +32,8 @@ async def export_packets(
         custody[f"custody/{packet.id}.jsonl"] = "".join(event.to_json_line() + "\n" for event in events).encode()
     folders = [root / packet.path for packet in packets]
     public_key = public_key_pem(context.signer)
+    if context.settings.tsa_chain is not None:
+        custody[TSA_CHAIN_NAME] = context.settings.tsa_chain.read_bytes()
     return await asyncio.to_thread(
         export_bundle, folders, out, context.key, hash_only=hash_only, public_key=public_key, extra=custody
     )

@@ -33,6 +33,7 @@ from monitor.hashing import exact_hashes
 from monitor.matcher import BlocklistMatcher
 from monitor.records import HitRecord, PacketRecord
 from monitor.store.base import Store
+from monitor.timestamps import TimestampSettings, timestamp_packet
 
 MediaFetcher = Callable[[Sighting], Awaitable[Path | None]]
 
@@ -45,6 +46,7 @@ class EvidenceSettings:
     key: bytes
     operator: str = ""
     signer: Ed25519PrivateKey | None = None
+    timestamps: TimestampSettings = TimestampSettings(None)
 
 
 class Pipeline:
@@ -150,6 +152,10 @@ class Pipeline:
             details = {"manifest_sha256": written.manifest_sha256, "sighting_id": sighting.id,
                        "location": sighting.location, "media_sha256": sighting.fingerprints.sha256}  # fmt: skip
             await append_event(self.store, written.id, "captured", self.evidence.operator or "jikimi", details)
+        await timestamp_packet(
+            self.store, written.id, written.path, self.evidence.key, self.evidence.timestamps,
+            self.evidence.operator or "jikimi",
+        )  # fmt: skip
         return written.id
 
 
