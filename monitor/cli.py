@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -159,8 +160,8 @@ def telegram_login(
     console.print(f"session stored at {path} (mode 0600). Set TELEGRAM_SESSION={path} in .env; keep it secret.")
 
 
-@app.command()
-def hits(as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False) -> None:
+@app.command("hits")
+def list_hits(as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False) -> None:
     """List the hits, newest first."""
 
     async def run() -> None:
@@ -181,12 +182,20 @@ def export(
     recipient: Annotated[str, typer.Option(help="Who receives the bundle (recorded in custody).")] = "(not given)",
     reason: Annotated[str, typer.Option(help="Why it is exported (recorded in custody).")] = "(not given)",
     hash_only: Annotated[bool, typer.Option(help="Leave the media bytes out.")] = False,
+    case: Annotated[list[str] | None, typer.Option(help="Only packets of this case (repeatable).")] = None,
+    hits: Annotated[str, typer.Option("--hits", help="Only the packets of these hit ids (comma-separated).")] = "",
+    since: Annotated[datetime | None, typer.Option(help="Only packets made since (ISO date, UTC).")] = None,
 ) -> None:
-    """Export every evidence packet to one bundle that verifies offline (the export is a custody event)."""
+    """Export evidence packets to one bundle that verifies offline (the export is a custody event)."""
+    since_utc = since.replace(tzinfo=UTC) if since is not None and since.tzinfo is None else since
+    hit_ids = [part.strip() for part in hits.split(",") if part.strip()]
 
     async def run() -> None:
         async with open_context(_settings()) as context:
-            summary = await export_packets(context, out, hash_only=hash_only, recipient=recipient, reason=reason)
+            summary = await export_packets(
+                context, out, hash_only=hash_only, recipient=recipient, reason=reason, cases=case or (),
+                hit_ids=hit_ids, since=since_utc,
+            )  # fmt: skip
         console.print(f"bundle: {summary.path} ({summary.packets} packets, {summary.files} files)")
 
     asyncio.run(run())

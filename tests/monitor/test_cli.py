@@ -129,3 +129,39 @@ def test_every_demo_packet_has_a_custody_chain_from_capture_to_export(
         events = [json.loads(line) for line in bundle.read(chains[0]).decode().splitlines()]
     assert [e["kind"] for e in events] == ["captured", "exported"]
     assert events[1]["details"]["recipient"] == "demo" and events[1]["prev_hash"] == events[0]["hash"]
+
+
+@pytest.mark.slow
+def test_the_bundle_explains_itself_and_checks_with_stock_sha256sum(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    import csv
+    import io
+
+    data_dir, _ = demo_run
+    with zipfile.ZipFile(data_dir / "exports" / "demo-bundle.zip") as bundle:
+        bundle.extractall(tmp_path / "out")
+        rows = list(csv.DictReader(io.StringIO(bundle.read("takedown.csv").decode())))
+        index = bundle.read("index.html").decode()
+        verify_text = bundle.read("VERIFY.md").decode()
+    assert len(rows) == 9 and {r["platform"] for r in rows} == {"web", "telegram_web"}
+    assert all(r["location"].startswith("http://127.0.0.1:") and r["cases"] == "demo-case-1" for r in rows)
+    assert all(r["packet_id"] in index for r in rows) and "<img" not in index
+    assert "sha256sum -c manifest-sha256.txt" in verify_text and "openssl ts -verify" in verify_text
+    whole = subprocess.run(["sha256sum", "-c", "--quiet", "manifest-sha256.txt"], cwd=tmp_path / "out")
+    packet = next((tmp_path / "out" / "packets").iterdir())
+    one = subprocess.run(["sha256sum", "-c", "--quiet", "manifest-sha256.txt"], cwd=packet)
+    assert whole.returncode == 0 and one.returncode == 0
+
+
+@pytest.mark.slow
+def test_export_selects_packets_by_case_and_says_when_nothing_matches(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    data_dir, _ = demo_run
+    chosen = jikimi(data_dir, "export", "--out", str(tmp_path / "case.zip"), "--case", "demo-case-1",
+                    "--recipient", "police unit 3", "--reason", "case 2026-17")  # fmt: skip
+    assert chosen.returncode == 0 and "(9 packets" in chosen.stdout, chosen.stderr
+    nothing = jikimi(data_dir, "export", "--out", str(tmp_path / "none.zip"), "--case", "no-such-case")
+    assert nothing.returncode == 1 and "nothing to export" in nothing.stderr
+    assert not (tmp_path / "none.zip").exists()
