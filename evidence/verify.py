@@ -1,17 +1,20 @@
-"""Check an exported bundle offline: every file against the bundle manifest, then every packet's manifest.
+"""Check an exported bundle offline: the bag, then every packet's manifest, signature, custody and token.
 
 Stops at the first failure and names the file, because an investigator needs to know exactly what
-changed. Nothing here needs the store, the keys or the network.
+changed. Nothing here needs the store, the keys (but the public ones in the bundle) or the network.
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from evidence.bundle import PUBLIC_KEY_NAME, TSA_CHAIN_NAME
+import bagit
+
+from evidence.bundle import PAYLOAD, PUBLIC_KEY_NAME, TSA_CHAIN_NAME
 from evidence.canonical_json import utc_z
 from evidence.custody import CustodyBroken, event_from_json, verify_chain
 from evidence.errors import VerificationFailed
@@ -28,93 +31,102 @@ class VerifyReport:
     timestamps: dict[str, str] = field(default_factory=dict)  # packet id → authority time (UTC) or "awaiting"
 
 
-def _digest(bundle: zipfile.ZipFile, name: str) -> str:
-    digest = hashlib.sha256()
-    with bundle.open(name) as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+def _fail(path: str, message: str) -> VerificationFailed:
+    return VerificationFailed(f"{path}: {message}", path=path)
 
 
-def _read_manifest(bundle: zipfile.ZipFile, name: str) -> dict[str, str]:
+def _check_completeness(folder: Path) -> None:
+    """Name a payload file that is missing or was added (bagit's Payload-Oxum check only counts them)."""
     try:
-        return parse_manifest(bundle.read(name).decode("utf-8"), name)
-    except KeyError:
-        raise VerificationFailed(f"{name}: missing", path=name) from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise VerificationFailed(f"{name}: unreadable manifest ({exc})", path=name) from None
+        listed = set(parse_manifest(_read(folder, MANIFEST_NAME).decode("utf-8"), MANIFEST_NAME))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise _fail(MANIFEST_NAME, f"unreadable ({exc})") from None
+    present = {p.relative_to(folder).as_posix() for p in (folder / PAYLOAD).rglob("*") if p.is_file()}
+    for name in sorted(listed - present):
+        raise _fail(name, f"listed in {MANIFEST_NAME} but not found in the bundle (removed)")
+    for name in sorted(present - listed):
+        raise _fail(name, "in the bundle but not in the manifest (added)")
 
 
-def _check_bundle_manifest(bundle: zipfile.ZipFile) -> dict[str, str]:
-    listed = _read_manifest(bundle, MANIFEST_NAME)
-    present = {info.filename for info in bundle.infolist() if not info.is_dir()} - {MANIFEST_NAME}
-    for name in sorted(listed):
-        if name not in present:
-            raise VerificationFailed(f"{name}: listed in {MANIFEST_NAME} but missing from the bundle", path=name)
-        if _digest(bundle, name) != listed[name]:
-            raise VerificationFailed(f"{name}: SHA-256 does not match {MANIFEST_NAME} (file altered)", path=name)
-    for name in sorted(present - set(listed)):
-        raise VerificationFailed(f"{name}: not listed in {MANIFEST_NAME} (file added)", path=name)
-    return listed
+def _check_bag(folder: Path) -> None:
+    """The bagit library's validation: manifests (SHA-256, SHA-512), tag manifests, Payload-Oxum, extra files."""
+    _check_completeness(folder)
+    try:
+        bagit.Bag(str(folder)).validate(processes=1)
+    except bagit.BagValidationError as exc:
+        first = exc.details[0] if exc.details else None
+        path = str(getattr(first, "path", "") or "bag-info.txt")
+        raise _fail(path, str(first or exc.message)) from None
+    except bagit.BagError as exc:
+        raise _fail("bagit.txt", f"not a valid BagIt bag ({exc})") from None
 
 
-def _check_signature(bundle: zipfile.ZipFile, manifest_name: str, listed: dict[str, str]) -> None:
-    signature_name = manifest_name + SIGNATURE_SUFFIX
-    if signature_name not in listed:
-        raise VerificationFailed(f"{signature_name}: missing (every packet manifest is signed)", path=signature_name)
-    if PUBLIC_KEY_NAME not in listed:
-        raise VerificationFailed(f"{PUBLIC_KEY_NAME}: missing, so no signature can be checked", path=PUBLIC_KEY_NAME)
-    if not signature_valid(bundle.read(PUBLIC_KEY_NAME), bundle.read(manifest_name), bundle.read(signature_name)):
-        raise VerificationFailed(
-            f"{signature_name}: the Ed25519 signature does not match {manifest_name} and {PUBLIC_KEY_NAME}",
-            path=signature_name,
-        )
+def _read(folder: Path, name: str) -> bytes:
+    return (folder / name).read_bytes()
 
 
-def _check_custody(bundle: zipfile.ZipFile, packet_id: str, manifest_name: str, listed: dict[str, str]) -> None:
+def _check_signature(folder: Path, manifest: str) -> None:
+    signature, key = manifest + SIGNATURE_SUFFIX, PAYLOAD + PUBLIC_KEY_NAME
+    if not (folder / signature).exists():
+        raise _fail(signature, "missing (every packet manifest is signed)")
+    if not (folder / key).exists():
+        raise _fail(key, "missing, so no signature can be checked")
+    if not signature_valid(_read(folder, key), _read(folder, manifest), _read(folder, signature)):
+        raise _fail(signature, f"the Ed25519 signature does not match {manifest} and {key}")
+
+
+def _check_custody(folder: Path, packet_id: str, manifest: str) -> None:
     """The packet's custody chain is whole, and begins with the capture of exactly this manifest."""
-    name = f"custody/{packet_id}.jsonl"
-    if name not in listed:
-        raise VerificationFailed(f"{name}: missing (every packet carries its custody chain)", path=name)
+    name = f"{PAYLOAD}custody/{packet_id}.jsonl"
+    if not (folder / name).exists():
+        raise _fail(name, "missing (every packet carries its custody chain)")
     try:
-        events = [event_from_json(line) for line in bundle.read(name).decode("utf-8").splitlines() if line.strip()]
+        lines = _read(folder, name).decode("utf-8").splitlines()
+        events = [event_from_json(line) for line in lines if line.strip()]
         verify_chain(events)
     except (ValueError, KeyError, CustodyBroken) as exc:
-        raise VerificationFailed(f"{name}: {exc}", path=name) from None
-    manifest_sha256 = hashlib.sha256(bundle.read(manifest_name)).hexdigest()
+        raise _fail(name, str(exc)) from None
+    manifest_sha256 = hashlib.sha256(_read(folder, manifest)).hexdigest()
     if not events or events[0].kind != "captured" or events[0].details.get("manifest_sha256") != manifest_sha256:
-        raise VerificationFailed(f"{name}: does not begin with the capture of {manifest_name}", path=name)
+        raise _fail(name, f"does not begin with the capture of {manifest}")
 
 
-def _check_timestamp(bundle: zipfile.ZipFile, manifest_name: str, listed: dict[str, str]) -> str:
-    token_name = manifest_name + TOKEN_SUFFIX
-    if token_name not in listed:
+def _check_timestamp(folder: Path, manifest: str) -> str:
+    token, chain = manifest + TOKEN_SUFFIX, PAYLOAD + TSA_CHAIN_NAME
+    if not (folder / token).exists():
         return "awaiting"
-    if TSA_CHAIN_NAME not in listed:
-        raise VerificationFailed(f"{TSA_CHAIN_NAME}: missing, so {token_name} cannot be checked", path=TSA_CHAIN_NAME)
+    if not (folder / chain).exists():
+        raise _fail(chain, f"missing, so {token} cannot be checked")
     try:
-        stamped = verify_token(bundle.read(token_name), bundle.read(manifest_name), bundle.read(TSA_CHAIN_NAME))
+        stamped = verify_token(_read(folder, token), _read(folder, manifest), _read(folder, chain))
     except TimestampInvalid as exc:
-        raise VerificationFailed(f"{token_name}: {exc}", path=token_name) from None
+        raise _fail(token, str(exc)) from None
     return utc_z(stamped) or ""
 
 
-def _check_packets(bundle: zipfile.ZipFile, listed: dict[str, str], stamps: dict[str, str]) -> list[str]:
-    packet_ids = sorted({PurePosixPath(name).parts[1] for name in listed if name.startswith("packets/")})
+def _check_packets(folder: Path, stamps: dict[str, str]) -> list[str]:
+    packets_dir = folder / PAYLOAD / "packets"
+    packet_ids = sorted(p.name for p in packets_dir.iterdir()) if packets_dir.is_dir() else []
     for packet_id in packet_ids:
-        prefix = f"packets/{packet_id}/"
-        manifest_name = prefix + MANIFEST_NAME
-        _check_signature(bundle, manifest_name, listed)
-        _check_custody(bundle, packet_id, manifest_name, listed)
-        stamps[packet_id] = _check_timestamp(bundle, manifest_name, listed)
-        for name, digest in _read_manifest(bundle, manifest_name).items():
-            member = prefix + name
-            if member not in listed:
+        prefix = f"{PAYLOAD}packets/{packet_id}/"
+        manifest = prefix + MANIFEST_NAME
+        if not (folder / manifest).exists():
+            raise _fail(manifest, "missing")
+        try:
+            listed = parse_manifest(_read(folder, manifest).decode("utf-8"), manifest)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise _fail(manifest, f"unreadable manifest ({exc})") from None
+        for name, digest in listed.items():
+            member = folder / (prefix + name)
+            if not member.exists():
                 if name.startswith("media/"):
                     continue  # a hash-only bundle: the media digest stays in the packet manifest
-                raise VerificationFailed(f"{member}: listed in {manifest_name} but missing", path=member)
-            if listed[member] != digest:
-                raise VerificationFailed(f"{member}: SHA-256 does not match {manifest_name}", path=member)
+                raise _fail(prefix + name, f"listed in {manifest} but missing")
+            if hashlib.sha256(member.read_bytes()).hexdigest() != digest:
+                raise _fail(prefix + name, f"SHA-256 does not match {manifest}")
+        _check_signature(folder, manifest)
+        _check_custody(folder, packet_id, manifest)
+        stamps[packet_id] = _check_timestamp(folder, manifest)
     return packet_ids
 
 
@@ -123,12 +135,20 @@ def verify_bundle(path: Path) -> VerifyReport:
     try:
         bundle = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
-        raise VerificationFailed(f"{path}: not a readable bundle ({exc})", path=str(path)) from None
-    with bundle:
+        raise _fail(str(path), f"not a readable bundle ({exc})") from None
+    with bundle, tempfile.TemporaryDirectory(prefix="jikimi-verify-") as work:
+        folder = Path(work)
+        names = [info.filename for info in bundle.infolist() if not info.is_dir()]
+        if "bagit.txt" not in names:
+            raise _fail("bagit.txt", "missing: not a BagIt bundle")
+        for name in names:
+            if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+                raise _fail(name, "unsafe path in the bundle")
         try:
-            listed = _check_bundle_manifest(bundle)
-            stamps: dict[str, str] = {}
-            packet_ids = _check_packets(bundle, listed, stamps)
-        except (zipfile.BadZipFile, OSError) as exc:  # a corrupted member (CRC error) or stream
-            raise VerificationFailed(f"{path}: corrupted archive member ({exc})", path=str(exc)) from None
-    return VerifyReport(path, len(listed) + 1, tuple(packet_ids), stamps)
+            bundle.extractall(folder)
+        except (zipfile.BadZipFile, OSError) as exc:  # a corrupted member (CRC error)
+            raise _fail(str(path), f"corrupted archive member ({exc})") from None
+        _check_bag(folder)
+        stamps: dict[str, str] = {}
+        packet_ids = _check_packets(folder, stamps)
+    return VerifyReport(path, len(names), tuple(packet_ids), stamps)

@@ -69,5 +69,12 @@ async def export_packets(
     folders = [root / packet.path for packet in packets]
     public_key = public_key_pem(context.signer)
     return await asyncio.to_thread(
-        export_bundle, folders, out, context.key, hash_only=hash_only, public_key=public_key, extra=extra
+        export_bundle,
+        folders,
+        out,
+        context.key,
+        hash_only=hash_only,
+        public_key=public_key,
+        extra=extra,
+        organization=context.settings.operator or "jikimi",
     )

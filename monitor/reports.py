@@ -66,30 +66,32 @@ def index_html(rows: Sequence[ExportedPacket], bundle: str, recipient: str, reas
 
 VERIFY_MD = """# How to check this bundle
 
-Everything here can be checked offline with stock tools. `jikimi verify {bundle}` runs all of these
-checks and names the first file that fails.
+This bundle is a BagIt bag (RFC 8493). Everything here can be checked offline with stock tools, from the
+folder the bundle was unzipped into. `jikimi verify {bundle}` runs all of these checks and names the first
+file that fails.
 
-1. Every file is listed with its SHA-256 in `manifest-sha256.txt` at the top of the bundle:
+1. The bag: every file under `data/` is listed with its SHA-256 and SHA-512, and the bag's own files
+   (`bag-info.txt`, the manifests) in the tag manifests:
 
-       sha256sum -c manifest-sha256.txt
+       sha256sum -c manifest-sha256.txt && sha512sum -c manifest-sha512.txt && sha256sum -c tagmanifest-sha256.txt
 
 2. Each packet has its own manifest over its files (in a hash-only bundle the media lines report missing
    files; their digests are still stated):
 
-       cd packets/<packet id> && sha256sum -c manifest-sha256.txt
+       cd data/packets/<packet id> && sha256sum -c manifest-sha256.txt
 
-3. Each packet manifest is signed with Ed25519 by the key in `public-key.pem`:
+3. Each packet manifest is signed with Ed25519 by the key in `data/public-key.pem`:
 
-       openssl pkeyutl -verify -pubin -inkey public-key.pem -rawin \\
-           -in packets/<packet id>/manifest-sha256.txt -sigfile packets/<packet id>/manifest-sha256.txt.sig
+       openssl pkeyutl -verify -pubin -inkey data/public-key.pem -rawin \\
+           -in data/packets/<packet id>/manifest-sha256.txt -sigfile data/packets/<packet id>/manifest-sha256.txt.sig
 
 4. Where a packet has `manifest-sha256.txt.tsr`, an RFC 3161 time-stamping authority certified when the
-   manifest existed; its certificate chain is `tsa-chain.pem`:
+   manifest existed; its certificate chain is `data/tsa-chain.pem`:
 
-       openssl ts -verify -data packets/<packet id>/manifest-sha256.txt \\
-           -in packets/<packet id>/manifest-sha256.txt.tsr -CAfile tsa-chain.pem
+       openssl ts -verify -data data/packets/<packet id>/manifest-sha256.txt \\
+           -in data/packets/<packet id>/manifest-sha256.txt.tsr -CAfile data/tsa-chain.pem
 
-5. `custody/<packet id>.jsonl` is the packet's chain of custody, one JSON event a line: each event's
+5. `data/custody/<packet id>.jsonl` is the packet's chain of custody, one JSON event a line: each event's
    `hash` is the SHA-256 of its other fields (canonical JSON, sorted keys), and each `prev_hash` is the
    `hash` of the event before it; the first event (`captured`) names the SHA-256 of the packet manifest.
 

@@ -124,7 +124,7 @@ def test_every_demo_packet_has_a_custody_chain_from_capture_to_export(
     result = jikimi(data_dir, "custody", "verify")
     assert result.returncode == 0 and "custody events verified" in result.stdout, result.stderr
     with zipfile.ZipFile(data_dir / "exports" / "demo-bundle.zip") as bundle:
-        chains = [name for name in bundle.namelist() if name.startswith("custody/")]
+        chains = [name for name in bundle.namelist() if name.startswith("data/custody/")]
         assert len(chains) == 9
         events = [json.loads(line) for line in bundle.read(chains[0]).decode().splitlines()]
     assert [e["kind"] for e in events] == ["captured", "exported"]
@@ -141,15 +141,17 @@ def test_the_bundle_explains_itself_and_checks_with_stock_sha256sum(
     data_dir, _ = demo_run
     with zipfile.ZipFile(data_dir / "exports" / "demo-bundle.zip") as bundle:
         bundle.extractall(tmp_path / "out")
-        rows = list(csv.DictReader(io.StringIO(bundle.read("takedown.csv").decode())))
-        index = bundle.read("index.html").decode()
-        verify_text = bundle.read("VERIFY.md").decode()
+        rows = list(csv.DictReader(io.StringIO(bundle.read("data/takedown.csv").decode())))
+        index = bundle.read("data/index.html").decode()
+        verify_text = bundle.read("data/VERIFY.md").decode()
+        bag_info = bundle.read("bag-info.txt").decode()
     assert len(rows) == 9 and {r["platform"] for r in rows} == {"web", "telegram_web"}
     assert all(r["location"].startswith("http://127.0.0.1:") and r["cases"] == "demo-case-1" for r in rows)
     assert all(r["packet_id"] in index for r in rows) and "<img" not in index
     assert "sha256sum -c manifest-sha256.txt" in verify_text and "openssl ts -verify" in verify_text
-    whole = subprocess.run(["sha256sum", "-c", "--quiet", "manifest-sha256.txt"], cwd=tmp_path / "out")
-    packet = next((tmp_path / "out" / "packets").iterdir())
+    assert "Payload-Oxum:" in bag_info and "Bagging-Date:" in bag_info and "Source-Organization:" in bag_info
+    whole = subprocess.run(["sha512sum", "-c", "--quiet", "manifest-sha512.txt"], cwd=tmp_path / "out")
+    packet = next((tmp_path / "out" / "data" / "packets").iterdir())
     one = subprocess.run(["sha256sum", "-c", "--quiet", "manifest-sha256.txt"], cwd=packet)
     assert whole.returncode == 0 and one.returncode == 0
 

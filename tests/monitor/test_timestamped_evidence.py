@@ -70,8 +70,8 @@ async def test_each_packet_is_time_stamped_at_capture_and_the_bundle_verifies_wi
     assert all(stamp.endswith("Z") for stamp in report.timestamps.values())
     with zipfile.ZipFile(summary.path) as bundle:
         bundle.extractall(tmp_path / "out")
-    packet = tmp_path / "out" / "packets" / packets[0].id
-    manifest, chain_file = packet / "manifest-sha256.txt", tmp_path / "out" / "tsa-chain.pem"
+    packet = tmp_path / "out" / "data" / "packets" / packets[0].id
+    manifest, chain_file = packet / "manifest-sha256.txt", tmp_path / "out" / "data" / "tsa-chain.pem"
     command = ["openssl", "ts", "-verify", "-data", str(manifest), "-in", f"{manifest}.tsr", "-CAfile", str(chain_file)]
     assert "Verification: OK" in subprocess.run(command, capture_output=True, text=True).stdout
 
