@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import hashing, index, retro, robustness, telegram
+from bench import evidence, hashing, index, retro, robustness, telegram
 
 
 def main() -> None:
@@ -11,6 +11,7 @@ def main() -> None:
     retro.main()
     robustness.main()
     telegram.main()
+    evidence.main()
 
 
 if __name__ == "__main__":

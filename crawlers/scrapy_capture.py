@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from crawlers.html_media import page_title
 from crawlers.sighting import Capture, Media, utc_now
@@ -23,12 +27,14 @@ class PageCapture:
     headers: tuple[tuple[str, str], ...]
     raw_path: Path
     title: str | None
+    warc_path: Path | None = None
 
     def capture_record(self, crawler: str) -> Capture:
         """The Capture of a sighting on this page, timed now (UTC)."""
         return Capture(
             captured_at=utc_now(), crawler=crawler, crawler_version=CRAWLER_VERSION, http_status=self.status,
             http_headers=self.headers, final_url=self.url, raw_path=self.raw_path, raw_mime="text/html",
+            warc_path=self.warc_path,
         )  # fmt: skip
 
 
@@ -45,9 +51,38 @@ def capture_page(response: TextResponse, out_dir: Path) -> PageCapture:
     raw_path.parent.mkdir(parents=True, exist_ok=True)
     if not raw_path.exists():
         raw_path.write_bytes(response.body)
-    return PageCapture(
-        response.url, response.status, response_headers(response), raw_path, page_title(response.selector)
-    )
+    warc_path = raw_path.with_suffix(".warc.gz")
+    if not warc_path.exists():
+        write_warc(response, warc_path)
+    title = page_title(response.selector)
+    return PageCapture(response.url, response.status, response_headers(response), raw_path, title, warc_path)
+
+
+# Scrapy hands over the body decoded; the stored headers must describe the bytes actually stored.
+DECODED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+def write_warc(response: Response, path: Path) -> None:
+    """The exchange as WARC/1.1 response and request records (ISO 28500), for archives and courts alike.
+
+    The response body is the one the page's sightings were found in (decoded if the server compressed
+    it), so its length and encoding headers are rewritten to match the stored bytes.
+    """
+    headers = [(k, v) for k, v in response_headers(response) if k.lower() not in DECODED_HEADERS]
+    headers.append(("Content-Length", str(len(response.body))))
+    request = response.request
+    asked_headers = []
+    if request is not None:
+        asked_headers = [(k.decode("latin-1"), v[0].decode("latin-1")) for k, v in request.headers.items() if v]
+    parts = urlsplit(response.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True, warc_version="1.1")
+        answer = StatusAndHeaders(f"{response.status} OK", headers, protocol="HTTP/1.1")
+        payload = BytesIO(response.body)
+        writer.write_record(writer.create_warc_record(response.url, "response", payload=payload, http_headers=answer))
+        asked = StatusAndHeaders(f"GET {target} HTTP/1.1", asked_headers, is_http_request=True)
+        writer.write_record(writer.create_warc_record(response.url, "request", http_headers=asked))
 
 
 def save_media(response: Response, media_url: str, out_dir: Path) -> Media:

@@ -83,6 +83,7 @@ class Capture:
     final_url: str | None = None
     raw_path: Path | None = None
     raw_mime: str | None = None
+    warc_path: Path | None = None  # the HTTP exchange as a WARC (request and response records)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ A packet is a folder written once and never modified (later facts become custody
     <packet id>/
         media/<sha256>.<ext>      the original bytes, unchanged
         page.html                 the page as fetched (web), or post.json (Telegram)
+        page.warc.gz              the HTTP exchange (response and request records) as WARC, for web pages
         metadata.json             normalised facts: where, who, when (UTC, Z), fingerprints, matches
         manifest-sha256.txt       SHA-256 of every other file
         manifest-sha256.txt.sig   Ed25519 signature of the manifest (``evidence/signing.py``)
@@ -39,6 +40,7 @@ from evidence.signing import SIGNATURE_SUFFIX, public_key_id, public_key_pem, si
 
 PACKET_NAMESPACE = uuid.UUID("6b1d2c3e-6a7f-5e0c-9d3b-6a696b696d69")
 ENCRYPTED_SUFFIX = ".enc"
+WARC_NAME = "page.warc.gz"
 SCHEMA = "jikimi-packet/1"
 
 
@@ -134,9 +136,12 @@ def write_packet(
     if digests[media_name] != sighting.fingerprints.sha256:
         shutil.rmtree(staging, ignore_errors=True)
         raise ValueError(f"media file of {sighting.location} changed after it was hashed")
-    if sighting.capture is not None and sighting.capture.raw_path is not None:
+    capture = sighting.capture
+    if capture is not None and capture.raw_path is not None:
         name = _raw_name(sighting)
-        digests[name] = encrypt_file(sighting.capture.raw_path, staging / (name + ENCRYPTED_SUFFIX), key)
+        digests[name] = encrypt_file(capture.raw_path, staging / (name + ENCRYPTED_SUFFIX), key)
+    if capture is not None and capture.warc_path is not None and capture.warc_path.exists():
+        digests[WARC_NAME] = encrypt_file(capture.warc_path, staging / (WARC_NAME + ENCRYPTED_SUFFIX), key)
     document = build_metadata(sighting, packet_id, operator, key)
     if signer is not None:
         document["signing_key_id"] = public_key_id(public_key_pem(signer))

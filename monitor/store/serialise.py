@@ -18,7 +18,7 @@ T = TypeVar("T")
 
 def durable_sighting(sighting: Sighting) -> Sighting:
     """The sighting without its temporary file paths."""
-    capture = sighting.capture and dataclasses.replace(sighting.capture, raw_path=None)
+    capture = sighting.capture and dataclasses.replace(sighting.capture, raw_path=None, warc_path=None)
     return dataclasses.replace(sighting, media=dataclasses.replace(sighting.media, path=None), capture=capture)
 
 

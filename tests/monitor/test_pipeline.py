@@ -114,3 +114,30 @@ def test_work_directories_left_by_a_killed_crawl_are_swept_but_fresh_ones_kept(t
     os.utime(stale, (0, 0))
     sweep_stale_workdirs(tmp_path, older_than=3600)
     assert not stale.exists() and fresh.exists()
+
+
+async def test_a_web_packet_keeps_the_http_exchange_as_a_warc_with_the_exact_page(
+    settings: Settings, test_site: str
+) -> None:
+    import io
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from evidence.encryption import decrypt_bytes
+
+    async with open_context(settings) as context:
+        await prepared(context, settings)
+        await crawl_sources(context, [web_source("forum", test_site + "/", 1)])
+        packet = (await context.store.packets())[0]
+        folder = settings.data_dir / packet.path
+        warc = decrypt_bytes(folder / "page.warc.gz.enc", context.key)
+        page = decrypt_bytes(folder / "page.html.enc", context.key)
+    records = {}
+    for record in ArchiveIterator(io.BytesIO(warc)):  # a stream: read each body before the next record
+        records[record.rec_type] = (record, record.content_stream().read())
+    response, body = records["response"]
+    assert response.rec_headers.get_header("WARC-Target-URI").startswith(test_site + "/thread/")
+    assert response.http_headers.get_statuscode() == "200" and body == page
+    request = records["request"][0].http_headers
+    assert request.protocol == "GET" and request.statusline.startswith("/thread/")
+    assert request.get_header("User-Agent").startswith("jikimi/")
