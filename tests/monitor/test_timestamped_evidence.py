@@ -21,6 +21,7 @@ from monitor.crawling import crawl_sources
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite, demo_app
 from monitor.exporting import export_packets
+from monitor.records import PacketRecord
 from monitor.timestamps import TimestampSettings, timestamp_pending
 from tests.doubles.tsa import LocalTsa
 
@@ -54,21 +55,29 @@ async def capture(settings: Settings, forum: Source) -> None:
         await crawl_sources(context, [forum])
 
 
-async def test_each_packet_is_time_stamped_at_capture_and_the_bundle_verifies_with_its_times(
-    settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path], tmp_path: Path
-) -> None:
+async def capture_stamped_and_export(
+    settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path], out: Path
+) -> tuple[list[PacketRecord], list[list[str]], Path]:
+    """Capture with the authority up, then export: the packets, their custody kinds, the bundle."""
     url, _, chain = authority
     settings = settings.model_copy(update={"tsa_url": url, "tsa_chain": chain})
     await capture(settings, forum)
     async with open_context(settings) as context:
         packets = await context.store.packets()
         kinds = [[e.kind for e in await context.store.custody_events(p.id)] for p in packets]
-        summary = await export_packets(context, tmp_path / "bundle.zip", recipient="police", reason="case 7")
+        summary = await export_packets(context, out, recipient="police", reason="case 7")
+    return packets, kinds, summary.path
+
+
+async def test_each_packet_is_time_stamped_at_capture_and_the_bundle_verifies_with_its_times(
+    settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path], tmp_path: Path
+) -> None:
+    packets, kinds, bundle_path = await capture_stamped_and_export(settings, forum, authority, tmp_path / "b.zip")
     assert packets and kinds == [["captured", "timestamped"]] * len(packets)
-    report = verify_bundle(summary.path)
+    report = verify_bundle(bundle_path)
     assert set(report.timestamps) == {p.id for p in packets}
     assert all(stamp.endswith("Z") for stamp in report.timestamps.values())
-    with zipfile.ZipFile(summary.path) as bundle:
+    with zipfile.ZipFile(bundle_path) as bundle:
         bundle.extractall(tmp_path / "out")
     packet = tmp_path / "out" / "data" / "packets" / packets[0].id
     manifest, chain_file = packet / "manifest-sha256.txt", tmp_path / "out" / "data" / "tsa-chain.pem"
@@ -79,15 +88,11 @@ async def test_each_packet_is_time_stamped_at_capture_and_the_bundle_verifies_wi
 async def test_a_forged_token_fails_verification_naming_it(
     settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path], tmp_path: Path
 ) -> None:
-    url, _, chain = authority
-    settings = settings.model_copy(update={"tsa_url": url, "tsa_chain": chain})
-    await capture(settings, forum)
-    async with open_context(settings) as context:
-        summary = await export_packets(context, tmp_path / "bundle.zip")
+    _, _, bundle_path = await capture_stamped_and_export(settings, forum, authority, tmp_path / "b.zip")
     forged = tmp_path / "forged.zip"
     import hashlib
 
-    with zipfile.ZipFile(summary.path) as source, zipfile.ZipFile(forged, "w") as target:
+    with zipfile.ZipFile(bundle_path) as source, zipfile.ZipFile(forged, "w") as target:
         token_name = next(n for n in source.namelist() if n.endswith(".tsr"))
         for name in source.namelist():
             data = source.read(name)
@@ -97,7 +102,7 @@ async def test_a_forged_token_fails_verification_naming_it(
             target.writestr(name, data)
     with zipfile.ZipFile(forged) as archive:  # a careful forger also fixes the bundle manifest
         manifest = archive.read("manifest-sha256.txt").decode()
-        original = hashlib.sha256(zipfile.ZipFile(summary.path).read(token_name)).hexdigest()
+        original = hashlib.sha256(zipfile.ZipFile(bundle_path).read(token_name)).hexdigest()
     fixed = tmp_path / "fixed.zip"
     with zipfile.ZipFile(forged) as source, zipfile.ZipFile(fixed, "w") as target:
         for name in source.namelist():
