@@ -41,3 +41,11 @@ def test_secrets_never_show_when_settings_are_printed(monkeypatch: pytest.Monkey
     assert "hunter2" not in shown
     assert settings.telegram_api_hash is not None
     assert settings.telegram_api_hash.get_secret_value() == "0123456789abcdef-secret"
+
+
+def test_every_setting_is_documented_in_env_example() -> None:
+    from config.settings import Settings, _env_name
+
+    documented = (Path(__file__).parents[2] / ".env.example").read_text()
+    missing = [_env_name(field) for field in Settings.model_fields if f"\n{_env_name(field)}=" not in documented]
+    assert missing == []
