@@ -22,6 +22,14 @@ from monitor.records import BlocklistEntry
 from monitor.signals import DISTANCE_SIGNALS, EXACT_SIGNALS, SIGNALS
 from monitor.video_index import VideoIndex
 
+DEFAULT_VARIANT_THRESHOLDS = {"phash": 6}
+
+
+def variant_radii(thresholds: dict[str, int], variant_thresholds: dict[str, int] | None = None) -> dict[str, int]:
+    """The radius of a match that involves a variant: the stricter one where set, never above the threshold."""
+    strict = DEFAULT_VARIANT_THRESHOLDS if variant_thresholds is None else variant_thresholds
+    return {name: min(strict.get(name, limit), limit) for name, limit in thresholds.items()}
+
 
 class BlocklistMatcher:
     """Holds an index per hash type; ``add`` makes a new entry matchable at once (no rebuild)."""
@@ -31,8 +39,7 @@ class BlocklistMatcher:
         video_share: float = 0.5,
     ) -> None:  # fmt: skip
         self.thresholds = {name: thresholds.get(name, signal.default_threshold) for name, signal in SIGNALS.items()}
-        strict = {"phash": 6} if variant_thresholds is None else variant_thresholds
-        self.variant_thresholds = {name: min(strict.get(name, limit), limit) for name, limit in self.thresholds.items()}
+        self.variant_thresholds = variant_radii(self.thresholds, variant_thresholds)
         self.pdq_min_quality = pdq_min_quality
         self.indexes: dict[str, SignalIndex[BlocklistEntry]] = {
             name: MultiIndexHashIndex(SIGNALS[name].bits, self.thresholds[name]) for name in DISTANCE_SIGNALS

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from crawlers.sighting import BlocklistHit
 from monitor.counters import RunCounters
+from monitor.matcher import variant_radii
 from monitor.mih import MultiIndexHashIndex, pack
 from monitor.pipeline import Pipeline
 from monitor.records import BlocklistEntry, PerceptualRow
@@ -53,8 +54,7 @@ class RetroMatcher:
         self.exact: dict[tuple[str, str], list[BlocklistEntry]] = {}
         self.indexes: dict[str, MultiIndexHashIndex[BlocklistEntry]] = {}
         self.thresholds = thresholds
-        strict = variant_thresholds or {"phash": 6}
-        self.variant_thresholds = {name: min(strict.get(name, limit), limit) for name, limit in thresholds.items()}
+        self.variant_thresholds = variant_radii(thresholds, variant_thresholds)
         self.pdq_min_quality = pdq_min_quality
         for entry in entries:
             if entry.hash_type in ("sha256", "md5"):

@@ -68,8 +68,30 @@ def tme_media(name: str) -> bytes | None:
         if parts[2] in edits:
             return encode(edits[parts[2]](), quality=40 if parts[2] == "q40" else 85)
     if name == "clip.mp4":
-        return b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 4
+        return synthetic_clip()
     return None
+
+
+def synthetic_clip(seconds: int = 3, size: tuple[int, int] = (320, 240), fps: int = 10) -> bytes:
+    """A short MP4 of generated pictures panning (PyAV, written in memory)."""
+    import io
+
+    import av
+    import numpy as np
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
+        for second in range(seconds):
+            picture = np.asarray(make_picture(400 + second, size))
+            for step in range(fps):
+                frame = av.VideoFrame.from_ndarray(np.roll(picture, step * 2, axis=1), format="rgb24")
+                for packet in stream.encode(frame):
+                    container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
 
 
 def demo_channel() -> DemoChannel:
