@@ -167,3 +167,18 @@ def test_export_selects_packets_by_case_and_says_when_nothing_matches(
     nothing = jikimi(data_dir, "export", "--out", str(tmp_path / "none.zip"), "--case", "no-such-case")
     assert nothing.returncode == 1 and "nothing to export" in nothing.stderr
     assert not (tmp_path / "none.zip").exists()
+
+
+@pytest.mark.slow
+def test_a_changed_warc_in_the_bundle_fails_verification_naming_it(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]], tmp_path: Path
+) -> None:
+    data_dir, _ = demo_run
+    tampered = tmp_path / "warc.zip"
+    with zipfile.ZipFile(data_dir / "exports" / "demo-bundle.zip") as source, zipfile.ZipFile(tampered, "w") as target:
+        warc = next(name for name in source.namelist() if name.endswith("page.warc.gz"))
+        for name in source.namelist():
+            data = source.read(name)
+            target.writestr(name, data[:-8] + bytes(b ^ 0x0F for b in data[-8:]) if name == warc else data)
+    failed = jikimi(data_dir, "verify", str(tampered))
+    assert failed.returncode == 1 and warc in failed.stderr
