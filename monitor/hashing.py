@@ -102,12 +102,6 @@ def _uniform_run(stds: np.ndarray, means: np.ndarray) -> int:
     return run
 
 
-def trim_uniform_border(picture: Image.Image) -> Image.Image | None:
-    """The picture without the uniform border on any side (letterbox, padding, a flat frame of any colour
-    per side), or ``None`` when there is nothing worth trimming."""
-    return _trim_once(picture)
-
-
 def trimmed_versions(picture: Image.Image, passes: int = 3) -> list[Image.Image]:
     """The picture with its outer border trimmed, and, if trimming again finds more (a frame inside a
     frame, a screenshot's bars), the deepest trim too.
@@ -169,16 +163,10 @@ def phash_dihedral(picture: Image.Image) -> list[str]:
     return [_phash_bits(variant) for variant in variants]
 
 
-def phash_and_mirror(picture: Image.Image) -> tuple[str, str]:
-    """pHash (as ``imagehash.phash``) and the pHash of the picture mirrored left-right."""
-    hashes = phash_dihedral(picture)
-    return hashes[0], hashes[1]
-
-
 def plain_hashes(picture: Image.Image) -> tuple[str, str]:
     """PDQ and pHash of a picture, no variants."""
     bits, _ = pdqhash.compute(np.asarray(picture))
-    return bits_to_hex(bits), phash_and_mirror(picture)[0]
+    return bits_to_hex(bits), phash_dihedral(picture)[0]
 
 
 def perceptual_hashes(picture: Image.Image) -> tuple[str, int, str, list[str], list[str]]:

@@ -107,7 +107,9 @@ class PerceptualRow:
     phash_mirror: str | None
 
 
-MIRROR_VARIANT = {"pdq": 3, "phash": 0}  # index of the left-right mirror in Fingerprints.variants
+# Index of the left-right mirror in Fingerprints.variants: pdqhash's dihedral order is original, rot90,
+# rot180, rot270, flip top-bottom, flip left-right, …; the variants leave the original out.
+MIRROR_VARIANT = {"pdq": 4, "phash": 0}
 
 
 def perceptual_row(fingerprints: Fingerprints) -> PerceptualRow:
