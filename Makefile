@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check --quiet config crawlers monitor evidence tests bench
 	$(VENV)/bin/mypy
 
-test: lint
+# Screenshots in evidence packets and the review UI's browser tests use Debian's chromium.
+browser:
+	@scripts/ensure-chromium
+
+test: lint browser
 	$(VENV)/bin/python -m pytest -q
 
 bench: $(STAMP)

@@ -78,6 +78,17 @@ class Settings(BaseSettings):
         None, validation_alias=_env("TSA_CHAIN"), description="PEM file of the authority's certificate chain."
     )
 
+    evidence_screenshots: bool = Field(
+        True, description="Render each preserved page or post in headless Chromium and keep the screenshot."
+    )
+    evidence_chromium: Path | None = Field(
+        None, description="Chromium executable for screenshots; found on PATH (Debian's chromium) if unset."
+    )
+    evidence_render_timeout: float = Field(20.0, gt=0, description="Seconds a page may take to render.")
+    evidence_render_max_height: int = Field(
+        16_000, ge=500, description="Screenshots of taller pages are cut at this many pixels (the packet says so)."
+    )
+
     # --- telegram ------------------------------------------------------------------------------------
     telegram_max_media_bytes: int = Field(200 * 2**20, gt=0, description="Telegram media over this is not fetched.")
     telegram_flood_wait_budget: float = Field(

@@ -84,6 +84,7 @@ class Capture:
     raw_path: Path | None = None
     raw_mime: str | None = None
     warc_path: Path | None = None  # the HTTP exchange as a WARC (request and response records)
+    account_id: str | None = None  # the Telegram account that read it, by id only (never its phone or name)
 
 
 @dataclass(frozen=True, slots=True)

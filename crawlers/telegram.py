@@ -97,6 +97,7 @@ class TelegramCrawler:
         self.history_wait = history_wait
         self._live: tuple[TelegramClient, types.InputPeerChannel] | None = None
         self._downloaded: dict[str, Path] = {}  # file key → file downloaded during this crawl
+        self._account_id: str | None = None  # the logged-in account, recorded by id in every capture
 
     @classmethod
     def from_settings(cls, settings: Settings) -> TelegramCrawler:
@@ -125,6 +126,7 @@ class TelegramCrawler:
             self._downloaded = {}
             try:
                 await client.connect()
+                self._account_id = await _account_id(client)
                 async for record in self._crawl_channel(client, source, config, context):
                     yield record
             except tuple(UNAVAILABLE) as exc:
@@ -237,7 +239,10 @@ class TelegramCrawler:
                 return
         captured = utc_now()
         version = f"{CRAWLER_VERSION} telethon/{telethon.__version__}"
-        capture = Capture(captured, "telegram", version, final_url=link, raw_path=raw_path, raw_mime="application/json")
+        capture = Capture(
+            captured, "telegram", version, final_url=link, raw_path=raw_path, raw_mime="application/json",
+            account_id=self._account_id,
+        )  # fmt: skip
         size = path.stat().st_size if path else media.size
         yield Sighting(
             source_id=source.id, source_kind=self.kind, location=link, seen_at=captured,
@@ -267,3 +272,9 @@ class TelegramCrawler:
         path = workdir / "media" / f"refetched-{found.file_key.replace(':', '-')}{found.extension}"
         await self._download(client, peer, message, path)
         return path
+
+
+async def _account_id(client: TelegramClient) -> str | None:
+    """The id of the account the session is logged in as (``users.getUsers([self])``), or ``None``."""
+    me = await client.get_me(input_peer=True)
+    return str(me.user_id) if me is not None else None

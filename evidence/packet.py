@@ -5,6 +5,8 @@ A packet is a folder written once and never modified (later facts become custody
     <packet id>/
         media/<sha256>.<ext>      the original bytes, unchanged
         page.html                 the page as fetched (web), or post.json (Telegram)
+        post.html                 a Telegram post rendered from its data (``evidence/rendered_capture.py``)
+        capture.png               the page or post as rendered by headless Chromium, capture time stamped
         page.warc.gz              the HTTP exchange (response and request records) as WARC, for web pages
         metadata.json             normalised facts: where, who, when (UTC, Z), fingerprints, matches
         manifest-sha256.txt       SHA-256 of every other file
@@ -36,6 +38,7 @@ from crawlers.version import CRAWLER_VERSION, TOOL_NAME
 from evidence.canonical_json import canonical_json, utc_z
 from evidence.encryption import decrypt_chunks, encrypt_bytes_to, encrypt_file, key_id
 from evidence.manifest import MANIFEST_NAME, render_manifest
+from evidence.rendered_capture import RenderedCapture
 from evidence.signing import SIGNATURE_SUFFIX, public_key_id, public_key_pem, sign
 
 PACKET_NAMESPACE = uuid.UUID("6b1d2c3e-6a7f-5e0c-9d3b-6a696b696d69")
@@ -62,7 +65,9 @@ def media_file_name(sighting: Sighting) -> str:
     return f"media/{sighting.fingerprints.sha256}{extension[:8]}"
 
 
-def build_metadata(sighting: Sighting, packet_id: str, operator: str, key: bytes) -> dict[str, Any]:
+def build_metadata(
+    sighting: Sighting, packet_id: str, operator: str, key: bytes, rendering: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The normalised facts of the packet, every time in UTC with ``Z``."""
     assert sighting.fingerprints is not None
     distributor = to_jsonable(sighting.distributor)
@@ -89,6 +94,7 @@ def build_metadata(sighting: Sighting, packet_id: str, operator: str, key: bytes
         if capture is None
         else {
             "method": f"{capture.crawler} crawler {capture.crawler_version}",
+            "account_id": capture.account_id,
             "http_status": capture.http_status,
             "http_headers": [list(pair) for pair in capture.http_headers],
             "final_url": capture.final_url,
@@ -103,6 +109,7 @@ def build_metadata(sighting: Sighting, packet_id: str, operator: str, key: bytes
         "fingerprints": dict(sighting.fingerprints.values) | {"pdq_quality": sighting.fingerprints.pdq_quality},
         "matches": [to_jsonable(hit) for hit in sighting.hits],
         "transformation": "none: original bytes",
+        "rendering": rendering or {"screenshot": None, "screenshot_missing": "not rendered"},
         "encryption_at_rest": {"algorithm": "AES-256-GCM (chunked)", "key_id": key_id(key)},
     }
 
@@ -113,11 +120,13 @@ def _raw_name(sighting: Sighting) -> str:
 
 
 def write_packet(
-    sighting: Sighting, root: Path, key: bytes, operator: str = "", signer: Ed25519PrivateKey | None = None
-) -> WrittenPacket:
+    sighting: Sighting, root: Path, key: bytes, operator: str = "", signer: Ed25519PrivateKey | None = None,
+    rendered: RenderedCapture | None = None,
+) -> WrittenPacket:  # fmt: skip
     """Write the packet of ``sighting`` under ``root`` unless it exists; return where it is.
 
     With a ``signer``, the manifest is signed (``manifest-sha256.txt.sig``) and the key's id recorded.
+    ``rendered`` adds the rendered capture (screenshot, post page) and its facts.
     """
     if sighting.fingerprints is None or sighting.media.path is None:
         raise ValueError(f"sighting at {sighting.location} has no media file or fingerprints to preserve")
@@ -142,7 +151,9 @@ def write_packet(
         digests[name] = encrypt_file(capture.raw_path, staging / (name + ENCRYPTED_SUFFIX), key)
     if capture is not None and capture.warc_path is not None and capture.warc_path.exists():
         digests[WARC_NAME] = encrypt_file(capture.warc_path, staging / (WARC_NAME + ENCRYPTED_SUFFIX), key)
-    document = build_metadata(sighting, packet_id, operator, key)
+    for name, content in (rendered.files if rendered else {}).items():
+        digests[name] = encrypt_bytes_to(content, staging / (name + ENCRYPTED_SUFFIX), key)
+    document = build_metadata(sighting, packet_id, operator, key, rendered.facts if rendered else None)
     if signer is not None:
         document["signing_key_id"] = public_key_id(public_key_pem(signer))
     metadata = canonical_json(document)
@@ -159,7 +170,7 @@ def write_packet(
         staging.rename(final)
     except OSError:  # another writer finished first; theirs stands
         shutil.rmtree(staging, ignore_errors=True)
-        return write_packet(sighting, root, key, operator, signer)
+        return write_packet(sighting, root, key, operator, signer, rendered)
     final.chmod(0o500)
     return WrittenPacket(packet_id, final, hashlib.sha256(manifest).hexdigest(), created=True)
 

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from config.settings import Settings
 from evidence.keys import decode_key, load_or_create_key
+from evidence.rendering import ChromiumRenderer, Renderer, find_chromium
 from evidence.signing import load_or_create_signing_key
 from monitor.hash_pool import HashPool
 from monitor.matcher import BlocklistMatcher
@@ -30,6 +31,7 @@ class MonitorContext:
     hash_pool: HashPool
     key: bytes
     signer: Ed25519PrivateKey
+    renderer: Renderer | None = None
 
     @property
     def evidence_root(self) -> Path:
@@ -52,7 +54,10 @@ class MonitorContext:
 
     async def pipeline(self) -> Pipeline:
         timestamps = TimestampSettings(self.settings.tsa_url, self.settings.tsa_timeout)
-        evidence = EvidenceSettings(self.evidence_root, self.key, self.settings.operator, self.signer, timestamps)
+        evidence = EvidenceSettings(
+            self.evidence_root, self.key, self.settings.operator, self.signer, timestamps, self.renderer,
+            renderer_missing(self.settings),
+        )  # fmt: skip
         return Pipeline(self.store, await self.matcher(), self.hash_pool, evidence)
 
 
@@ -60,6 +65,23 @@ def media_key(settings: Settings) -> bytes:
     if settings.media_key is not None:
         return decode_key(settings.media_key.get_secret_value(), "JIKIMI_MEDIA_KEY")
     return load_or_create_key(settings.data_dir / "keys" / "media.key")
+
+
+def renderer_missing(settings: Settings) -> str:
+    """Why packets have no screenshot, as recorded in them when ``open_renderer`` gives none."""
+    if not settings.evidence_screenshots:
+        return "screenshots are turned off (JIKIMI_EVIDENCE_SCREENSHOTS=false)"
+    if settings.evidence_chromium is not None:
+        return f"no Chromium executable at {settings.evidence_chromium} (JIKIMI_EVIDENCE_CHROMIUM)"
+    return "Chromium is not installed on the capturing machine (Debian package: chromium)"
+
+
+def open_renderer(settings: Settings) -> Renderer | None:
+    """Headless Chromium for screenshots, started on first use; ``None`` when off or absent."""
+    executable = find_chromium(settings.evidence_chromium) if settings.evidence_screenshots else None
+    if executable is None:
+        return None
+    return ChromiumRenderer(executable, settings.evidence_render_timeout, settings.evidence_render_max_height)
 
 
 @asynccontextmanager
@@ -71,7 +93,10 @@ async def open_context(settings: Settings) -> AsyncIterator[MonitorContext]:
     try:
         configured = settings.signing_key.get_secret_value() if settings.signing_key else None
         signer = load_or_create_signing_key(settings.data_dir / "keys" / "signing.key", configured)
-        yield MonitorContext(settings, store, pool, media_key(settings), signer)
+        renderer = open_renderer(settings)
+        yield MonitorContext(settings, store, pool, media_key(settings), signer, renderer)
     finally:
+        if renderer is not None:
+            await renderer.close()
         pool.close()
         await store.close()

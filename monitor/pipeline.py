@@ -24,7 +24,9 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from crawlers.sighting import BlocklistHit, Fingerprints, Sighting
-from evidence.packet import write_packet
+from evidence.packet import media_file_name, packet_id_for, write_packet
+from evidence.rendered_capture import render_capture
+from evidence.rendering import Renderer
 from monitor.counters import RunCounters
 from monitor.custody_log import append_event
 from monitor.errors import MediaError
@@ -47,6 +49,8 @@ class EvidenceSettings:
     operator: str = ""
     signer: Ed25519PrivateKey | None = None
     timestamps: TimestampSettings = TimestampSettings(None)
+    renderer: Renderer | None = None
+    renderer_missing: str = "no renderer configured"
 
 
 class Pipeline:
@@ -141,8 +145,13 @@ class Pipeline:
             if path is None:
                 raise MediaError(f"{sighting.media.url}: matched, but the media could not be fetched again to preserve")
             sighting = dataclasses.replace(sighting, media=dataclasses.replace(sighting.media, path=path))
+        evidence = self.evidence
+        rendered = None
+        if not (evidence.root / packet_id_for(sighting.id)).exists():
+            media_file = media_file_name(sighting)
+            rendered = await render_capture(sighting, evidence.renderer, media_file, evidence.renderer_missing)
         written = await asyncio.to_thread(
-            write_packet, sighting, self.evidence.root, self.evidence.key, self.evidence.operator, self.evidence.signer
+            write_packet, sighting, evidence.root, evidence.key, evidence.operator, evidence.signer, rendered
         )
         relative = written.path.relative_to(self.evidence.root.parent).as_posix()
         if await self.store.put_packet(PacketRecord(written.id, sighting.id, relative, written.manifest_sha256)):

@@ -45,6 +45,7 @@ def settings(tmp_path: Path) -> Settings:
         crawl_retry_times=0,
         crawl_download_timeout=3.0,
         hash_workers=2,
+        evidence_screenshots=False,  # Chromium is slow to start; tests/evidence/test_rendered_capture.py turns it on
         _env_file=None,  # type: ignore[call-arg]
     )
 

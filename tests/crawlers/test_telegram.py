@@ -90,6 +90,7 @@ async def test_a_500_message_channel_is_read_whole_with_albums_forwards_and_edit
     assert first.distributor.views == 101 and first.distributor.forwards == 1
     assert first.distributor.urls == ("https://example.org/1",) and first.distributor.text
     assert first.media.platform_file_id is not None and first.media.platform_file_id.startswith("photo:")
+    assert first.capture is not None and first.capture.account_id == str(server.account.id)  # by id only
     photos = {m.id for m in server.channels[1001].messages.values() if isinstance(m.media, types.MessageMediaPhoto)}
     hits = await context.store.hits()
     assert {h.location for h in hits} == {f"https://t.me/public_one/{i}" for i in photos if seed_of(i) == BLOCKED_SEED}

@@ -61,6 +61,7 @@ class SyntheticTelegram:
         self.requests: list[TLRequest] = []
         self.expired_references: set[int] = set()
         self._next_file_id = 5_000_000
+        self.account = types.User(id=777_000_123, is_self=True, access_hash=4242, first_name="Monitor", bot=False)
 
     # --- building the world ---------------------------------------------------------------------
     def add_channel(self, channel_id: int, username: str | None, title: str, **kw: Any) -> SyntheticChannel:
@@ -117,6 +118,12 @@ class SyntheticTelegram:
             if channel.username and channel.username.lower() == request.username.lower():
                 return contacts.ResolvedPeer(peer=types.PeerChannel(channel.id), chats=[channel.tl()], users=[])
         raise errors.UsernameNotOccupiedError(request)
+
+    def _GetUsersRequest(self, request: functions.users.GetUsersRequest) -> Any:
+        """Only the logged-in account itself (``InputUserSelf``) is asked for by the crawler."""
+        if not all(isinstance(user, types.InputUserSelf) for user in request.id):
+            raise errors.UserIdInvalidError(request)
+        return [self.account]
 
     def _GetChannelsRequest(self, request: functions.channels.GetChannelsRequest) -> Any:
         return messages.Chats(chats=[self._channel(peer, request).tl() for peer in request.id])
