@@ -7,6 +7,7 @@ upsert: a repeated crawl, import or redelivered job never duplicates anything.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -61,8 +62,9 @@ class HitRecord:
     posted_at: datetime | None
     seen_at: datetime
     packet_id: str | None = None
-    status: str = "pending"
+    status: str = "pending"  # pending, confirmed-once (awaiting a second reviewer), confirmed, rejected, escalated
     created_at: datetime = field(default_factory=utc_now)
+    uid: str = field(default_factory=lambda: str(uuid.uuid4()))  # the random id the review UI shows in URLs
 
     @property
     def id(self) -> str:
@@ -122,3 +124,30 @@ def perceptual_row(fingerprints: Fingerprints) -> PerceptualRow:
         fingerprints.sha256, values.get("md5"), values.get("pdq"), mirror("pdq"), fingerprints.pdq_quality,
         values.get("phash"), mirror("phash"),
     )  # fmt: skip
+
+
+ROLES = ("volunteer", "investigator", "admin")
+VERDICTS = ("confirm", "reject", "escalate")
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    """A review UI account. Only an argon2 hash of the password is kept; there is no default account."""
+
+    name: str
+    role: str
+    password_hash: str
+    created_at: datetime = field(default_factory=utc_now)
+    disabled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One reviewer's verdict on one hit. Decisions are only ever added; the hit's status follows them."""
+
+    hit_id: str
+    reviewer: str
+    verdict: str
+    comment: str = ""
+    at: datetime = field(default_factory=utc_now)
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))

@@ -13,12 +13,21 @@ fingerprints, sightings and references to files in the data directory.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
 from evidence.custody import CustodyEvent
-from monitor.records import BlocklistEntry, HitRecord, PacketRecord, PerceptualRow, RunRecord
+from monitor.records import (
+    BlocklistEntry,
+    Decision,
+    HitRecord,
+    PacketRecord,
+    PerceptualRow,
+    RunRecord,
+    UserRecord,
+)
 
 
 class Store(Protocol):
@@ -63,6 +72,27 @@ class Store(Protocol):
 
     async def hits(self) -> list[HitRecord]:
         """All hits, newest first."""
+
+    async def get_hit(self, uid: str) -> HitRecord | None:
+        """The hit with this random ``uid`` (the id the review UI uses)."""
+
+    async def set_hit_status(self, hit_id: str, status: str) -> None:
+        """The one change a stored hit allows: its review status."""
+
+    async def put_decision(self, decision: Decision) -> bool: ...
+
+    async def decisions(self, hit_id: str) -> list[Decision]:
+        """A hit's decisions, oldest first."""
+
+    async def put_user(self, user: UserRecord, replace: bool = False) -> bool:
+        """Add a user (``False`` if the name is taken), or with ``replace`` update an existing one."""
+
+    async def get_user(self, name: str) -> UserRecord | None: ...
+
+    async def users(self) -> list[UserRecord]: ...
+
+    async def count_custody(self, actor: str, kind: str, since: datetime) -> int:
+        """How many events of ``kind`` by ``actor`` since ``since`` (a reviewer's reveals today)."""
 
     async def put_packet(self, packet: PacketRecord) -> bool: ...
 

@@ -10,7 +10,9 @@ writing at once. The same unique keys as the SQLite store are declared as indexe
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
@@ -21,7 +23,16 @@ from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
 from evidence.custody import CustodyEvent
 from monitor.errors import StoreError
-from monitor.records import BlocklistEntry, HitRecord, PacketRecord, PerceptualRow, RunRecord, perceptual_row
+from monitor.records import (
+    BlocklistEntry,
+    Decision,
+    HitRecord,
+    PacketRecord,
+    PerceptualRow,
+    RunRecord,
+    UserRecord,
+    perceptual_row,
+)
 from monitor.store.serialise import from_document, to_document
 
 T = TypeVar("T")
@@ -32,7 +43,11 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
     "hits": [([("sighting_id", ASCENDING), ("entry_id", ASCENDING)], True), ([("created_at", DESCENDING)], False)],
     "packets": [([("sighting_id", ASCENDING)], True)],
     "runs": [([("source_id", ASCENDING), ("started_at", DESCENDING)], False)],
-    "custody": [([("chain", ASCENDING), ("seq", ASCENDING)], True)],
+    "custody": [
+        ([("chain", ASCENDING), ("seq", ASCENDING)], True),
+        ([("actor", ASCENDING), ("kind", ASCENDING)], False),
+    ],
+    "decisions": [([("hit_id", ASCENDING), ("at", ASCENDING)], False)],
 }
 
 
@@ -49,6 +64,9 @@ class MongoStore:
 
     async def open(self) -> None:
         try:
+            async for old in self.db["hits"].find({"uid": {"$exists": False}}, {"_id": 1}):  # stored before the UI
+                await self.db["hits"].update_one({"_id": old["_id"]}, {"$set": {"uid": str(uuid.uuid4())}})
+            await self.db["hits"].create_index([("uid", ASCENDING)], unique=True)
             for collection, indexes in INDEXES.items():
                 for keys, unique in indexes:
                     await self.db[collection].create_index(keys, unique=unique)
@@ -147,6 +165,42 @@ class MongoStore:
 
     async def hits(self) -> list[HitRecord]:
         return await self._find(HitRecord, "hits", {}, [("created_at", DESCENDING), ("_id", ASCENDING)])
+
+    async def get_hit(self, uid: str) -> HitRecord | None:
+        found = await self._find(HitRecord, "hits", {"uid": uid})
+        return found[0] if found else None
+
+    async def set_hit_status(self, hit_id: str, status: str) -> None:
+        try:
+            await self.db["hits"].update_one({"_id": hit_id}, {"$set": {"status": status}})
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot set the status of hit {hit_id}: {exc}") from exc
+
+    async def put_decision(self, decision: Decision) -> bool:
+        return await self._insert("decisions", decision.id, decision)
+
+    async def decisions(self, hit_id: str) -> list[Decision]:
+        return await self._find(Decision, "decisions", {"hit_id": hit_id}, [("at", ASCENDING)])
+
+    async def put_user(self, user: UserRecord, replace: bool = False) -> bool:
+        if not replace:
+            return await self._insert("users", user.name, user)
+        try:
+            result = await self.db["users"].replace_one({"_id": user.name}, to_document(user))
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot update user {user.name}: {exc}") from exc
+        return bool(result.matched_count)
+
+    async def get_user(self, name: str) -> UserRecord | None:
+        found = await self._find(UserRecord, "users", {"_id": name})
+        return found[0] if found else None
+
+    async def users(self) -> list[UserRecord]:
+        return await self._find(UserRecord, "users", {}, [("_id", ASCENDING)])
+
+    async def count_custody(self, actor: str, kind: str, since: datetime) -> int:
+        at = since.astimezone(UTC).isoformat(timespec="microseconds")
+        return int(await self.db["custody"].count_documents({"actor": actor, "kind": kind, "at": {"$gte": at}}))
 
     async def put_packet(self, packet: PacketRecord) -> bool:
         return await self._insert("packets", packet.id, packet)

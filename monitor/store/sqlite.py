@@ -12,6 +12,7 @@ import asyncio
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,7 +20,16 @@ from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
 from evidence.custody import CustodyEvent
 from monitor.errors import StoreError
-from monitor.records import BlocklistEntry, HitRecord, PacketRecord, PerceptualRow, RunRecord, perceptual_row
+from monitor.records import (
+    BlocklistEntry,
+    Decision,
+    HitRecord,
+    PacketRecord,
+    PerceptualRow,
+    RunRecord,
+    UserRecord,
+    perceptual_row,
+)
 from monitor.store.serialise import from_json, to_json
 
 T = TypeVar("T")
@@ -45,11 +55,14 @@ CREATE TABLE IF NOT EXISTS custody (
     chain TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (chain, seq));
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, source_id TEXT NOT NULL, started_at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (id TEXT PRIMARY KEY, hit_id TEXT NOT NULL, at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS decisions_hit ON decisions (hit_id, at);
+CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, body TEXT NOT NULL);
 """
 
 
 ADDED_COLUMNS = {"media": ("md5 TEXT", "pdq TEXT", "pdq_mirror TEXT", "pdq_quality INTEGER", "phash TEXT",
-                           "phash_mirror TEXT")}  # fmt: skip
+                           "phash_mirror TEXT"), "hits": ("uid TEXT",)}  # fmt: skip
 
 
 def add_missing_columns(db: sqlite3.Connection) -> None:
@@ -59,6 +72,10 @@ def add_missing_columns(db: sqlite3.Connection) -> None:
         for column in columns:
             if column.split()[0] not in present:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    # hits stored before the review UI get their random uid, in the column and in the record
+    db.execute("UPDATE hits SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
+    db.execute("UPDATE hits SET body = json_set(body, '$.uid', uid) WHERE json_extract(body, '$.uid') IS NULL")
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS hits_uid ON hits (uid)")
 
 
 class SqliteStore:
@@ -202,12 +219,47 @@ class SqliteStore:
                 "entry_id": hit.entry_id,
                 "status": hit.status,
                 "created_at": hit.created_at.isoformat(),
+                "uid": hit.uid,
                 "body": to_json(hit),
             },
         )
 
     async def hits(self) -> list[HitRecord]:
         return await self._bodies(HitRecord, "SELECT body FROM hits ORDER BY created_at DESC, id")
+
+    async def get_hit(self, uid: str) -> HitRecord | None:
+        found = await self._bodies(HitRecord, "SELECT body FROM hits WHERE uid = ?", (uid,))
+        return found[0] if found else None
+
+    async def set_hit_status(self, hit_id: str, status: str) -> None:
+        sql = "UPDATE hits SET status = ?, body = json_set(body, '$.status', ?) WHERE id = ?"
+        await self._run(lambda db: db.execute(sql, (status, status, hit_id)))
+
+    async def put_decision(self, decision: Decision) -> bool:
+        columns = {"id": decision.id, "hit_id": decision.hit_id, "at": decision.at.isoformat()}
+        return await self._insert("decisions", columns | {"body": to_json(decision)})
+
+    async def decisions(self, hit_id: str) -> list[Decision]:
+        return await self._bodies(Decision, "SELECT body FROM decisions WHERE hit_id = ? ORDER BY at", (hit_id,))
+
+    async def put_user(self, user: UserRecord, replace: bool = False) -> bool:
+        if not replace:
+            return await self._insert("users", {"name": user.name, "body": to_json(user)})
+        sql = "UPDATE users SET body = ? WHERE name = ?"
+        return await self._run(lambda db: db.execute(sql, (to_json(user), user.name)).rowcount == 1)
+
+    async def get_user(self, name: str) -> UserRecord | None:
+        found = await self._bodies(UserRecord, "SELECT body FROM users WHERE name = ?", (name,))
+        return found[0] if found else None
+
+    async def users(self) -> list[UserRecord]:
+        return await self._bodies(UserRecord, "SELECT body FROM users ORDER BY name")
+
+    async def count_custody(self, actor: str, kind: str, since: datetime) -> int:
+        sql = """SELECT COUNT(*) FROM custody WHERE json_extract(body, '$.actor') = ?
+                 AND json_extract(body, '$.kind') = ? AND json_extract(body, '$.at') >= ?"""
+        params = (actor, kind, since.astimezone(UTC).isoformat(timespec="microseconds"))
+        return int(await self._run(lambda db: db.execute(sql, params).fetchone()[0]))
 
     async def put_packet(self, packet: PacketRecord) -> bool:
         return await self._insert(

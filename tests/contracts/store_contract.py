@@ -127,3 +127,48 @@ class StoreContract:
         assert await store.last_custody_event("packet-1") == second
         assert await store.last_custody_event("packet-2") is None
         assert await store.custody_chains() == ["packet-1"]
+
+    async def test_a_hit_is_found_by_its_random_uid_and_only_its_status_changes(
+        self, store: Store, make_sighting: Callable[..., Sighting]
+    ) -> None:
+        sighting = fingerprinted(make_sighting)
+        hit = hit_for(sighting, BlocklistEntry("sha256", SHA, "case-1"))
+        await store.put_hit(hit)
+        assert len(hit.uid) == 36 and hit.uid != hit.id
+        assert await store.get_hit(hit.uid) == hit and await store.get_hit(hit.id) is None
+        await store.set_hit_status(hit.id, "confirmed")
+        assert await store.get_hit(hit.uid) == dataclasses.replace(hit, status="confirmed")
+        assert [h.status for h in await store.hits()] == ["confirmed"]
+
+    async def test_decisions_are_kept_in_order_for_their_hit(self, store: Store) -> None:
+        from monitor.records import Decision
+
+        later = Decision("hit-1", "bo", "reject", "not her", datetime(2026, 11, 3, tzinfo=UTC))
+        first = Decision("hit-1", "ae", "confirm", "", datetime(2026, 11, 2, tzinfo=UTC))
+        assert await store.put_decision(later) and await store.put_decision(first)
+        assert not await store.put_decision(first)
+        await store.put_decision(Decision("hit-2", "ae", "escalate"))
+        assert await store.decisions("hit-1") == [first, later]
+
+    async def test_a_user_name_is_taken_once_and_replaced_only_on_purpose(self, store: Store) -> None:
+        from monitor.records import UserRecord
+
+        ae = UserRecord("ae", "volunteer", "$argon2id$x")
+        assert await store.put_user(ae) and not await store.put_user(dataclasses.replace(ae, role="admin"))
+        assert await store.get_user("ae") == ae and await store.get_user("nobody") is None
+        assert await store.put_user(dataclasses.replace(ae, disabled=True), replace=True)
+        assert not await store.put_user(UserRecord("ghost", "admin", "x"), replace=True)
+        assert [u.disabled for u in await store.users()] == [True]
+
+    async def test_custody_events_are_counted_by_actor_kind_and_time(self, store: Store) -> None:
+        from evidence.custody import next_event
+
+        day = datetime(2026, 11, 2, tzinfo=UTC)
+        a = next_event(None, "p-1", "revealed", "ae", {}, day + timedelta(hours=9))
+        b = next_event(a, "p-1", "revealed", "ae", {}, day - timedelta(hours=1))
+        c = next_event(b, "p-1", "viewed", "ae", {}, day + timedelta(hours=10))
+        d = next_event(None, "p-2", "revealed", "bo", {}, day + timedelta(hours=11))
+        for event in (a, b, c, d):
+            await store.append_custody(event)
+        assert await store.count_custody("ae", "revealed", day) == 1
+        assert await store.count_custody("ae", "revealed", day - timedelta(days=1)) == 2
