@@ -20,6 +20,12 @@ class JikimiError(Exception):
     exit_code: int = 1
 
 
+class UsageError(JikimiError):
+    """A command was given a bad argument (an unknown role, a weak password, a taken name)."""
+
+    exit_code = 2
+
+
 class ConfigError(JikimiError):
     """Settings or the watchlist are invalid; the message names the file, source and field."""
 

@@ -89,6 +89,25 @@ class Settings(BaseSettings):
         16_000, ge=500, description="Screenshots of taller pages are cut at this many pixels (the packet says so)."
     )
 
+    # --- review UI ------------------------------------------------------------------------------------
+    review_host: str = Field("127.0.0.1", description="Address the review UI listens on (loopback by default).")
+    review_port: int = Field(8780, ge=1, le=65535, description="Port of the review UI.")
+    review_session_key: SecretStr | None = Field(
+        None, description="Base64 32-byte key sealing session cookies; generated in the data dir if unset."
+    )
+    review_idle_minutes: float = Field(30.0, gt=0, description="A session idle this long must log in again.")
+    review_secure_cookies: bool = Field(False, description="Send cookies over HTTPS only (behind a TLS proxy).")
+    review_confirmations: int = Field(
+        1, ge=1, le=5, description="Independent confirmations a hit needs before it counts as confirmed."
+    )
+    review_reveal_seconds: int = Field(30, ge=5, le=600, description="How long a revealed picture stays shown.")
+    review_daily_reveals: int = Field(30, ge=0, description="Reveals per reviewer per day (UTC) before a stop.")
+    review_break_after: int = Field(25, ge=1, description="Suggest a break after this many reviews in a session.")
+    review_language: str = Field("auto", pattern="^(auto|en|ko)$", description="auto (browser), en or ko.")
+    review_login_attempts: int = Field(5, ge=1, description="Failed logins (per name or address) before a lockout.")
+    review_lockout_minutes: float = Field(15.0, gt=0, description="How long a lockout lasts.")
+    review_max_upload_bytes: int = Field(5 * 2**20, gt=0, description="Largest blocklist file an admin may upload.")
+
     # --- telegram ------------------------------------------------------------------------------------
     telegram_max_media_bytes: int = Field(200 * 2**20, gt=0, description="Telegram media over this is not fetched.")
     telegram_flood_wait_budget: float = Field(

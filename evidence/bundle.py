@@ -27,6 +27,7 @@ from pathlib import Path
 import bagit
 
 from evidence.encryption import decrypt_chunks
+from evidence.manifest import shows_the_media
 from evidence.packet import packet_files
 
 PUBLIC_KEY_NAME = "public-key.pem"
@@ -46,7 +47,7 @@ def _stage(packet_dirs: Iterable[Path], stage: Path, key: bytes, hash_only: bool
     for packet_dir in packet_dirs:
         packets += 1
         for name, encrypted in packet_files(packet_dir):
-            if hash_only and name.startswith("media/"):
+            if hash_only and shows_the_media(name):
                 continue
             target = stage / "packets" / packet_dir.name / name
             target.parent.mkdir(parents=True, exist_ok=True)

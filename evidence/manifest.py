@@ -25,3 +25,9 @@ def parse_manifest(text: str, name: str = MANIFEST_NAME) -> dict[str, str]:
             raise ValueError(f"{name} line {number} is not '<sha256>  <path>'")
         digests[match.group(2)] = match.group(1)
     return digests
+
+
+def shows_the_media(name: str) -> bool:
+    """Packet files that carry the picture itself (the media, and the screenshot showing it): left out of
+    hash-only bundles; their digests stay in the signed manifest."""
+    return name.startswith("media/") or name == "capture.png"

@@ -18,7 +18,7 @@ from evidence.bundle import PAYLOAD, PUBLIC_KEY_NAME, TSA_CHAIN_NAME
 from evidence.canonical_json import utc_z
 from evidence.custody import CustodyBroken, event_from_json, verify_chain
 from evidence.errors import VerificationFailed
-from evidence.manifest import MANIFEST_NAME, parse_manifest
+from evidence.manifest import MANIFEST_NAME, parse_manifest, shows_the_media
 from evidence.signing import SIGNATURE_SUFFIX, signature_valid
 from evidence.timestamping import TOKEN_SUFFIX, TimestampInvalid, verify_token
 
@@ -119,8 +119,8 @@ def _check_packets(folder: Path, stamps: dict[str, str]) -> list[str]:
         for name, digest in listed.items():
             member = folder / (prefix + name)
             if not member.exists():
-                if name.startswith("media/"):
-                    continue  # a hash-only bundle: the media digest stays in the packet manifest
+                if shows_the_media(name):
+                    continue  # a hash-only bundle (or purged media): the digest stays in the packet manifest
                 raise _fail(prefix + name, f"listed in {manifest} but missing")
             if hashlib.sha256(member.read_bytes()).hexdigest() != digest:
                 raise _fail(prefix + name, f"SHA-256 does not match {manifest}")

@@ -28,12 +28,15 @@ from monitor.crawling import crawl_sources
 from monitor.exporting import export_packets
 from monitor.records import BlocklistEntry
 from monitor.retro import retro_match
+from monitor.review.cli import serve, users_app
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="jikimi: find, preserve, take down.")
 blocklist_app = typer.Typer(no_args_is_help=True, help="Manage the blocklist of hashes (never images).")
 app.add_typer(blocklist_app, name="blocklist")
 telegram_app = typer.Typer(no_args_is_help=True, help="Telegram account access for kind: telegram sources.")
 app.add_typer(telegram_app, name="telegram")
+app.add_typer(users_app, name="users")
+app.command("serve")(serve)
 console = Console(highlight=False)
 if not console.is_terminal:  # piped or logged: wide enough that URLs are not folded
     console = Console(highlight=False, width=200)
@@ -55,6 +58,10 @@ def demo(port: Annotated[int, typer.Option(help="Port of the demo site on 127.0.
     print_runs(console, result.runs)
     console.print(hits_table(result.hits))
     console.print(f"bundle: {result.bundle.path} ({result.bundle.packets} packets)")
+    console.print(
+        f"review UI: http://{settings.review_host}:{settings.review_port} — start it with `.venv/bin/jikimi serve`; "
+        f"one-time demo login: {result.login[0]} / {result.login[1]} (investigator; a new password each run)"
+    )
     counts = result.counts
     console.print(f"hits: {counts['hits']}, sightings: {counts['sightings']}, packets: {counts['packets']}")
 
@@ -247,6 +254,29 @@ def timestamp() -> None:
 
     counts = asyncio.run(run())
     console.print(", ".join(f"{outcome}: {count}" for outcome, count in sorted(counts.items())) or "no packets")
+
+
+@app.command()
+def purge(
+    reason: Annotated[str, typer.Option(help="Why (recorded in each packet's custody log).")],
+    case: Annotated[list[str] | None, typer.Option(help="Purge the packets of this case.")] = None,
+    packets: Annotated[str, typer.Option(help="Comma-separated packet ids.")] = "",
+) -> None:
+    """Delete the pictures (media and screenshots) of packets; hashes, metadata and proofs stay."""
+    from monitor.purging import purge_media
+
+    settings = _settings()
+
+    async def run() -> tuple[int, int]:
+        async with open_context(settings) as context:
+            ids = [p.strip() for p in packets.split(",") if p.strip()]
+            report = await purge_media(
+                context, cases=case or [], packet_ids=ids, reason=reason, actor=settings.operator or "jikimi"
+            )
+            return report.packets, report.files
+
+    count, files = asyncio.run(run())
+    console.print(f"purged {files} files from {count} packets; each purge is a custody event")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawlers.sighting import Fingerprints, utc_now
 
@@ -65,6 +66,14 @@ class HitRecord:
     status: str = "pending"  # pending, confirmed-once (awaiting a second reviewer), confirmed, rejected, escalated
     created_at: datetime = field(default_factory=utc_now)
     uid: str = field(default_factory=lambda: str(uuid.uuid4()))  # the random id the review UI shows in URLs
+    source_kind: str = ""  # web, telegram, telegram_web (empty for hits stored before it was recorded)
+
+    @property
+    def platform(self) -> str:
+        """``telegram`` for Telegram sources, else the host name of the location."""
+        if self.source_kind.startswith("telegram") or urlsplit(self.location).hostname in ("t.me", "telegram.me"):
+            return "telegram"
+        return urlsplit(self.location).hostname or "unknown"
 
     @property
     def id(self) -> str:

@@ -26,9 +26,11 @@ from monitor.crawling import crawl_sources
 from monitor.demo.site import RunningSite, demo_app, victim_originals
 from monitor.exporting import export_packets
 from monitor.records import HitRecord, RunRecord
+from monitor.review.cli import one_time_login
 from monitor.runner import ProgressCallback
 
 DEMO_CASE = "demo-case-1"
+DEMO_REVIEWER = "demo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ class DemoResult:
     hits: list[HitRecord]
     counts: dict[str, int]
     bundle: ExportSummary
+    login: tuple[str, str]  # the demo reviewer's name and one-time password
 
 
 def make_demo_blocklist(data_dir: Path, settings: Settings) -> Path:
@@ -91,6 +94,7 @@ async def run_demo(settings: Settings, port: int, on_progress: ProgressCallback 
                 context, data_dir / "exports" / "demo-bundle.zip", recipient="demo", reason="demonstration"
             )
             counts = await context.store.counts()
+            login = (DEMO_REVIEWER, await one_time_login(context.store, DEMO_REVIEWER, "investigator"))
     finally:
         await site.stop()
-    return DemoResult(site_url, runs, hits, counts, bundle)
+    return DemoResult(site_url, runs, hits, counts, bundle, login)

@@ -73,8 +73,9 @@ def add_missing_columns(db: sqlite3.Connection) -> None:
             if column.split()[0] not in present:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
     # hits stored before the review UI get their random uid, in the column and in the record
-    db.execute("UPDATE hits SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
-    db.execute("UPDATE hits SET body = json_set(body, '$.uid', uid) WHERE json_extract(body, '$.uid') IS NULL")
+    if db.execute("SELECT 1 FROM hits WHERE uid IS NULL LIMIT 1").fetchone():
+        db.execute("UPDATE hits SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
+        db.execute("UPDATE hits SET body = json_set(body, '$.uid', uid) WHERE json_extract(body, '$.uid') IS NULL")
     db.execute("CREATE UNIQUE INDEX IF NOT EXISTS hits_uid ON hits (uid)")
 
 
@@ -103,9 +104,9 @@ class SqliteStore:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA busy_timeout=10000")  # first: the statements below may wait for other writers
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("PRAGMA busy_timeout=10000")
             db.isolation_level = "DEFERRED"
             db.executescript(SCHEMA)
             add_missing_columns(db)

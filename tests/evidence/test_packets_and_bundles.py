@@ -139,7 +139,10 @@ def test_an_added_file_fails_verification(bundle: Path) -> None:
 
 
 def test_a_hash_only_bundle_has_no_media_bytes_and_still_verifies(hit_sighting: Sighting, tmp_path: Path) -> None:
-    written = write_packet(hit_sighting, tmp_path / "evidence", KEY, signer=SIGNER)
+    from evidence.rendered_capture import RenderedCapture
+
+    screenshot = RenderedCapture({"capture.png": b"\x89PNG a screenshot showing the picture"}, {"screenshot": "x"})
+    written = write_packet(hit_sighting, tmp_path / "evidence", KEY, signer=SIGNER, rendered=screenshot)
     export_bundle(
         [written.path],
         tmp_path / "hash-only.zip",
@@ -151,7 +154,7 @@ def test_a_hash_only_bundle_has_no_media_bytes_and_still_verifies(hit_sighting: 
     with zipfile.ZipFile(tmp_path / "hash-only.zip") as archive:
         names = archive.namelist()
         media_bytes = hit_sighting.media.path.read_bytes()  # type: ignore[union-attr]
-        assert not any("/media/" in name for name in names)
+        assert not any("/media/" in name or name.endswith("/capture.png") for name in names)
         assert all(media_bytes[:256] not in archive.read(name) for name in names)
     verify_bundle(tmp_path / "hash-only.zip")
 

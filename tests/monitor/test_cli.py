@@ -182,3 +182,47 @@ def test_a_changed_warc_in_the_bundle_fails_verification_naming_it(
             target.writestr(name, data[:-8] + bytes(b ^ 0x0F for b in data[-8:]) if name == warc else data)
     failed = jikimi(data_dir, "verify", str(tampered))
     assert failed.returncode == 1 and warc in failed.stderr
+
+
+@pytest.mark.slow
+async def test_the_demo_login_opens_the_review_ui_served_by_jikimi_serve(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    import aiohttp
+
+    data_dir, result = demo_run
+    login = re.search(r"review UI: http://127\.0\.0\.1:\d+ .* one-time demo login: (\S+) / (\S+) ", result.stdout)
+    assert login is not None, result.stdout
+    lines = result.stdout.strip().splitlines()
+    assert lines[-2].startswith("review UI:") and lines[-1].startswith("hits:")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JIKIMI_")} | {"JIKIMI_DATA_DIR": str(data_dir)}
+    server = subprocess.Popen([*JIKIMI, "serve", "--port", "0"], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        url = re.search(r"review UI: (http://\S+)", server.stdout.readline())
+        assert url is not None
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:  # unsafe: an IP host
+            page = await (await client.get(url.group(1) + "/login")).text()
+            token = re.search(r'name="csrf" value="([^"]+)"', page)
+            assert token is not None
+            form = {"name": login.group(1), "password": login.group(2), "csrf": token.group(1)}
+            queue = await client.post(url.group(1) + "/login", data=form)
+            assert queue.status == 200 and str(queue.url).endswith("/hits")
+            assert "demo-case-1" in await queue.text()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_users_are_added_with_a_prompted_password_and_bad_input_exits_2(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    added = jikimi(data_dir, "users", "add", "vera", "--role", "volunteer", "--password-stdin", stdin="x" * 14 + "\n")
+    assert added.returncode == 0, added.stderr
+    assert jikimi(data_dir, "users", "list").stdout.split() == ["vera", "volunteer"]
+    again = jikimi(data_dir, "users", "add", "vera", "--role", "admin", "--password-stdin", stdin="y" * 14 + "\n")
+    weak = jikimi(data_dir, "users", "add", "bo", "--role", "volunteer", "--password-stdin", stdin="short\n")
+    role = jikimi(data_dir, "users", "add", "cy", "--role", "root", "--password-stdin", stdin="z" * 14 + "\n")
+    assert (again.returncode, weak.returncode, role.returncode) == (2, 2, 2)
+    assert "exists" in again.stderr and "12 characters" in weak.stderr and "role must be one of" in role.stderr
+    stored = b"".join(path.read_bytes() for path in data_dir.glob("jikimi.sqlite3*"))
+    assert stored and b"x" * 14 not in stored  # only the argon2 hash is kept

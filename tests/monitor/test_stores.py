@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,32 @@ class TestRealMongoStore(StoreContract):
         yield store
         await store.client.drop_database(database)
         await store.close()
+
+
+async def test_hits_stored_before_the_review_ui_get_a_uid_once_and_keep_it(tmp_path: Path) -> None:
+    import json
+    import sqlite3
+
+    from monitor.records import HitRecord
+
+    path = tmp_path / "old.sqlite3"
+    store = SqliteStore(path)
+    await store.open()
+    seen = datetime(2026, 11, 1, tzinfo=UTC)
+    hit = HitRecord("s-1", "e-1", "md5", "case", "", 0, "ab" * 16, "src", "http://x/1", "http://x/a.jpg", "cd" * 32,
+                    None, seen)  # fmt: skip
+    await store.put_hit(hit)
+    await store.close()
+    with sqlite3.connect(path) as db:  # as an older jikimi left it: no uid anywhere
+        body = json.loads(db.execute("SELECT body FROM hits").fetchone()[0])
+        del body["uid"]
+        db.execute("UPDATE hits SET uid = NULL, body = ?", (json.dumps(body),))
+    uids = []
+    for _ in range(2):
+        reopened = SqliteStore(path)
+        await reopened.open()
+        (stored,) = await reopened.hits()
+        assert await reopened.get_hit(stored.uid) == stored
+        uids.append(stored.uid)
+        await reopened.close()
+    assert uids[0] == uids[1] and uids[0] != hit.uid

@@ -1,0 +1,111 @@
+"""Admin pages: accounts, blocklist uploads (hashes only, size-limited, validated) and the sources."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from aiohttp import web
+
+from config.errors import JikimiError
+from config.watchlist import load_watchlist
+from crawlers.registry import config_models
+from monitor.blocklist import read_blocklist
+from monitor.records import ROLES, UserRecord
+from monitor.retro import retro_match
+from monitor.review.pages import flash, render_page, review_app
+from monitor.review.passwords import WeakPassword, hash_password
+from monitor.review.security import requires
+
+routes = web.RouteTableDef()
+BLOCKLIST_SUFFIXES = (".csv", ".jsonl")
+
+
+@routes.get("/admin/users")
+@requires("admin")
+async def users(request: web.Request) -> web.Response:
+    listed = await review_app(request).context.store.users()
+    return await render_page(request, "users.html.j2", {"users": listed, "roles": ROLES, "error": None})
+
+
+@routes.post("/admin/users")
+@requires("admin")
+async def add_user(request: web.Request) -> web.Response:
+    store = review_app(request).context.store
+    form = await request.post()
+    name, role, password = (str(form.get(k, "")).strip() for k in ("name", "role", "password"))
+    error = None
+    if not name or role not in ROLES:
+        error = "bad_request"
+    else:
+        try:
+            if not await store.put_user(UserRecord(name, role, hash_password(password))):
+                error = "user_exists"
+        except WeakPassword:
+            error = "weak_password"
+    if error:
+        listed = await store.users()
+        return await render_page(request, "users.html.j2", {"users": listed, "roles": ROLES, "error": error}, 400)
+    await flash(request, "user_added")
+    raise web.HTTPSeeOther("/admin/users")
+
+
+@routes.get("/admin/blocklist")
+@requires("admin")
+async def blocklist(request: web.Request) -> web.Response:
+    return await _blocklist_page(request, None, 200)
+
+
+@routes.post("/admin/blocklist")
+@requires("admin")
+async def upload_blocklist(request: web.Request) -> web.Response:
+    """A CSV or JSONL of hashes, validated whole (one bad row refuses the file, naming the row), then
+    retro-matched against the media seen before, as ``jikimi blocklist import`` does."""
+    app = review_app(request)
+    form = await request.post()
+    upload = form.get("file")
+    filename = getattr(upload, "filename", "") or ""
+    if not isinstance(upload, web.FileField) or not filename.lower().endswith(BLOCKLIST_SUFFIXES):
+        return await _blocklist_page(request, {"error": "a .csv or .jsonl file of hashes is required"}, 400)
+    data = upload.file.read(app.settings.review_max_upload_bytes + 1)
+    if len(data) > app.settings.review_max_upload_bytes:
+        return await _blocklist_page(request, {"error": "larger than JIKIMI_REVIEW_MAX_UPLOAD_BYTES"}, 413)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("upload" + Path(filename).suffix.lower())
+        path.write_bytes(data)
+        try:
+            entries = read_blocklist(path, origin=f"upload:{Path(filename).name}")
+        except JikimiError as exc:
+            return await _blocklist_page(request, {"error": str(exc).replace(str(path), Path(filename).name)}, 400)
+    context = app.context
+    added = await context.store.add_blocklist_entries(entries)
+    report = await retro_match(await context.pipeline(), entries, context.workdir / "retro")
+    result = {"added": added, "total": len(entries), "retro_hits": report.hits_recorded}
+    return await _blocklist_page(request, result, 200)
+
+
+async def _blocklist_page(request: web.Request, result: Mapping[str, object] | None, status: int) -> web.Response:
+    cases: dict[str, int] = {}
+    for entry in await review_app(request).context.store.blocklist_entries():
+        cases[entry.case] = cases.get(entry.case, 0) + 1
+    return await render_page(request, "blocklist.html.j2", {"cases": sorted(cases.items()), "result": result}, status)
+
+
+@routes.get("/admin/sources")
+@requires("admin")
+async def sources(request: web.Request) -> web.Response:
+    app = review_app(request)
+    path = app.settings.watchlist
+    try:
+        listed = load_watchlist(path, config_models()) if path.exists() else []
+        error = None
+    except JikimiError as exc:
+        listed, error = [], str(exc)
+    last_runs = {}
+    for source in listed:
+        runs = await app.context.store.runs(source.id)
+        last_runs[source.id] = runs[0] if runs else None
+    return await render_page(
+        request, "sources.html.j2", {"sources": listed, "last_runs": last_runs, "error": error, "watchlist": str(path)}
+    )

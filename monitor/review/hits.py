@@ -1,0 +1,230 @@
+"""The hit queue, the hit page, decisions, and the hit's pictures (blurred, or revealed for a while).
+
+Every view of a hit page, every reveal and every decision is a custody event on the hit's packet chain
+(``viewed``, ``revealed``, ``decided``), shown on the page as its history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+from aiohttp_session import get_session
+
+from evidence.encryption import decrypt_bytes
+from evidence.packet import ENCRYPTED_SUFFIX
+from monitor.custody_log import append_event
+from monitor.records import VERDICTS, Decision, HitRecord
+from monitor.review.decisions import status_after
+from monitor.review.hit_details import custody_chain_of, hit_details, packet_state
+from monitor.review.media import NoPicture, blurred_preview, revealed_picture
+from monitor.review.pages import ReviewApp, flash, render_message, render_page, review_app
+from monitor.review.security import Reviewer, current_reviewer, requires
+
+routes = web.RouteTableDef()
+PAGE_SIZE = 50
+STATUSES = ("pending", "confirmed-once", "confirmed", "rejected", "escalated")
+
+
+def platform_of(hit: HitRecord) -> str:
+    return hit.platform
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    status: str = ""
+    source: str = ""
+    case: str = ""
+    platform: str = ""
+    since: str = ""
+
+    @classmethod
+    def from_query(cls, query: Any) -> QueueFilter:
+        return cls(*(str(query.get(name, "")).strip() for name in ("status", "source", "case", "platform", "since")))
+
+    def keeps(self, hit: HitRecord) -> bool:
+        since = _date(self.since)
+        return (
+            (not self.status or hit.status == self.status) and (not self.source or hit.source_id == self.source)
+            and (not self.case or hit.case == self.case) and (not self.platform or platform_of(hit) == self.platform)
+            and (since is None or hit.created_at >= since)
+        )  # fmt: skip
+
+    def query(self, page: int) -> str:
+        values = {k: v for k, v in vars_of(self).items() if v} | ({"page": str(page)} if page else {})
+        return urlencode(values)
+
+
+def vars_of(queue_filter: QueueFilter) -> dict[str, str]:
+    return {name: getattr(queue_filter, name) for name in QueueFilter.__dataclass_fields__}
+
+
+def _date(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
+    except ValueError:
+        return None
+
+
+@routes.get("/")
+async def home(request: web.Request) -> web.Response:
+    raise web.HTTPSeeOther("/hits")
+
+
+@routes.get("/hits")
+@requires("review")
+async def queue(request: web.Request) -> web.Response:
+    """Newest first, filtered and paged; no pictures in lists."""
+    hits = await review_app(request).context.store.hits()
+    wanted = QueueFilter.from_query(request.query)
+    page = max(0, int(request.query.get("page", "0")) if request.query.get("page", "0").isdigit() else 0)
+    kept = [h for h in hits if wanted.keeps(h)]
+    session = await get_session(request)
+    choices = {
+        "status": STATUSES, "source": sorted({h.source_id for h in hits}), "case": sorted({h.case for h in hits}),
+        "platform": sorted({platform_of(h) for h in hits}),
+    }  # fmt: skip
+    return await render_page(request, "queue.html.j2", {
+        "hits": kept[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], "total": len(kept), "filter": wanted,
+        "choices": choices, "older": wanted.query(page + 1) if (page + 1) * PAGE_SIZE < len(kept) else None,
+        "newer": wanted.query(page - 1) if page else None, "platform_of": platform_of,
+        "reviews": int(session.get("reviews", 0)), "break_after": review_app(request).settings.review_break_after,
+    })  # fmt: skip
+
+
+async def _hit_or_404(request: web.Request) -> HitRecord:
+    hit = await review_app(request).context.store.get_hit(request.match_info["uid"])
+    if hit is None:
+        raise web.HTTPNotFound(text="no such hit")
+    return hit
+
+
+async def _on_hit(request: web.Request) -> tuple[ReviewApp, Reviewer, HitRecord]:
+    """What a hit route works with: the app, the reviewer (``requires`` made sure there is one), the hit."""
+    reviewer = current_reviewer(request)
+    assert reviewer is not None
+    return review_app(request), reviewer, await _hit_or_404(request)
+
+
+async def _record(app: ReviewApp, hit: HitRecord, kind: str, actor: str, details: dict[str, Any]) -> None:
+    await append_event(app.context.store, custody_chain_of(hit), kind, actor, {"hit_id": hit.id} | details)
+
+
+@routes.get(r"/hits/{uid:[0-9a-f-]{32,36}}")
+@requires("review")
+async def hit_page(request: web.Request) -> web.Response:
+    app, reviewer, hit = await _on_hit(request)
+    await _record(app, hit, "viewed", reviewer.name, {})
+    details = await hit_details(app.context, hit)
+    revealed_until = await _reveal_expiry(request, hit)
+    siblings = [h for h in await app.context.store.hits() if h.status == "pending" and h.uid != hit.uid]
+    return await render_page(request, "hit.html.j2", {
+        "d": details, "hit": hit, "revealed_until": revealed_until,
+        "reveal_seconds": app.settings.review_reveal_seconds,
+        "next_uid": siblings[0].uid if siblings else None, "platform": platform_of(hit),
+        "may_reveal": reviewer.may("reveal"), "verdicts": VERDICTS,
+        "metadata_rows": _metadata_rows(details.packet.metadata if details.packet else {}),
+    })  # fmt: skip
+
+
+def _metadata_rows(metadata: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """Flatten packet metadata into (field, value) rows for a table."""
+    rows: list[tuple[str, str]] = []
+    for key, value in metadata.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += _metadata_rows(value, name + ".")
+        elif value not in (None, "", [], {}):
+            rows.append((name, value if isinstance(value, str) else str(value)))
+    return rows
+
+
+@routes.post(r"/hits/{uid:[0-9a-f-]{32,36}}/decision")
+@requires("review")
+async def decide(request: web.Request) -> web.Response:
+    app, reviewer, hit = await _on_hit(request)
+    form = await request.post()
+    verdict, comment = str(form.get("verdict", "")), str(form.get("comment", "")).strip()[:2000]
+    if verdict not in VERDICTS:
+        raise web.HTTPBadRequest(text=f"verdict must be one of {', '.join(VERDICTS)}")
+    store = app.context.store
+    await store.put_decision(Decision(hit.id, reviewer.name, verdict, comment))
+    status = status_after(await store.decisions(hit.id), app.settings.review_confirmations)
+    await store.set_hit_status(hit.id, status)
+    await _record(app, hit, "decided", reviewer.name, {"verdict": verdict, "comment": comment, "status": status})
+    session = await get_session(request)
+    session["reviews"] = int(session.get("reviews", 0)) + 1
+    await flash(request, "decision_saved")
+    following = str(form.get("next", ""))
+    raise web.HTTPSeeOther(f"/hits/{following}" if following and following != hit.uid else f"/hits/{hit.uid}")
+
+
+@routes.post(r"/hits/{uid:[0-9a-f-]{32,36}}/reveal")
+@requires("reveal")
+async def reveal(request: web.Request) -> web.Response:
+    """Grant a time-limited look at the original, within the reviewer's daily limit; recorded."""
+    app, reviewer, hit = await _on_hit(request)
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    limit = app.settings.review_daily_reveals
+    if await app.context.store.count_custody(reviewer.name, "revealed", today) >= limit:
+        return await render_page(request, "message.html.j2", {"message_key": "reveal_limit", "limit": limit}, 429)
+    seconds = app.settings.review_reveal_seconds
+    await _record(app, hit, "revealed", reviewer.name, {"seconds": seconds})
+    session = await get_session(request)
+    grants = {k: v for k, v in dict(session.get("reveals", {})).items() if float(v) > time.time()}
+    session["reveals"] = grants | {hit.uid: time.time() + seconds}
+    raise web.HTTPSeeOther(f"/hits/{hit.uid}")
+
+
+async def _reveal_expiry(request: web.Request, hit: HitRecord) -> datetime | None:
+    reviewer = current_reviewer(request)
+    if reviewer is None or not reviewer.may("reveal"):
+        return None
+    until = dict((await get_session(request)).get("reveals", {})).get(hit.uid)
+    if until is None or float(until) <= time.time():
+        return None
+    return datetime.fromtimestamp(float(until), UTC)
+
+
+async def _media_bytes(app: ReviewApp, hit: HitRecord) -> tuple[bytes, str]:
+    if hit.packet_id is None:
+        raise NoPicture("no evidence packet")
+    packet = next((p for p in await app.context.store.packets() if p.id == hit.packet_id), None)
+    if packet is None:
+        raise NoPicture("packet not found")
+    state = await packet_state(app.context, packet)
+    media = state.metadata.get("media", {})
+    folder = app.context.settings.data_dir / packet.path
+    data = await asyncio.to_thread(decrypt_bytes, folder / (media["file"] + ENCRYPTED_SUFFIX), app.context.key)
+    return data, str(media.get("mime") or "")
+
+
+async def _picture(request: web.Request, revealed: bool) -> web.Response:
+    app = review_app(request)
+    hit = await _hit_or_404(request)
+    if revealed and await _reveal_expiry(request, hit) is None:
+        return await render_message(request, "forbidden", status=403)
+    try:
+        data, mime = await _media_bytes(app, hit)
+        make = revealed_picture if revealed else blurred_preview
+        jpeg = await asyncio.to_thread(make, data, mime, app.context.workdir / "review")
+    except (NoPicture, KeyError) as exc:
+        raise web.HTTPNotFound(text=f"no picture: {exc}") from None
+    return web.Response(body=jpeg, content_type="image/jpeg")
+
+
+@routes.get(r"/hits/{uid:[0-9a-f-]{32,36}}/preview.jpg")
+@requires("review")
+async def preview(request: web.Request) -> web.Response:
+    return await _picture(request, revealed=False)
+
+
+@routes.get(r"/hits/{uid:[0-9a-f-]{32,36}}/original.jpg")
+@requires("reveal")
+async def original(request: web.Request) -> web.Response:
+    return await _picture(request, revealed=True)

@@ -1,0 +1,90 @@
+"""Pictures for the hit page, made on the server: blurred grey previews, and the original after a reveal.
+
+The unblurred bytes never reach the browser without a reveal: the preview is blurred and grey-scaled
+here, from the packet's encrypted media, and re-encoded as a small JPEG. A video becomes a strip of its
+keyframes (never a playable file). A reveal is granted per hit for a limited time and recorded; the
+original route checks the grant on every request. Decrypted video bytes touch the disk only in the
+private work directory, and only while the keyframes are read.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import av
+from PIL import Image, ImageFilter, ImageOps
+
+PREVIEW_SIZE = 480
+REVEAL_SIZE = 1280
+KEYFRAMES = 6
+
+
+class NoPicture(Exception):
+    """The media cannot be shown (no packet, undecodable bytes)."""
+
+
+def _pictures(data: bytes, mime: str, workdir: Path) -> list[Image.Image]:
+    if mime.startswith("video/"):
+        return _keyframes(data, workdir)
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.draft("RGB", (REVEAL_SIZE, REVEAL_SIZE))
+            return [ImageOps.exif_transpose(opened).convert("RGB")]
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise NoPicture(f"not a decodable picture ({type(exc).__name__})") from None
+
+
+def _keyframes(data: bytes, workdir: Path) -> list[Image.Image]:
+    workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor, name = tempfile.mkstemp(dir=workdir, suffix=".video")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        frames: list[Image.Image] = []
+        with av.open(name) as container:
+            video = container.streams.video[0]
+            video.codec_context.skip_frame = "NONKEY"
+            for frame in container.decode(video):
+                frames.append(frame.to_image())  # type: ignore[no-untyped-call]
+                if len(frames) >= KEYFRAMES:
+                    break
+    except (av.error.FFmpegError, IndexError, OSError) as exc:
+        raise NoPicture(f"not a decodable video ({type(exc).__name__})") from None
+    finally:
+        Path(name).unlink(missing_ok=True)
+    if not frames:
+        raise NoPicture("no keyframe")
+    return frames
+
+
+def _strip(pictures: list[Image.Image], size: int) -> Image.Image:
+    """One picture, or the keyframes side by side, fitting ``size``."""
+    height = size if len(pictures) == 1 else max(120, size // 2)
+    scaled = [ImageOps.contain(p, (size, height)) for p in pictures]
+    strip = Image.new("RGB", (sum(p.width for p in scaled) + 4 * (len(scaled) - 1), max(p.height for p in scaled)))
+    x = 0
+    for picture in scaled:
+        strip.paste(picture, (x, 0))
+        x += picture.width + 4
+    return strip
+
+
+def _jpeg(picture: Image.Image) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def blurred_preview(data: bytes, mime: str, workdir: Path) -> bytes:
+    """Grey, small and blurred so hard that shapes show but nothing identifying does."""
+    strip = _strip(_pictures(data, mime, workdir), PREVIEW_SIZE)
+    grey = ImageOps.grayscale(strip)
+    radius = max(8, max(grey.size) // 24)
+    return _jpeg(grey.filter(ImageFilter.GaussianBlur(radius)).convert("RGB"))
+
+
+def revealed_picture(data: bytes, mime: str, workdir: Path) -> bytes:
+    return _jpeg(_strip(_pictures(data, mime, workdir), REVEAL_SIZE))

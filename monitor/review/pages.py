@@ -1,0 +1,63 @@
+"""Rendering pages: one jinja2 environment, and the values every page needs (text, reviewer, CSRF token)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from aiohttp import web
+from aiohttp_session import get_session
+
+from config.settings import Settings
+from monitor.context import MonitorContext
+from monitor.review.i18n import LANGUAGES, choose_language, translator
+from monitor.review.security import LoginThrottle, csrf_token, current_reviewer
+
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("monitor.review", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewApp:
+    """What the handlers share: the monitor context, the settings and the login throttle."""
+
+    context: MonitorContext
+    settings: Settings
+    throttle: LoginThrottle
+
+
+REVIEW_APP = web.AppKey("review_app", ReviewApp)
+
+
+def review_app(request: web.Request) -> ReviewApp:
+    return request.app[REVIEW_APP]
+
+
+async def language_of(request: web.Request) -> str:
+    session = await get_session(request)
+    chosen = session.get("lang")
+    setting = review_app(request).settings.review_language
+    return choose_language(
+        chosen if isinstance(chosen, str) else None, setting, request.headers.get("Accept-Language", "")
+    )
+
+
+async def render_page(request: web.Request, template: str, values: dict[str, Any], status: int = 200) -> web.Response:
+    session = await get_session(request)
+    language = await language_of(request)
+    flash = session.pop("flash", None)
+    page = TEMPLATES.get_template(template).render(
+        t=translator(language), lang=language, languages=LANGUAGES, reviewer=current_reviewer(request),
+        csrf=csrf_token(session), flash=flash, path=request.path, **values,
+    )  # fmt: skip
+    return web.Response(text=page, content_type="text/html", status=status)
+
+
+async def render_message(request: web.Request, message_key: str, status: int) -> web.Response:
+    return await render_page(request, "message.html.j2", {"message_key": message_key}, status=status)
+
+
+async def flash(request: web.Request, message_key: str) -> None:
+    (await get_session(request))["flash"] = message_key
