@@ -108,6 +108,37 @@ class Settings(BaseSettings):
     review_lockout_minutes: float = Field(15.0, gt=0, description="How long a lockout lasts.")
     review_max_upload_bytes: int = Field(5 * 2**20, gt=0, description="Largest blocklist file an admin may upload.")
 
+    # --- daemon (`jikimi run`) -------------------------------------------------------------------------
+    daemon_misfire_grace: float = Field(
+        600.0, gt=0, description="A run missed by less than this (seconds) still runs; older misses coalesce."
+    )
+    daemon_stop_deadline: float = Field(
+        60.0, gt=0, description="On SIGTERM, seconds running crawls get to finish their current item."
+    )
+    daemon_backoff_cap: float = Field(
+        6 * 3600.0, gt=0, description="Longest wait (seconds) before retrying a source that keeps failing."
+    )
+    daemon_alert_after_failures: int = Field(3, ge=1, description="Failed runs in a row before an alert.")
+    daemon_watch_interval: float = Field(5.0, gt=0, description="Seconds between checks of the watchlist file.")
+    daemon_serve_review: bool = Field(True, description="Serve the review UI from the daemon too.")
+    recheck_interval: float = Field(
+        86400.0, gt=0, description="Seconds between removal re-checks of each confirmed hit's location."
+    )
+    timestamp_retry_interval: float = Field(
+        900.0, gt=0, description="Seconds between retries for packets awaiting their RFC 3161 token."
+    )
+
+    # --- alerts ----------------------------------------------------------------------------------------
+    alert_webhook_url: str | None = Field(None, description="JSON POST on new hits, failing sources, TSA backlog.")
+    alert_telegram_bot_token: SecretStr | None = Field(None, description="Bot token for alerts to a group chat.")
+    alert_telegram_chat_id: str | None = Field(None, description="The group chat id the bot writes to.")
+    alert_telegram_api: str = Field("https://api.telegram.org", description="Bot API base URL.")
+    alert_tsa_backlog: int = Field(20, ge=1, description="Alert when this many packets await a time-stamp.")
+    review_public_url: str | None = Field(
+        None, description="The review UI's address as reviewers reach it, for links in alerts."
+    )
+    log_format: str = Field("auto", pattern="^(auto|json|text)$", description="auto: JSON lines unless a terminal.")
+
     # --- telegram ------------------------------------------------------------------------------------
     telegram_max_media_bytes: int = Field(200 * 2**20, gt=0, description="Telegram media over this is not fetched.")
     telegram_flood_wait_budget: float = Field(

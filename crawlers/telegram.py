@@ -14,8 +14,9 @@ with a status; an expired file reference is renewed by fetching the message agai
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
@@ -272,6 +273,41 @@ class TelegramCrawler:
         path = workdir / "media" / f"refetched-{found.file_key.replace(':', '-')}{found.extension}"
         await self._download(client, peer, message, path)
         return path
+
+    async def messages_still_posted(self, targets: Sequence[PostRef]) -> dict[str, bool | None]:
+        """For removal re-checks: is each post still there? ``get_messages`` answering ``None`` or
+        ``MessageEmpty`` means deleted; a channel gone private, banned or missing means no longer public.
+        ``None`` when Telegram could not be asked (network, FloodWait): checked again next time."""
+        answers: dict[str, bool | None] = {}
+        async with self.lease():
+            client = self.client_factory()
+            client.flood_sleep_threshold = 0
+            try:
+                await client.connect()
+                for ref in targets:
+                    peer = types.InputPeerChannel(ref.channel_id, ref.access_hash)
+                    try:
+                        message = await client.get_messages(peer, ids=ref.message_id)
+                    except tuple(UNAVAILABLE):
+                        answers[ref.location] = False
+                        continue
+                    except (errors.RPCError, OSError, ConnectionError):
+                        answers[ref.location] = None
+                        continue
+                    answers[ref.location] = message is not None and not isinstance(message, types.MessageEmpty)
+            finally:
+                await client.disconnect()
+        return answers
+
+
+@dataclass(frozen=True, slots=True)
+class PostRef:
+    """A Telegram post to re-check: its link, the channel's id and access hash, the message id."""
+
+    location: str
+    channel_id: int
+    access_hash: int
+    message_id: int
 
 
 async def _account_id(client: TelegramClient) -> str | None:

@@ -21,6 +21,7 @@ from config.settings import Settings, load_settings
 from config.watchlist import load_watchlist
 from crawlers.registry import config_models
 from evidence.verify import verify_bundle
+from monitor import daemon_cli
 from monitor.blocklist import hash_pictures, read_blocklist
 from monitor.console import crawl_progress, hit_json, hits_table, print_runs
 from monitor.context import open_context
@@ -37,6 +38,8 @@ telegram_app = typer.Typer(no_args_is_help=True, help="Telegram account access f
 app.add_typer(telegram_app, name="telegram")
 app.add_typer(users_app, name="users")
 app.command("serve")(serve)
+app.command("run")(daemon_cli.run)
+app.command("status")(daemon_cli.status)
 console = Console(highlight=False)
 if not console.is_terminal:  # piped or logged: wide enough that URLs are not folded
     console = Console(highlight=False, width=200)

@@ -19,6 +19,7 @@ from evidence.packet import has_timestamp
 from evidence.signing import public_key_pem
 from monitor.context import MonitorContext
 from monitor.custody_log import append_event
+from monitor.rechecks import last_check
 from monitor.records import PacketRecord
 from monitor.reports import ExportedPacket, index_html, takedown_csv, verify_md
 
@@ -60,7 +61,7 @@ async def export_packets(
         extra[f"custody/{packet.id}.jsonl"] = "".join(event.to_json_line() + "\n" for event in events).encode()
         stamp = "time-stamped" if has_timestamp(root / packet.path) else "awaiting"
         packet_hits = [h for h in hits if h.packet_id == packet.id]
-        rows.append(ExportedPacket(packet, sightings[packet.sighting_id], packet_hits, stamp))
+        rows.append(ExportedPacket(packet, sightings[packet.sighting_id], packet_hits, stamp, last_check(events)))
     extra["takedown.csv"] = takedown_csv(rows)
     extra["index.html"] = index_html(rows, out.name, recipient, reason, hash_only)
     extra["VERIFY.md"] = verify_md(out.name)

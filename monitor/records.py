@@ -69,6 +69,11 @@ class HitRecord:
     source_kind: str = ""  # web, telegram, telegram_web (empty for hits stored before it was recorded)
 
     @property
+    def custody_chain(self) -> str:
+        """A hit's custody events go to its packet's chain; a hit without a packet keeps its own."""
+        return self.packet_id or f"hit-{self.id}"
+
+    @property
     def platform(self) -> str:
         """``telegram`` for Telegram sources, else the host name of the location."""
         if self.source_kind.startswith("telegram") or urlsplit(self.location).hostname in ("t.me", "telegram.me"):
@@ -103,6 +108,7 @@ class RunRecord:
     counters: dict[str, int] = field(default_factory=dict)
     problems: tuple[dict[str, Any], ...] = ()
     error: str | None = None
+    runner: str = ""  # host:pid of the process running it, to tell a crashed run from another daemon's
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +142,7 @@ def perceptual_row(fingerprints: Fingerprints) -> PerceptualRow:
 
 
 ROLES = ("volunteer", "investigator", "admin")
+CONFIRMED = "confirmed"  # the review status that lets a hit be exported and re-checked
 VERDICTS = ("confirm", "reject", "escalate")
 
 

@@ -27,6 +27,7 @@ class ExportedPacket:
     sighting: Sighting
     hits: Sequence[HitRecord]
     timestamp: str  # the authority's time, or "awaiting"
+    last_check: str = "unknown (no re-check yet)"  # still online at the last removal re-check?
 
 
 def takedown_csv(rows: Sequence[ExportedPacket]) -> bytes:
@@ -38,7 +39,7 @@ def takedown_csv(rows: Sequence[ExportedPacket]) -> bytes:
         s, d = row.sighting, row.sighting.distributor
         writer.writerow((
             s.source_kind, s.location, s.media.url, d.channel_id or "", d.channel_username or "", d.message_id or "",
-            utc_z(d.posted_at) or "", utc_z(s.seen_at) or "", "unknown (no re-check yet)",
+            utc_z(d.posted_at) or "", utc_z(s.seen_at) or "", row.last_check,
             " ".join(sorted({h.entry_id for h in row.hits})), " ".join(sorted({h.case for h in row.hits})),
             row.packet.id,
         ))  # fmt: skip

@@ -5,7 +5,8 @@ pool), so they finish out of order. A ``Checkpoint`` is therefore saved only whe
 yielded before it has been stored — the watermark never passes unstored work, so a crash (even
 ``kill -9``) loses nothing, and the re-run after it duplicates nothing (every write is an upsert).
 
-Run statuses: ``ok``, ``unreachable``, ``private``, ``not-found``, ``banned``, ``markup-unrecognised``
+Run statuses: ``ok``, ``stopped`` (a graceful shutdown), ``interrupted`` (found unfinished after a crash),
+``unreachable``, ``private``, ``not-found``, ``banned``, ``markup-unrecognised``
 (from ``SourceUnavailable.status``), ``rate-limited`` (with the time to retry in ``error``), ``failed``.
 """
 
@@ -52,7 +53,7 @@ class SourceRun:
 
     def __init__(
         self, pipeline: Pipeline, source: Source, crawler: Crawler, concurrency: int,
-        on_progress: ProgressCallback | None = None,
+        on_progress: ProgressCallback | None = None, stop: asyncio.Event | None = None, runner: str = "",
     ) -> None:  # fmt: skip
         self.pipeline = pipeline
         self.store = pipeline.store
@@ -61,6 +62,8 @@ class SourceRun:
         self.item_limit = asyncio.Semaphore(concurrency)
         self.on_progress = on_progress or (lambda counters: None)
         self.counters = RunCounters()
+        self.stop = stop or asyncio.Event()  # set: take no new item, finish those under way, store the watermark
+        self.runner = runner
         self.problems: list[dict[str, Any]] = []
         self._dispatched = 0
         self._in_flight: set[int] = set()
@@ -69,13 +72,15 @@ class SourceRun:
 
     async def execute(self, workdir_root: Path) -> RunRecord:
         started = utc_now()
-        run = RunRecord(stable_id(self.source.id, started.isoformat()), self.source.id, started)
+        run = RunRecord(stable_id(self.source.id, started.isoformat()), self.source.id, started, runner=self.runner)
         await self.store.put_run(run)
         workdir = workdir_root / run.id
         status, error = "ok", None
         try:
             await self._crawl(workdir)
-            if self.counters.sightings == 0 and self.problems and all(p["kind"] == "page" for p in self.problems):
+            if self.stop.is_set():
+                status, error = "stopped", "stopped by shutdown; resumes from its watermark"
+            elif self.counters.sightings == 0 and self.problems and all(p["kind"] == "page" for p in self.problems):
                 status, error = "unreachable", self.problems[0]["reason"]
         except RateLimited as exc:
             until = utc_now() + timedelta(seconds=exc.retry_after)
@@ -114,8 +119,12 @@ class SourceRun:
         try:
             async with asyncio.TaskGroup() as tasks:
                 try:
-                    async for record in self.crawler.crawl(self.source, context):
+                    records = self.crawler.crawl(self.source, context)
+                    async for record in records:
+                        if self.stop.is_set():
+                            break
                         await self._dispatch(record, tasks, refetch)
+                    await records.aclose()  # type: ignore[attr-defined]
                 except CrawlError as exc:
                     crawl_error = exc
         except BaseExceptionGroup as group:  # a task failed (the store): surface the error itself

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from monitor.records import Decision
+from monitor.records import CONFIRMED, Decision
 
-EXPORTABLE = "confirmed"
+EXPORTABLE = CONFIRMED
 
 
 def status_after(decisions: Sequence[Decision], required: int) -> str:

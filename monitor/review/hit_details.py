@@ -38,11 +38,6 @@ class HitDetails:
     history: list[CustodyEvent] = field(default_factory=list)
 
 
-def custody_chain_of(hit: HitRecord) -> str:
-    """Custody events of a hit go to its packet's chain; a hit without a packet keeps its own."""
-    return hit.packet_id or f"hit-{hit.id}"
-
-
 def check_packet(folder: Path, key: bytes, public_key: bytes) -> tuple[bool, str | None]:
     """Whether every file matches the manifest and the manifest's signature is good; else the first problem."""
     files = dict(packet_files(folder))
@@ -75,7 +70,7 @@ async def hit_details(context: MonitorContext, hit: HitRecord) -> HitDetails:
     packets = {p.id: p for p in await store.packets()} if hit.packet_id else {}
     packet = await packet_state(context, packets[hit.packet_id]) if hit.packet_id in packets else None
     same_entry = [h for h in await store.hits() if h.entry_id == hit.entry_id and h.sighting_id != hit.sighting_id]
-    history = await store.custody_events(custody_chain_of(hit))
+    history = await store.custody_events(hit.custody_chain)
     return HitDetails(
         hit, sighting, packet, [s for s in same_media if s.id != hit.sighting_id], same_entry,
         await store.decisions(hit.id), history,

@@ -21,7 +21,7 @@ from evidence.packet import ENCRYPTED_SUFFIX
 from monitor.custody_log import append_event
 from monitor.records import VERDICTS, Decision, HitRecord
 from monitor.review.decisions import status_after
-from monitor.review.hit_details import custody_chain_of, hit_details, packet_state
+from monitor.review.hit_details import hit_details, packet_state
 from monitor.review.media import NoPicture, blurred_preview, revealed_picture
 from monitor.review.pages import ReviewApp, flash, render_message, render_page, review_app
 from monitor.review.security import Reviewer, current_reviewer, requires
@@ -112,7 +112,7 @@ async def _on_hit(request: web.Request) -> tuple[ReviewApp, Reviewer, HitRecord]
 
 
 async def _record(app: ReviewApp, hit: HitRecord, kind: str, actor: str, details: dict[str, Any]) -> None:
-    await append_event(app.context.store, custody_chain_of(hit), kind, actor, {"hit_id": hit.id} | details)
+    await append_event(app.context.store, hit.custody_chain, kind, actor, {"hit_id": hit.id} | details)
 
 
 @routes.get(r"/hits/{uid:[0-9a-f-]{32,36}}")

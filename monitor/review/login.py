@@ -10,6 +10,7 @@ from aiohttp_session import get_session, new_session
 from monitor.review.i18n import LANGUAGES
 from monitor.review.pages import render_page, review_app
 from monitor.review.passwords import password_matches
+from monitor.status import prometheus_text
 
 routes = web.RouteTableDef()
 
@@ -18,6 +19,13 @@ routes = web.RouteTableDef()
 async def healthz(request: web.Request) -> web.Response:
     """Answers without a session, for monitoring and the daemon's supervisor."""
     return web.json_response({"status": "ok"})
+
+
+@routes.get("/metrics")
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text format, without a session (like /healthz): counts only, nothing about a hit."""
+    text = await prometheus_text(review_app(request).context.store)
+    return web.Response(text=text, content_type="text/plain", charset="utf-8", headers={"X-Prometheus": "0.0.4"})
 
 
 @routes.get("/favicon.ico")

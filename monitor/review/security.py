@@ -38,7 +38,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cache-Control": "no-store",
 }
-PUBLIC_PATHS = ("/login", "/healthz", "/static/", "/lang/", "/favicon.ico")
+PUBLIC_PATHS = ("/login", "/healthz", "/metrics", "/static/", "/lang/", "/favicon.ico")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +131,7 @@ def session_guard(idle_seconds: float, load_user: Callable[[str], Awaitable[Any]
 
     @web.middleware
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path.startswith("/static/") or request.path == "/healthz":
+        if request.path.startswith("/static/") or request.path in ("/healthz", "/metrics"):
             return await handler(request)
         session = await get_session(request)
         now = time.time()

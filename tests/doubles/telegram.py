@@ -150,7 +150,8 @@ class SyntheticTelegram:
 
     def _GetMessagesRequest(self, request: functions.channels.GetMessagesRequest) -> Any:
         channel = self._channel(request.channel, request)
-        found = [channel.messages.get(i.id) or types.MessageEmpty(id=i.id) for i in request.id]
+        peer = types.PeerChannel(channel.id)  # deleted ids come back as MessageEmpty, as Telegram answers
+        found = [channel.messages.get(i.id) or types.MessageEmpty(id=i.id, peer_id=peer) for i in request.id]
         for message in found:
             media = getattr(message, "media", None)
             item = getattr(media, "photo", None) or getattr(media, "document", None)
