@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench import evidence, hashing, index, retro, robustness, telegram
+from bench import daemon_idle, evidence, hashing, index, retro, robustness, telegram
 
 
 def main() -> None:
@@ -12,6 +12,7 @@ def main() -> None:
     robustness.main()
     telegram.main()
     evidence.main()
+    daemon_idle.main()
 
 
 if __name__ == "__main__":

@@ -230,6 +230,8 @@ class Daemon:
             run = SourceRun(pipeline, source, crawler, 2 * context.hash_pool.workers, stop=self._stop_runs,
                             runner=runner_id())  # fmt: skip
             record = await run.execute(context.workdir)
+            if context.renderer is not None and not self._running.keys() - {f"source:{source_id}"}:
+                await context.renderer.close()  # Chromium is started again for the next packet; idle costs nothing
         log.info("run finished", extra={"source_id": source_id, "status": record.status, "error": record.error,
                                         **record.counters})  # fmt: skip
         if record.counters.get("hits"):

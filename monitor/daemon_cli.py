@@ -14,6 +14,8 @@ from config.settings import load_settings
 from config.watchlist import load_watchlist
 from crawlers.registry import config_models
 from evidence.canonical_json import utc_z
+from monitor.rechecks import RemovalStats
+from monitor.status import SourceStatus
 from monitor.store import store_from_settings
 
 console = Console(highlight=False)
@@ -46,7 +48,7 @@ def status(
     sources = load_watchlist(watchlist or settings.watchlist, config_models())
     daemon = read_daemon_status(settings.data_dir)
 
-    async def gather() -> tuple[list, dict[str, int], list]:  # type: ignore[type-arg]
+    async def gather() -> tuple[list[SourceStatus], dict[str, int], list[RemovalStats]]:
         store = store_from_settings(settings)
         await store.open()
         try:

@@ -120,11 +120,15 @@ class SourceRun:
             async with asyncio.TaskGroup() as tasks:
                 try:
                     records = self.crawler.crawl(self.source, context)
-                    async for record in records:
-                        if self.stop.is_set():
-                            break
-                        await self._dispatch(record, tasks, refetch)
-                    await records.aclose()  # type: ignore[attr-defined]
+                    try:
+                        async for record in records:
+                            if self.stop.is_set():
+                                break
+                            await self._dispatch(record, tasks, refetch)
+                    finally:  # now, whatever happened: the crawler lets go of its session and worker at once,
+                        close = getattr(records, "aclose", None)  # not when the generator is garbage-collected
+                        if close is not None:
+                            await close()
                 except CrawlError as exc:
                     crawl_error = exc
         except BaseExceptionGroup as group:  # a task failed (the store): surface the error itself

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from pydantic import SecretStr
 
 from config.settings import Settings
 from monitor.alerts import Alerter, TelegramBot, Webhook, channels_from_settings, new_hits_alert
@@ -68,14 +69,12 @@ def test_channels_come_from_the_settings(settings: Settings) -> None:
     assert channels_from_settings(settings) == []
     configured = settings.model_copy(update={
         "alert_webhook_url": "http://127.0.0.1/hook", "alert_telegram_chat_id": "-1",
-        "alert_telegram_bot_token": __import__("pydantic").SecretStr(TOKEN),
+        "alert_telegram_bot_token": SecretStr(TOKEN),
     })  # fmt: skip
     assert [channel.name for channel in channels_from_settings(configured)] == ["webhook", "telegram bot"]
 
 
 def test_logs_are_json_lines_and_every_secret_is_redacted(settings: Settings) -> None:
-    from pydantic import SecretStr
-
     secrets = {
         "telegram_api_hash": "0123456789abcdef-api-hash", "telegram_session": "1BVtsOKABu0-session-string",
         "alert_telegram_bot_token": TOKEN, "mongodb_url": "mongodb://jikimi:db-pass-word@127.0.0.1/x",

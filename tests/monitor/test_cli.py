@@ -226,3 +226,14 @@ def test_users_are_added_with_a_prompted_password_and_bad_input_exits_2(tmp_path
     assert "exists" in again.stderr and "12 characters" in weak.stderr and "role must be one of" in role.stderr
     stored = b"".join(path.read_bytes() for path in data_dir.glob("jikimi.sqlite3*"))
     assert stored and b"x" * 14 not in stored  # only the argon2 hash is kept
+
+
+def test_status_says_plainly_when_the_daemon_is_not_running(tmp_path: Path) -> None:
+    watchlist = tmp_path / "watchlist.yaml"
+    watchlist.write_text(
+        "sources:\n  - id: forum\n    kind: web\n    start_urls: [http://127.0.0.1:9/]\n"
+        "    allowed_domains: [127.0.0.1]\n    schedule: {every: 30m}\n"
+    )
+    result = jikimi(tmp_path / "data", "status", "--watchlist", str(watchlist))
+    assert result.returncode == 0, result.stderr
+    assert "daemon: NOT running" in result.stdout and "forum" in result.stdout and "never run" in result.stdout

@@ -115,3 +115,32 @@ async def test_a_stop_request_ends_the_daemon_and_leaves_no_run_marked_running(
         runs = await context.store.runs("dead")
     assert runs and all(run.status != "running" for run in runs)
     assert datetime.now(UTC) - runs[0].started_at < timedelta(minutes=1)
+
+
+@pytest.fixture
+def tsa_down(daemon_settings: Settings) -> Settings:
+    return daemon_settings.model_copy(update={"tsa_url": "http://127.0.0.1:9/tsr", "alert_tsa_backlog": 1})
+
+
+async def test_packets_awaiting_a_timestamp_are_retried_and_a_backlog_alerts_once(
+    tsa_down: Settings, make_sighting: Callable[..., Any], tmp_path: Path
+) -> None:
+    from monitor.context import open_context
+    from tests.review.conftest import add_hit_with_packet
+
+    async with open_context(tsa_down) as context:
+        await add_hit_with_packet(context, make_sighting())
+    path = tmp_path / "watchlist.yaml"
+    path.write_text(watchlist_text(("a", "1h")))
+    daemon = Daemon(tsa_down, path, Alerter([]), first_run_delay=3600)
+    task = asyncio.create_task(daemon.run())
+    try:
+        await eventually(lambda: daemon._scheduler is not None and daemon._scheduler.scheduler.running)
+        assert "timestamps" in daemon._scheduler.next_runs()  # type: ignore[union-attr]
+        await daemon.run_scheduled("system", "timestamps")
+        await daemon.run_scheduled("system", "timestamps")
+        assert [alert.kind for alert in daemon.alerter.sent] == ["tsa-backlog"]
+        assert daemon.alerter.sent[0].facts == {"waiting": 1}
+    finally:
+        daemon.request_stop()
+        await asyncio.wait_for(task, 30)

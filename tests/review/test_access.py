@@ -94,3 +94,13 @@ async def test_no_page_carries_a_secret(world: World) -> None:
     for path in ("/hits", f"/hits/{world.hits[0].uid}", "/admin/users", "/admin/sources", "/admin/blocklist"):
         page = await (await client.get(path)).text()
         assert not any(secret in page for secret in secrets), path
+
+
+async def test_metrics_are_prometheus_text_without_a_session_and_without_hit_details(world: World) -> None:
+    client = await world.client_for()
+    response = await client.get("/metrics")
+    text = await response.text()
+    assert response.status == 200 and response.content_type == "text/plain"
+    assert "# TYPE jikimi_hits_total counter" in text and "jikimi_hits_total 1\n" in text
+    assert "jikimi_review_queue_length 1\n" in text
+    assert world.hits[0].location not in text and world.hits[0].case not in text

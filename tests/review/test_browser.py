@@ -44,10 +44,15 @@ async def logged_in_page(browser: Any, world: World, name: str) -> Any:
 
 
 async def image_width(page: Any, selector: str) -> int:
-    await page.wait_for_function(
-        f"document.querySelector('{selector}') && document.querySelector('{selector}').complete"
-    )
-    return int(await page.eval_on_selector(selector, "img => img.naturalWidth"))
+    """The natural width of an image once loaded (polled from Python: a string predicate would need
+    ``eval``, which the page's CSP rightly forbids)."""
+    await page.wait_for_selector(selector)
+    for _ in range(200):
+        width = int(await page.eval_on_selector(selector, "img => img.complete ? img.naturalWidth : -1"))
+        if width >= 0:
+            return width
+        await page.wait_for_timeout(50)
+    raise AssertionError(f"{selector} did not load")
 
 
 async def test_a_volunteer_opens_a_hit_sees_it_blurred_confirms_it_by_keyboard_and_finds_it_in_the_history(
