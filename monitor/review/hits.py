@@ -84,7 +84,6 @@ async def queue(request: web.Request) -> web.Response:
     wanted = QueueFilter.from_query(request.query)
     page = max(0, int(request.query.get("page", "0")) if request.query.get("page", "0").isdigit() else 0)
     kept = [h for h in hits if wanted.keeps(h)]
-    session = await get_session(request)
     choices = {
         "status": STATUSES, "source": sorted({h.source_id for h in hits}), "case": sorted({h.case for h in hits}),
         "platform": sorted({platform_of(h) for h in hits}),
@@ -93,7 +92,6 @@ async def queue(request: web.Request) -> web.Response:
         "hits": kept[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], "total": len(kept), "filter": wanted,
         "choices": choices, "older": wanted.query(page + 1) if (page + 1) * PAGE_SIZE < len(kept) else None,
         "newer": wanted.query(page - 1) if page else None, "platform_of": platform_of,
-        "reviews": int(session.get("reviews", 0)), "break_after": review_app(request).settings.review_break_after,
     })  # fmt: skip
 
 

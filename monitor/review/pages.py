@@ -50,7 +50,8 @@ async def render_page(request: web.Request, template: str, values: dict[str, Any
     flash = session.pop("flash", None)
     page = TEMPLATES.get_template(template).render(
         t=translator(language), lang=language, languages=LANGUAGES, reviewer=current_reviewer(request),
-        csrf=csrf_token(session), flash=flash, path=request.path, **values,
+        csrf=csrf_token(session), flash=flash, path=request.path, reviews=int(session.get("reviews", 0)),
+        break_after=review_app(request).settings.review_break_after, **values,
     )  # fmt: skip
     return web.Response(text=page, content_type="text/html", status=status)
 

@@ -69,7 +69,7 @@ async def test_a_volunteer_opens_a_hit_sees_it_blurred_confirms_it_by_keyboard_a
     await page.wait_for_selector("p.flash")
     history = await page.inner_text("#history")
     assert "viewed · vera" in history and "decided · vera" in history and "confirm" in history
-    assert await page.inner_text("#hit-status") == "confirmed"
+    assert await page.get_attribute("#hit-status", "data-status") == "confirmed"
     assert page.csp_errors == []  # no script or style was blocked by the CSP
 
 

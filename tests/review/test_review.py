@@ -173,3 +173,24 @@ async def test_the_interface_speaks_korean_when_the_browser_asks_and_switches_on
 
 def test_both_catalogues_have_every_message() -> None:
     assert set(MESSAGES["ko"]) == set(MESSAGES["en"])
+
+
+@pytest.mark.parametrize("settings_overrides", [{"review_break_after": 2}])
+async def test_a_break_is_suggested_after_the_configured_number_of_reviews(world: World) -> None:
+    hit = world.hits[0]
+    vera = await world.client_for("vera")
+    await post(vera, f"/hits/{hit.uid}/decision", {"verdict": "confirm"})
+    assert "Please take a break" not in await (await vera.get(f"/hits/{hit.uid}")).text()
+    await post(vera, f"/hits/{hit.uid}/decision", {"verdict": "escalate"})
+    page = await (await vera.get(f"/hits/{hit.uid}")).text()
+    assert "You have reviewed 2 hits in this session. Please take a break" in page
+
+
+def test_a_video_is_previewed_as_a_blurred_strip_of_keyframes(tmp_path: Path) -> None:
+    from monitor.review.media import blurred_preview
+    from tests.conftest import write_video
+
+    video = write_video(tmp_path / "clip.mp4", [1, 2, 3], seconds_each=1.0)
+    strip = Image.open(io.BytesIO(blurred_preview(video.read_bytes(), "video/mp4", tmp_path / "work")))
+    assert strip.width > 2 * strip.height  # several frames side by side, never a playable file
+    assert not any((tmp_path / "work").iterdir())  # the decrypted bytes did not stay on disk
