@@ -51,6 +51,7 @@ from monitor.timestamps import TimestampSettings, timestamp_pending
 log = logging.getLogger("jikimi.daemon")
 HEARTBEAT_SECONDS = 5.0
 NOT_FAILURES = ("ok", "stopped")
+MAX_LOGGED_PROBLEMS = 50  # per run; all of them stay in the run history
 
 
 def runner_id() -> str:
@@ -234,6 +235,8 @@ class Daemon:
                 await context.renderer.close()  # Chromium is started again for the next packet; idle costs nothing
         log.info("run finished", extra={"source_id": source_id, "status": record.status, "error": record.error,
                                         **record.counters})  # fmt: skip
+        for problem in record.problems[:MAX_LOGGED_PROBLEMS]:
+            log.warning("item failed: %s", problem["reason"], extra={"source_id": source_id, **problem})
         if record.counters.get("hits"):
             await self.alerter.send(new_hits_alert(record.counters["hits"], source_id, self.review_url))
         await self._after_run(source, record)
