@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,6 +49,18 @@ async def add_user(request: web.Request) -> web.Response:
         listed = await store.users()
         return await render_page(request, "users.html.j2", {"users": listed, "roles": ROLES, "error": error}, 400)
     await flash(request, "user_added")
+    raise web.HTTPSeeOther("/admin/users")
+
+
+@routes.post(r"/admin/users/{name}/disable")
+@requires("admin")
+async def disable_user(request: web.Request) -> web.Response:
+    """End an account: its sessions stop at their next request (the session guard reloads the user)."""
+    store = review_app(request).context.store
+    user = await store.get_user(request.match_info["name"])
+    if user is None:
+        raise web.HTTPNotFound(text="no such user")
+    await store.put_user(dataclasses.replace(user, disabled=True), replace=True)
     raise web.HTTPSeeOther("/admin/users")
 
 

@@ -20,6 +20,7 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", "/export", {"case": "case-7", "recipient": "police", "reason": "case 7"}),
     ("GET", "/admin/users", {}),
     ("POST", "/admin/users", {"name": "newbie", "role": "volunteer", "password": "x" * 16}),
+    ("POST", "/admin/users/newbie/disable", {}),
     ("GET", "/admin/blocklist", {}),
     ("POST", "/admin/blocklist", {}),
     ("GET", "/admin/sources", {}),
@@ -28,7 +29,7 @@ ALLOWED = {
     "vera": {"/hits", "/hits/{uid}", "/hits/{uid}/preview.jpg", "/hits/{uid}/decision"},
     "ian": {"/hits", "/hits/{uid}", "/hits/{uid}/preview.jpg", "/hits/{uid}/decision", "/hits/{uid}/reveal", "/export"},
     "ada": {"/hits", "/hits/{uid}", "/hits/{uid}/preview.jpg", "/hits/{uid}/decision", "/admin/users",
-            "/admin/blocklist", "/admin/sources"},
+            "/admin/users/newbie/disable", "/admin/blocklist", "/admin/sources"},
 }  # fmt: skip
 
 
@@ -104,3 +105,11 @@ async def test_metrics_are_prometheus_text_without_a_session_and_without_hit_det
     assert "# TYPE jikimi_hits_total counter" in text and "jikimi_hits_total 1\n" in text
     assert "jikimi_review_queue_length 1\n" in text
     assert world.hits[0].location not in text and world.hits[0].case not in text
+
+
+async def test_a_disabled_account_is_logged_out_at_its_next_request(world: World) -> None:
+    vera, ada = await world.client_for("vera"), await world.client_for("ada")
+    assert (await vera.get("/hits", allow_redirects=False)).status == 200
+    assert (await post(ada, "/admin/users/vera/disable")).status == 303
+    response = await vera.get("/hits", allow_redirects=False)
+    assert (response.status, response.headers["Location"]) == (303, "/login")
