@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -85,11 +87,21 @@ def write_warc(response: Response, path: Path) -> None:
         writer.write_record(writer.create_warc_record(response.url, "request", http_headers=asked))
 
 
+_PARTIAL_NUMBERS = itertools.count()
+
+
 def save_media(response: Response, media_url: str, out_dir: Path) -> Media:
-    """Write the downloaded bytes unchanged to a temporary file named by the URL's digest."""
+    """Write the downloaded bytes unchanged to a temporary file named by the URL's digest.
+
+    The same URL may be downloaded again (it appears in several posts) while the monitor is still hashing
+    the first copy, so the file is replaced atomically, never rewritten in place: a reader sees the whole
+    old file or the whole new one, never a truncated one.
+    """
     path = out_dir / "media" / hashlib.sha256(media_url.encode()).hexdigest()
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(response.body)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{next(_PARTIAL_NUMBERS)}.part")
+    partial.write_bytes(response.body)
+    os.replace(partial, path)
     content_type = response.headers.get("Content-Type")
     mime = content_type.decode("latin-1").split(";")[0].strip() if content_type else None
     return Media(url=media_url, path=path, mime=mime, size=len(response.body))

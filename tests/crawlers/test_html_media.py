@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from parsel import Selector
 
 from crawlers.html_media import extract_media_urls, links_to_media, srcset_urls
@@ -50,3 +52,17 @@ def test_malformed_html_still_yields_its_pictures() -> None:
     broken = "<div><p><b><img src='/x.jpg'" * 2000 + "<img src=/y.png"
     urls = extract_media_urls(Selector(text=broken), "http://site.test/")
     assert "http://site.test/x.jpg" in urls
+
+
+def test_media_downloaded_again_replaces_the_file_whole_never_truncating_what_is_being_read(tmp_path: Path) -> None:
+    from scrapy.http import Response
+
+    from crawlers.scrapy_capture import save_media
+
+    first = save_media(Response("http://x/a.jpg", body=b"first bytes"), "http://x/a.jpg", tmp_path)
+    assert first.path is not None
+    with first.path.open("rb") as reading:  # the monitor is hashing the first copy...
+        second = save_media(Response("http://x/a.jpg", body=b"second bytes"), "http://x/a.jpg", tmp_path)
+        assert reading.read() == b"first bytes"  # ...and still reads all of it
+    assert second.path == first.path and second.path.read_bytes() == b"second bytes"
+    assert [p.name for p in (tmp_path / "media").iterdir()] == [first.path.name]  # no partial file left

@@ -30,9 +30,10 @@ class ListedCrawler:
     kind: ClassVar[str] = "listed"
     config_model: ClassVar[type[BaseModel]] = NoFields
 
-    def __init__(self, messages: int, then_raise: Exception | None = None) -> None:
+    def __init__(self, messages: int, then_raise: Exception | None = None, empty: frozenset[int] = frozenset()) -> None:
         self.messages = messages
         self.then_raise = then_raise
+        self.empty = empty  # messages whose media download came back with no bytes
         self.seen_watermark: int | None = None
 
     @classmethod
@@ -44,7 +45,9 @@ class ListedCrawler:
         start = (context.state.watermark or 0) + 1
         for number in range(start, self.messages + 1):
             path = context.workdir / f"{number}.jpg"
-            path.write_bytes(encode(make_picture(number % 3), quality=80 + number % 10))
+            path.write_bytes(
+                b"" if number in self.empty else encode(make_picture(number % 3), quality=80 + number % 10)
+            )
             link = f"https://t.me/demo/{number}"
             yield Sighting(source.id, "listed", link, utc_now(), Media(link + "?single", path))
             yield Checkpoint(source.id, watermark=number)
@@ -61,6 +64,15 @@ async def test_the_watermark_reaches_the_last_message_once_all_are_stored(settin
         state = await context.store.get_source_state("chan")
     assert run.status == "ok" and run.counters["new_sightings"] == 12
     assert state.watermark == 12
+
+
+async def test_an_empty_media_response_is_a_problem_not_a_sighting(settings: Settings) -> None:
+    async with open_context(settings) as context:
+        crawler = ListedCrawler(4, empty=frozenset({2}))
+        run = await SourceRun(await context.pipeline(), SOURCE, crawler, 4).execute(context.workdir)
+        stored = {s.location for s in await context.store.sightings()}
+    assert stored == {f"https://t.me/demo/{n}" for n in (1, 3, 4)}
+    assert run.counters["errors"] == 1 and "empty response (0 bytes)" in run.problems[0]["reason"]
 
 
 async def test_a_store_failure_leaves_the_watermark_before_the_unstored_message(
