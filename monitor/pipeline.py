@@ -131,7 +131,7 @@ class Pipeline:
         """The media's SHA-256 and its stored fingerprints, if it was hashed before."""
         if sighting.media.path is not None:
             if sighting.media.path.stat().st_size == 0:
-                raise MediaError(f"{sighting.media.url}: empty response (0 bytes), not media")
+                raise MediaError(f"{sighting.media.url}: empty file (the response had 0 bytes), not media")
             sha256 = (await asyncio.to_thread(exact_hashes, sighting.media.path))["sha256"]
             return sha256, await self.store.get_fingerprints(sha256)
         if sighting.media.sha256 is None:

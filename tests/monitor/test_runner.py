@@ -72,7 +72,7 @@ async def test_an_empty_media_response_is_a_problem_not_a_sighting(settings: Set
         run = await SourceRun(await context.pipeline(), SOURCE, crawler, 4).execute(context.workdir)
         stored = {s.location for s in await context.store.sightings()}
     assert stored == {f"https://t.me/demo/{n}" for n in (1, 3, 4)}
-    assert run.counters["errors"] == 1 and "empty response (0 bytes)" in run.problems[0]["reason"]
+    assert run.counters["errors"] == 1 and "empty file (the response had 0 bytes)" in run.problems[0]["reason"]
 
 
 async def test_a_store_failure_leaves_the_watermark_before_the_unstored_message(
