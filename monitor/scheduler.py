@@ -68,11 +68,19 @@ def trigger_for(source: Source) -> BaseTrigger:
     if schedule.every is not None:
         return IntervalTrigger(seconds=schedule.every.total_seconds(), jitter=jitter, timezone=UTC)
     assert schedule.cron is not None
-    return CronTrigger.from_crontab(schedule.cron, timezone=UTC)
+    cron = CronTrigger.from_crontab(schedule.cron, timezone=UTC)
+    cron.jitter = jitter  # from_crontab takes no jitter argument
+    return cron
 
 
-def _describe(trigger: BaseTrigger) -> str:
-    return f"{trigger!r}"
+def same_schedule(one: BaseTrigger, other: BaseTrigger) -> bool:
+    """Whether two triggers fire alike. Not by ``repr``: an interval trigger's repr holds its start time
+    (creation time + interval), so every restart would look like a change and lose the stored next run."""
+
+    def key(trigger: BaseTrigger) -> tuple[str, str, object]:
+        return type(trigger).__name__, str(trigger), getattr(trigger, "jitter", None)
+
+    return key(one) == key(other)
 
 
 class SourceScheduler:
@@ -117,7 +125,7 @@ class SourceScheduler:
         for job_id, source in wanted.items():
             trigger = trigger_for(source)
             existing = self.scheduler.get_job(job_id)
-            if existing is not None and _describe(existing.trigger) == _describe(trigger):
+            if existing is not None and same_schedule(existing.trigger, trigger):  # keeps its stored next run
                 continue
             first = datetime.now(UTC) + timedelta(seconds=self.first_run_delay)  # a new source runs soon
             self.scheduler.add_job(
