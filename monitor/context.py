@@ -37,6 +37,10 @@ class MonitorContext:
     def evidence_root(self) -> Path:
         return self.settings.data_dir / "evidence"
 
+    def packet_dir(self, packet_id: str) -> Path:
+        """Where the pipeline writes a packet (``PacketRecord.path`` is this, relative to the data dir)."""
+        return self.evidence_root / packet_id
+
     @property
     def workdir(self) -> Path:
         return self.settings.data_dir / "tmp"

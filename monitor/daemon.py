@@ -2,8 +2,9 @@
 
 - Start: unfinished runs left by a crashed daemon on this host are marked ``interrupted``; the jobs are
   reconciled with the watchlist (unchanged sources keep their next run time from the job store).
-- Each source run gets a fresh pipeline (so newly imported blocklist entries count), a stop event, and
-  one log line when it ends. Telegram sources run one at a time (they share one account session).
+- Source runs share one pipeline, rebuilt when blocklist entries were added (so they count at the next
+  run); each run gets the stop event and one log line when it ends. Telegram sources run one at a time
+  (they share one account session).
 - A source failing repeatedly is retried with exponential back-off (capped) and alerts once; a
   rate-limited source waits until Telegram allows it again.
 - SIGHUP, or a change of the watchlist file, reloads the sources; a bad watchlist is logged and the old
@@ -41,11 +42,12 @@ from evidence.canonical_json import utc_z
 from monitor.alerts import Alerter, backlog_alert, channels_from_settings, failing_alert, new_hits_alert
 from monitor.context import MonitorContext, open_context
 from monitor.crawling import sweep_stale_workdirs
+from monitor.pipeline import Pipeline
 from monitor.rechecks import recheck_confirmed
 from monitor.records import HitRecord, RunRecord
 from monitor.runner import SourceRun
 from monitor.scheduler import SourceScheduler, backoff_delay
-from monitor.status import STATUS_FILE
+from monitor.status import STATUS_FILE, process_alive
 from monitor.timestamps import TimestampSettings, timestamp_pending
 
 log = logging.getLogger("jikimi.daemon")
@@ -56,16 +58,6 @@ MAX_LOGGED_PROBLEMS = 50  # per run; all of them stay in the run history
 
 def runner_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextlib.contextmanager
@@ -105,6 +97,7 @@ class Daemon:
         self._watch_mtime: float | None = None
         self._context: MonitorContext | None = None
         self._scheduler: SourceScheduler | None = None
+        self._pipeline: tuple[int, Pipeline] | None = None  # blocklist size it was built for, and the pipeline
         self.review_url = settings.review_public_url or f"http://{settings.review_host}:{settings.review_port}"
         self.started_at = datetime.now(UTC)
 
@@ -227,7 +220,7 @@ class Daemon:
             if self._stop_runs.is_set():
                 return
             sweep_stale_workdirs(context.workdir, older_than=2 * self.settings.crawl_deadline)
-            pipeline = await context.pipeline()
+            pipeline = await self._current_pipeline(context)
             run = SourceRun(pipeline, source, crawler, 2 * context.hash_pool.workers, stop=self._stop_runs,
                             runner=runner_id())  # fmt: skip
             record = await run.execute(context.workdir)
@@ -240,6 +233,16 @@ class Daemon:
         if record.counters.get("hits"):
             await self.alerter.send(new_hits_alert(record.counters["hits"], source_id, self.review_url))
         await self._after_run(source, record)
+
+    async def _current_pipeline(self, context: MonitorContext) -> Pipeline:
+        """One pipeline while the blocklist is unchanged; rebuilt (matcher and indexes) when entries were added.
+
+        Entries are only ever added, so their count tells whether the indexes are stale.
+        """
+        size = (await context.store.counts())["blocklist"]
+        if self._pipeline is None or self._pipeline[0] != size:
+            self._pipeline = (size, await context.pipeline())
+        return self._pipeline[1]
 
     async def _after_run(self, source: Source, record: RunRecord) -> None:
         assert self._context is not None and self._scheduler is not None
@@ -306,7 +309,7 @@ class Daemon:
             if run.status != "running" or not run.runner.startswith(host + ":"):
                 continue
             pid = int(run.runner.rsplit(":", 1)[1])
-            if pid != os.getpid() and not _alive(pid):
+            if pid != os.getpid() and not process_alive(pid):
                 await context.store.put_run(
                     dataclasses.replace(run, status="interrupted", error="the daemon stopped mid-run")
                 )

@@ -39,6 +39,17 @@ class SourceStatus:
         return self.last.status.replace("-", " ")
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process of this host with this id exists (someone else's counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def read_daemon_status(data_dir: Path) -> dict[str, Any] | None:
     """The daemon's status file, if a live daemon wrote it recently; ``None`` when no daemon runs."""
     path = data_dir / STATUS_FILE
@@ -48,13 +59,8 @@ def read_daemon_status(data_dir: Path) -> dict[str, Any] | None:
         return None
     beat = datetime.fromisoformat(str(status.get("heartbeat", "")).replace("Z", "+00:00"))
     alive = datetime.now(UTC) - beat < STALE_AFTER
-    if status.get("host") == socket.gethostname():
-        try:
-            os.kill(int(status["pid"]), 0)
-        except (ProcessLookupError, ValueError, KeyError):
-            alive = False
-        except PermissionError:
-            pass
+    if status.get("host") == socket.gethostname() and not process_alive(int(status.get("pid", 0))):
+        alive = False
     return status if alive else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -9,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.sighting import Sighting
-from evidence.custody import CustodyBroken, CustodyEvent, verify_chain
+from evidence.custody import CustodyEvent
 from evidence.encryption import decrypt_bytes
 from evidence.manifest import MANIFEST_NAME, parse_manifest, shows_the_media
 from evidence.packet import ENCRYPTED_SUFFIX, has_timestamp, packet_files
 from evidence.signing import SIGNATURE_SUFFIX, public_key_pem, signature_valid
 from monitor.context import MonitorContext
-from monitor.records import Decision, HitRecord, PacketRecord
+from monitor.records import Decision, HitRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,33 +54,32 @@ def check_packet(folder: Path, key: bytes, public_key: bytes) -> tuple[bool, str
     return True, None
 
 
-async def packet_state(context: MonitorContext, record: PacketRecord) -> PacketState:
-    folder = context.settings.data_dir / record.path
+def packet_metadata(folder: Path, key: bytes) -> dict[str, Any]:
+    """The packet's ``metadata.json`` (where its media file is, and every fact shown on the hit page)."""
+    metadata: dict[str, Any] = json.loads(decrypt_bytes(folder / ("metadata.json" + ENCRYPTED_SUFFIX), key))
+    return metadata
+
+
+async def packet_state(context: MonitorContext, packet_id: str) -> PacketState:
+    """Verify the packet (off the event loop: it decrypts every file) and read its metadata."""
+    folder = context.packet_dir(packet_id)
     try:
-        verified, problem = check_packet(folder, context.key, public_key_pem(context.signer))
-        metadata = json.loads(decrypt_bytes(folder / ("metadata.json" + ENCRYPTED_SUFFIX), context.key))
+        verified, problem = await asyncio.to_thread(check_packet, folder, context.key, public_key_pem(context.signer))
+        metadata = await asyncio.to_thread(packet_metadata, folder, context.key)
     except (OSError, ValueError, KeyError) as exc:
-        return PacketState(record.id, False, f"unreadable: {type(exc).__name__}", False, {})
-    return PacketState(record.id, verified, problem, has_timestamp(folder), metadata)
+        return PacketState(packet_id, False, f"unreadable: {type(exc).__name__}", False, {})
+    return PacketState(packet_id, verified, problem, has_timestamp(folder), metadata)
 
 
-async def hit_details(context: MonitorContext, hit: HitRecord) -> HitDetails:
+async def hit_details(context: MonitorContext, hit: HitRecord, hits: list[HitRecord]) -> HitDetails:
+    """What the page shows about ``hit``; ``hits`` are all the stored hits (the caller has them already)."""
     store = context.store
     same_media = await store.sightings_of([hit.media_sha256])
     sighting = next((s for s in same_media if s.id == hit.sighting_id), None)
-    packets = {p.id: p for p in await store.packets()} if hit.packet_id else {}
-    packet = await packet_state(context, packets[hit.packet_id]) if hit.packet_id in packets else None
-    same_entry = [h for h in await store.hits() if h.entry_id == hit.entry_id and h.sighting_id != hit.sighting_id]
+    packet = await packet_state(context, hit.packet_id) if hit.packet_id else None
+    same_entry = [h for h in hits if h.entry_id == hit.entry_id and h.sighting_id != hit.sighting_id]
     history = await store.custody_events(hit.custody_chain)
     return HitDetails(
         hit, sighting, packet, [s for s in same_media if s.id != hit.sighting_id], same_entry,
         await store.decisions(hit.id), history,
     )  # fmt: skip
-
-
-def chain_intact(events: list[CustodyEvent]) -> bool:
-    try:
-        verify_chain(events)
-    except CustodyBroken:
-        return False
-    return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -21,7 +21,7 @@ from evidence.packet import ENCRYPTED_SUFFIX
 from monitor.custody_log import append_event
 from monitor.records import VERDICTS, Decision, HitRecord
 from monitor.review.decisions import status_after
-from monitor.review.hit_details import hit_details, packet_state
+from monitor.review.hit_details import hit_details, packet_metadata
 from monitor.review.media import NoPicture, blurred_preview, revealed_picture
 from monitor.review.pages import ReviewApp, flash, render_message, render_page, review_app
 from monitor.review.security import Reviewer, current_reviewer, requires
@@ -29,10 +29,6 @@ from monitor.review.security import Reviewer, current_reviewer, requires
 routes = web.RouteTableDef()
 PAGE_SIZE = 50
 STATUSES = ("pending", "confirmed-once", "confirmed", "rejected", "escalated")
-
-
-def platform_of(hit: HitRecord) -> str:
-    return hit.platform
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +47,13 @@ class QueueFilter:
         since = _date(self.since)
         return (
             (not self.status or hit.status == self.status) and (not self.source or hit.source_id == self.source)
-            and (not self.case or hit.case == self.case) and (not self.platform or platform_of(hit) == self.platform)
+            and (not self.case or hit.case == self.case) and (not self.platform or hit.platform == self.platform)
             and (since is None or hit.created_at >= since)
         )  # fmt: skip
 
     def query(self, page: int) -> str:
-        values = {k: v for k, v in vars_of(self).items() if v} | ({"page": str(page)} if page else {})
+        values = {k: v for k, v in asdict(self).items() if v} | ({"page": str(page)} if page else {})
         return urlencode(values)
-
-
-def vars_of(queue_filter: QueueFilter) -> dict[str, str]:
-    return {name: getattr(queue_filter, name) for name in QueueFilter.__dataclass_fields__}
 
 
 def _date(text: str) -> datetime | None:
@@ -86,12 +78,12 @@ async def queue(request: web.Request) -> web.Response:
     kept = [h for h in hits if wanted.keeps(h)]
     choices = {
         "status": STATUSES, "source": sorted({h.source_id for h in hits}), "case": sorted({h.case for h in hits}),
-        "platform": sorted({platform_of(h) for h in hits}),
+        "platform": sorted({h.platform for h in hits}),
     }  # fmt: skip
     return await render_page(request, "queue.html.j2", {
         "hits": kept[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], "total": len(kept), "filter": wanted,
         "choices": choices, "older": wanted.query(page + 1) if (page + 1) * PAGE_SIZE < len(kept) else None,
-        "newer": wanted.query(page - 1) if page else None, "platform_of": platform_of,
+        "newer": wanted.query(page - 1) if page else None,
     })  # fmt: skip
 
 
@@ -118,13 +110,14 @@ async def _record(app: ReviewApp, hit: HitRecord, kind: str, actor: str, details
 async def hit_page(request: web.Request) -> web.Response:
     app, reviewer, hit = await _on_hit(request)
     await _record(app, hit, "viewed", reviewer.name, {})
-    details = await hit_details(app.context, hit)
+    hits = await app.context.store.hits()
+    details = await hit_details(app.context, hit, hits)
     revealed_until = await _reveal_expiry(request, hit)
-    siblings = [h for h in await app.context.store.hits() if h.status == "pending" and h.uid != hit.uid]
+    siblings = [h for h in hits if h.status == "pending" and h.uid != hit.uid]
     return await render_page(request, "hit.html.j2", {
         "d": details, "hit": hit, "revealed_until": revealed_until,
         "reveal_seconds": app.settings.review_reveal_seconds,
-        "next_uid": siblings[0].uid if siblings else None, "platform": platform_of(hit),
+        "next_uid": siblings[0].uid if siblings else None, "platform": hit.platform,
         "may_reveal": reviewer.may("reveal"), "verdicts": VERDICTS,
         "metadata_rows": _metadata_rows(details.packet.metadata if details.packet else {}),
     })  # fmt: skip
@@ -192,13 +185,12 @@ async def _reveal_expiry(request: web.Request, hit: HitRecord) -> datetime | Non
 async def _media_bytes(app: ReviewApp, hit: HitRecord) -> tuple[bytes, str]:
     if hit.packet_id is None:
         raise NoPicture("no evidence packet")
-    packet = next((p for p in await app.context.store.packets() if p.id == hit.packet_id), None)
-    if packet is None:
-        raise NoPicture("packet not found")
-    state = await packet_state(app.context, packet)
-    media = state.metadata.get("media", {})
-    folder = app.context.settings.data_dir / packet.path
-    data = await asyncio.to_thread(decrypt_bytes, folder / (media["file"] + ENCRYPTED_SUFFIX), app.context.key)
+    folder, key = app.context.packet_dir(hit.packet_id), app.context.key
+    try:  # only the metadata: the hit page verified the packet already
+        media = (await asyncio.to_thread(packet_metadata, folder, key)).get("media", {})
+    except (OSError, ValueError) as exc:
+        raise NoPicture(f"packet unreadable ({type(exc).__name__})") from None
+    data = await asyncio.to_thread(decrypt_bytes, folder / (media["file"] + ENCRYPTED_SUFFIX), key)
     return data, str(media.get("mime") or "")
 
 

@@ -15,12 +15,16 @@ import pytest
 JIKIMI = [sys.executable, "-m", "monitor.cli"]
 
 
-def jikimi(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def cli_environment(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("JIKIMI_")}
-    env |= {"JIKIMI_DATA_DIR": str(data_dir), "JIKIMI_HASH_WORKERS": "2", "JIKIMI_CRAWL_DOWNLOAD_TIMEOUT": "5"}
+    return env | {"JIKIMI_DATA_DIR": str(data_dir), "JIKIMI_HASH_WORKERS": "2", "JIKIMI_CRAWL_DOWNLOAD_TIMEOUT": "5"}
+
+
+def jikimi(data_dir: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*JIKIMI, *args], env=env, input=stdin, capture_output=True, text=True, timeout=300, cwd=data_dir.parent
-    )
+        [*JIKIMI, *args], env=cli_environment(data_dir), input=stdin, capture_output=True, text=True, timeout=300,
+        cwd=data_dir.parent,
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +199,7 @@ async def test_the_demo_login_opens_the_review_ui_served_by_jikimi_serve(
     assert login is not None, result.stdout
     lines = result.stdout.strip().splitlines()
     assert lines[-2].startswith("review UI:") and lines[-1].startswith("hits:")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JIKIMI_")} | {"JIKIMI_DATA_DIR": str(data_dir)}
+    env = cli_environment(data_dir)
     server = subprocess.Popen([*JIKIMI, "serve", "--port", "0"], env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None

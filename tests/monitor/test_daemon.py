@@ -90,6 +90,8 @@ async def test_a_failing_source_backs_off_and_alerts_once(start_daemon: Callable
     store = daemon._context.store  # type: ignore[union-attr]
     runs = await eventually(lambda: _failed_runs(store, 2), timeout=60)
     assert {run.status for run in runs} == {"unreachable"}
+    # the run is stored before the daemon weighs it (back-off, alert): wait for that step too
+    await eventually(lambda: any(alert.kind == "source-failing" for alert in daemon.alerter.sent), timeout=30)
     failing = [alert for alert in daemon.alerter.sent if alert.kind == "source-failing"]
     assert len(failing) == 1 and failing[0].facts == {"source": "dead", "failures": 2, "status": "unreachable"}
     next_run = daemon._scheduler.next_runs()["dead"]  # type: ignore[union-attr]
