@@ -103,11 +103,11 @@ class Daemon:
 
     # --- lifecycle ---------------------------------------------------------------------------------
     async def run(self) -> None:
+        self._apply(self._read_watchlist(at_start=True))  # a bad watchlist stops us before anything starts
         with single_daemon(self.settings):
             async with open_context(self.settings) as context, self._review_server(context):
                 self._context = context
                 await self._mark_interrupted_runs(context)
-                self._apply(self._read_watchlist(at_start=True))
                 scheduler = self._scheduler = SourceScheduler(self.settings, first_run_delay=self.first_run_delay)
                 scheduler.start(self)
                 scheduler.reconcile(list(self.sources.values()))
