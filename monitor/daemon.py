@@ -208,7 +208,15 @@ class Daemon:
             log.error("job %s failed: %s", key, exc, extra={"source_id": name if job == "source" else None})
         finally:
             self._running.pop(key, None)
+            await self._close_browser_when_idle()
             self._write_status()
+
+    async def _close_browser_when_idle(self) -> None:
+        """Once no source runs, close Chromium (started again for the next packet): idle costs nothing.
+        Checked after the job has left ``_running``, so two runs ending together cannot both leave it open."""
+        renderer = self._context.renderer if self._context else None
+        if renderer is not None and not any(running.startswith("source:") for running in self._running):
+            await renderer.close()
 
     async def _run_source(self, source_id: str) -> None:
         source, context = self.sources.get(source_id), self._context
@@ -224,8 +232,6 @@ class Daemon:
             run = SourceRun(pipeline, source, crawler, 2 * context.hash_pool.workers, stop=self._stop_runs,
                             runner=runner_id())  # fmt: skip
             record = await run.execute(context.workdir)
-            if context.renderer is not None and not self._running.keys() - {f"source:{source_id}"}:
-                await context.renderer.close()  # Chromium is started again for the next packet; idle costs nothing
         log.info("run finished", extra={"source_id": source_id, "status": record.status, "error": record.error,
                                         **record.counters})  # fmt: skip
         for problem in record.problems[:MAX_LOGGED_PROBLEMS]:

@@ -66,7 +66,10 @@ class LoginThrottle:
         now = self.clock()
         for key in keys:
             recent = [t for t in self._failures.get(key, []) if now - t < self.lockout_seconds]
-            self._failures[key] = recent
+            if recent:
+                self._failures[key] = recent
+            else:  # forget names and addresses with no recent failure: the table must not grow without end
+                self._failures.pop(key, None)
             if len(recent) >= self.attempts:
                 return True
         return False
