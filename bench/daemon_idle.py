@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 from config.settings import Settings
-from monitor.blocklist import read_blocklist
 from monitor.context import open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite, demo_app
+from monitor.matching.hash_lists import read_blocklist
 
 SECONDS = float(os.environ.get("BENCH_DAEMON_SECONDS", "600"))
 TICKS = os.sysconf("SC_CLK_TCK")

@@ -21,7 +21,7 @@ from evidence.packet import write_packet
 from evidence.signing import public_key_pem, signing_key_from
 from evidence.verify import verify_bundle
 from monitor.demo.pictures import encode, make_picture
-from monitor.hashing import exact_hashes
+from monitor.fingerprint.exact import exact_hashes
 
 PACKETS = int(os.environ.get("BENCH_EVIDENCE_PACKETS", "1000"))
 KEY = os.urandom(32)

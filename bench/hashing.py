@@ -20,8 +20,9 @@ import pdqhash
 from PIL import Image
 
 from monitor.demo.pictures import encode, make_picture
-from monitor.hashing import bits_to_hex, fingerprint_file
+from monitor.fingerprint.media import fingerprint_file
 from monitor.signals import hamming_distance
+from monitor.signals.bits import bits_to_hex
 
 PICTURES = 40
 SIZE = (1400, 1000)  # 1.4 MP

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from monitor.mih import MultiIndexHashIndex
+from monitor.signals.mih import MultiIndexHashIndex
 
 ENTRIES = int(os.environ.get("BENCH_INDEX_ENTRIES", "1000000"))
 QUERIES = 400

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from monitor.matching.retro import find_retro_matches
 from monitor.records import BlocklistEntry
-from monitor.retro import find_retro_matches
 from monitor.store.sqlite import SqliteStore
 
 STORED = int(os.environ.get("BENCH_RETRO_STORED", "1000000"))

@@ -6,7 +6,7 @@ edited victim pictures that match their own entry, the false-positive rate the s
 pictures (original and edited) that match any entry. Blocklists: built by ``add-images`` (the picture at
 hand: its hashes plus crop variants) and, separately, by a one-hash-per-picture import.
 Matchers: pHash alone (threshold 10, no variants), PDQ alone (threshold 31, quality >= 50, no variants),
-and jikimi's combined matcher (both, with the query-side variants of ``monitor/hashing.py``).
+and jikimi's combined matcher (both, with the query-side variants of ``monitor/fingerprint/picture.py``).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
 from crawlers.sighting import Fingerprints
-from monitor.blocklist import hash_pictures
 from monitor.demo.pictures import make_picture
-from monitor.hashing import fingerprint_file
-from monitor.matcher import BlocklistMatcher
+from monitor.fingerprint.media import fingerprint_file
+from monitor.matching.intake import hash_pictures
+from monitor.matching.matcher import BlocklistMatcher
 from monitor.records import BlocklistEntry
 
 PICTURES = int(os.environ.get("BENCH_ROBUSTNESS_PICTURES", "1000"))

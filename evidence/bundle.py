@@ -9,7 +9,7 @@ Layout::
     data/custody/<packet id>.jsonl   the custody events of each packet (hash-chained)
     data/public-key.pem              the Ed25519 key that signed each packet's manifest
     data/tsa-chain.pem               the time-stamping authority's certificate chain (when one is used)
-    data/takedown.csv, data/index.html, data/VERIFY.md   for people (``monitor/reports.py``)
+    data/takedown.csv, data/index.html, data/VERIFY.md   for people (``monitor/packets/bundle_documents.py``)
 
 The bag is built in a private staging folder by the ``bagit`` library and zipped; the staging folder
 holds decrypted media only for the duration of the export. ``hash_only`` leaves the media bytes out

@@ -4,7 +4,7 @@ Each packet has its own chain (``chain`` = packet id), so the events of exported
 chains that a recipient can check without the rest of the log. Event ``seq`` 0 has no predecessor; every
 later event carries the SHA-256 of the one before it (``prev_hash``), and its own ``hash`` covers all its
 fields. An edited event no longer matches its hash; a deleted or re-ordered one breaks the sequence or
-the link. Pure functions: storing events is the store's job (``monitor/custody_log.py``).
+the link. Pure functions: storing events is the store's job (``monitor/packets/custody_log.py``).
 """
 
 from __future__ import annotations

@@ -1,23 +1,20 @@
-"""Monitor: hash, match, preserve and store what the crawlers see; the CLI and wiring live here."""
+"""Monitor: hash, match, preserve and store what the crawlers see; the CLI and the wiring live here.
 
-from monitor.blocklist import hash_pictures, read_blocklist, write_blocklist_csv
-from monitor.hash_pool import HashPool
-from monitor.hashing import fingerprint_file
-from monitor.matcher import BlocklistMatcher
-from monitor.pipeline import EvidenceSettings, Pipeline
-from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
+The tree follows the pipeline (``monitor/pipeline.py`` numbers the steps):
 
-__all__ = [
-    "BlocklistEntry",
-    "BlocklistMatcher",
-    "EvidenceSettings",
-    "HashPool",
-    "HitRecord",
-    "PacketRecord",
-    "Pipeline",
-    "RunRecord",
-    "fingerprint_file",
-    "hash_pictures",
-    "read_blocklist",
-    "write_blocklist_csv",
-]
+- ``fingerprint/``  picture and video hashing, query-side variants, victim-side crops, the process pool
+- ``signals/``      one module per hash type, the indexes they bring, and the registry of them
+- ``matching/``     the matcher, video matching, hash lists, victim intake, retro-matching
+- ``packets/``      custody log, time-stamps, exports and their documents, purging
+- ``store/``        persistence (SQLite, MongoDB) behind small protocols
+- ``review/``       the review web UI
+- ``operations/``   the daemon, scheduler, removal re-checks, alerts, status, logs
+- ``cli/``          the command line, one module per command group
+- ``demo/``         the bundled synthetic forum and channel
+
+At the top: ``pipeline.py`` (a sighting's steps), ``runner.py`` (a crawl through the pipeline),
+``context.py`` (what a command opens), ``records.py`` (what the store keeps), ``counters.py``, ``errors.py``.
+Importing ``monitor`` loads nothing else: import the module you need.
+"""
+
+__all__: list[str] = []

@@ -17,11 +17,11 @@ from config.settings import Settings
 from evidence.keys import decode_key, load_or_create_key
 from evidence.rendering import ChromiumRenderer, Renderer, find_chromium
 from evidence.signing import load_or_create_signing_key
-from monitor.hash_pool import HashPool
-from monitor.matcher import BlocklistMatcher
+from monitor.fingerprint.pool import HashPool
+from monitor.matching.matcher import BlocklistMatcher
+from monitor.packets.timestamps import TimestampSettings
 from monitor.pipeline import EvidenceSettings, Pipeline
 from monitor.store import Store, store_from_settings
-from monitor.timestamps import TimestampSettings
 
 
 @dataclass(slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 
@@ -19,3 +20,7 @@ class RunCounters:
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
+
+
+ProgressCallback = Callable[[RunCounters], None]
+"""Called with a run's counters as they change (the CLI's live progress)."""

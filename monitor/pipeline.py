@@ -28,14 +28,14 @@ from evidence.packet import media_file_name, packet_id_for, write_packet
 from evidence.rendered_capture import render_capture
 from evidence.rendering import Renderer
 from monitor.counters import RunCounters
-from monitor.custody_log import append_event
 from monitor.errors import MediaError
-from monitor.hash_pool import HashPool
-from monitor.hashing import exact_hashes
-from monitor.matcher import BlocklistMatcher
+from monitor.fingerprint.exact import exact_hashes
+from monitor.fingerprint.pool import HashPool
+from monitor.matching.matcher import BlocklistMatcher
+from monitor.packets.custody_log import append_event
+from monitor.packets.timestamps import TimestampSettings, timestamp_packet
 from monitor.records import HitRecord, PacketRecord
 from monitor.store.base import Store
-from monitor.timestamps import TimestampSettings, timestamp_packet
 
 MediaFetcher = Callable[[Sighting], Awaitable[Path | None]]
 

@@ -1,4 +1,4 @@
-"""Crawl one source once through the pipeline, and record the run.
+"""Crawl sources through the pipeline, one run per source, and record each run.
 
 The crawler's records arrive in order; sightings are processed concurrently (hashing runs in a process
 pool), so they finish out of order. A ``Checkpoint`` is therefore saved only when every sighting
@@ -16,7 +16,8 @@ import asyncio
 import dataclasses
 import math
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,14 +26,15 @@ from config.errors import JikimiError
 from config.watchlist import Source
 from crawlers.base import CrawlContext, Crawler, RefetchesMedia, SourceState
 from crawlers.errors import CrawlError, RateLimited, SourceUnavailable
+from crawlers.registry import crawler_for
 from crawlers.sighting import Checkpoint, CrawlProblem, Sighting, utc_now
-from monitor.counters import RunCounters
+from monitor.context import MonitorContext
+from monitor.counters import ProgressCallback, RunCounters
 from monitor.errors import MediaError, StoreError
 from monitor.pipeline import MediaFetcher, Pipeline
 from monitor.records import RunRecord, stable_id
 
 MAX_PROBLEMS_KEPT = 500
-ProgressCallback = Callable[[RunCounters], None]
 
 
 def merge_state(state: SourceState, checkpoint: Checkpoint) -> SourceState:
@@ -190,3 +192,32 @@ def keep_log(workdir: Path, target: Path) -> None:
     if log.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(log, target)
+
+
+async def crawl_sources(
+    context: MonitorContext, sources: Sequence[Source], on_progress: ProgressCallback | None = None
+) -> list[RunRecord]:
+    """Crawl each enabled source once; a failing source is recorded on its run and the others go on."""
+    sweep_stale_workdirs(context.workdir, older_than=2 * context.settings.crawl_deadline)
+    pipeline = await context.pipeline()
+    runs = []
+    for source in sources:
+        if not source.enabled:
+            continue
+        crawler = crawler_for(source.kind).from_settings(context.settings)
+        run = SourceRun(pipeline, source, crawler, 2 * context.hash_pool.workers, on_progress)
+        runs.append(await run.execute(context.workdir))
+    return runs
+
+
+def sweep_stale_workdirs(workdir: Path, older_than: float) -> None:
+    """Remove work directories a killed crawl left behind (temporary media must not linger).
+
+    Only those older than ``older_than`` seconds: another process may be crawling into a fresh one.
+    """
+    if not workdir.is_dir():
+        return
+    cutoff = time.time() - older_than
+    for stale in workdir.iterdir():
+        if stale.is_dir() and stale.stat().st_mtime < cutoff:
+            shutil.rmtree(stale, ignore_errors=True)

@@ -14,7 +14,7 @@ from config.settings import Settings
 from crawlers.sighting import Capture, Distributor, Media, Sighting
 from monitor.demo.pictures import encode, make_picture
 from monitor.demo.site import RunningSite
-from monitor.hash_pool import HashPool
+from monitor.fingerprint.pool import HashPool
 from tests.doubles.hostile_site import hostile_app
 
 # Settings must come from the tests, never from a developer's .env or environment.

@@ -20,14 +20,15 @@ from config.settings import Settings
 from config.watchlist import load_watchlist
 from crawlers.registry import config_models
 from evidence.bundle import ExportSummary
-from monitor.blocklist import hash_pictures, read_blocklist, write_blocklist_csv
 from monitor.context import open_context
-from monitor.crawling import crawl_sources
+from monitor.counters import ProgressCallback
 from monitor.demo.site import RunningSite, demo_app, victim_originals
-from monitor.exporting import export_packets
+from monitor.matching.hash_lists import read_blocklist, write_blocklist_csv
+from monitor.matching.intake import hash_pictures
+from monitor.packets.exporting import export_packets
 from monitor.records import HitRecord, RunRecord
-from monitor.review.cli import one_time_login
-from monitor.runner import ProgressCallback
+from monitor.review.accounts import one_time_login
+from monitor.runner import crawl_sources
 
 DEMO_CASE = "demo-case-1"
 DEMO_REVIEWER = "demo"

@@ -12,12 +12,12 @@ from aiohttp import web
 from config.errors import JikimiError
 from config.watchlist import load_watchlist
 from crawlers.registry import config_models
-from monitor.blocklist import read_blocklist
+from monitor.matching.hash_lists import read_blocklist
+from monitor.matching.retro import retro_match
 from monitor.records import ROLES, UserRecord
-from monitor.retro import retro_match
 from monitor.review.pages import flash, render_page, review_app
 from monitor.review.passwords import WeakPassword, hash_password
-from monitor.review.security import requires
+from monitor.review.permissions import requires
 
 routes = web.RouteTableDef()
 BLOCKLIST_SUFFIXES = (".csv", ".jsonl")

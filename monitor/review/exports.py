@@ -8,10 +8,11 @@ from pathlib import Path
 from aiohttp import web
 
 from config.errors import JikimiError
-from monitor.exporting import export_packets
+from monitor.packets.exporting import export_packets
 from monitor.review.decisions import EXPORTABLE
 from monitor.review.pages import render_page, review_app
-from monitor.review.security import current_reviewer, requires
+from monitor.review.permissions import requires
+from monitor.review.security import current_reviewer
 
 routes = web.RouteTableDef()
 

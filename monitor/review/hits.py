@@ -18,13 +18,14 @@ from aiohttp_session import get_session
 
 from evidence.encryption import decrypt_bytes
 from evidence.packet import ENCRYPTED_SUFFIX
-from monitor.custody_log import append_event
+from monitor.packets.custody_log import append_event
 from monitor.records import VERDICTS, Decision, HitRecord
 from monitor.review.decisions import status_after
 from monitor.review.hit_details import hit_details, packet_metadata
 from monitor.review.media import NoPicture, blurred_preview, revealed_picture
 from monitor.review.pages import ReviewApp, flash, render_message, render_page, review_app
-from monitor.review.security import Reviewer, current_reviewer, requires
+from monitor.review.permissions import requires
+from monitor.review.security import Reviewer, current_reviewer
 
 routes = web.RouteTableDef()
 PAGE_SIZE = 50

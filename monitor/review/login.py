@@ -7,10 +7,10 @@ import time
 from aiohttp import web
 from aiohttp_session import get_session, new_session
 
+from monitor.operations.status import prometheus_text
 from monitor.review.i18n import LANGUAGES
 from monitor.review.pages import render_page, review_app
 from monitor.review.passwords import password_matches
-from monitor.status import prometheus_text
 
 routes = web.RouteTableDef()
 

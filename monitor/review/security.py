@@ -1,6 +1,6 @@
 """Who may do what, and the protections every request passes through.
 
-- Permissions by role, checked on the server for every route (``requires``): volunteers review;
+- Permissions by role, checked on the server for every route (``monitor/review/permissions.py``): volunteers review;
   investigators review, reveal and export; admins review and manage users, sources and blocklists.
   Admins do not get reveal or export: seeing the pictures is limited to those whose work needs it.
 - Sessions live in sealed cookies (aiohttp-session's ``EncryptedCookieStorage``: Fernet, so signed and
@@ -93,27 +93,6 @@ def csrf_token(session: Session) -> str:
 
 def current_reviewer(request: web.Request) -> Reviewer | None:
     return request.get(REVIEWER)
-
-
-def requires(permission: str) -> Callable[[Handler], Handler]:
-    """Route decorator: the session's reviewer must hold ``permission`` (else 403; no session: to login)."""
-
-    def wrap(handler: Handler) -> Handler:
-        async def checked(request: web.Request) -> web.StreamResponse:
-            reviewer = current_reviewer(request)
-            if reviewer is None:
-                raise web.HTTPSeeOther("/login")
-            if not reviewer.may(permission):
-                from monitor.review.pages import render_message
-
-                return await render_message(request, "forbidden", status=403)
-            return await handler(request)
-
-        checked.__name__ = handler.__name__
-        checked.__doc__ = handler.__doc__
-        return checked
-
-    return wrap
 
 
 @web.middleware

@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 from typing import ClassVar, Protocol
 
+from monitor.signals.bits import hamming_distance
+
+__all__ = ["HexSignal", "SignalType", "hamming_distance"]
+
 
 class SignalType(Protocol):
     """A hash type. ``bits`` is the hash length; ``default_threshold`` 0 means exact matching only."""
@@ -44,8 +48,3 @@ class HexSignal:
     @classmethod
     def examples(cls) -> list[str]:
         return ["0" * (cls.bits // 4), "f" * (cls.bits // 4), ("0123456789abcdef" * 16)[: cls.bits // 4]]
-
-
-def hamming_distance(left: str, right: str) -> int:
-    """Bits that differ between two hex hashes of the same length."""
-    return (int(left, 16) ^ int(right, 16)).bit_count()

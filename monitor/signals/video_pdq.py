@@ -1,7 +1,7 @@
 """Video PDQ: a video's frame hashes (PDQ, 256 bits each), written as hex separated by commas.
 
 A video matches an entry when enough of the entry's frames are found among the video's frames within the
-PDQ threshold (``monitor/video_index.py``).
+PDQ threshold (``monitor/matching/video_index.py``).
 """
 
 from __future__ import annotations

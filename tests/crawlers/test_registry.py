@@ -2,10 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-import config
-import crawlers
-import evidence
-import monitor
 from crawlers.errors import UnknownSourceKind
 from crawlers.registry import CRAWLERS, config_models, crawler_for
 from crawlers.web import WebCrawler
@@ -22,11 +18,3 @@ def test_an_unknown_kind_suggests_the_closest_name() -> None:
     assert crawler_for("web") is WebCrawler
     with pytest.raises(UnknownSourceKind, match="did you mean 'web'"):
         crawler_for("wbe")
-
-
-@pytest.mark.parametrize("package", [config, crawlers, monitor, evidence], ids=lambda p: p.__name__)
-def test_each_package_exports_exactly_the_names_in_its_all(package: object) -> None:
-    exported = package.__all__
-    assert len(exported) == len(set(exported))
-    for name in exported:
-        assert hasattr(package, name), name

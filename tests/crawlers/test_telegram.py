@@ -17,8 +17,8 @@ from config.settings import Settings
 from config.watchlist import Schedule, Source
 from crawlers.telegram import TelegramCrawler, TelegramSourceConfig
 from crawlers.telegram_session import session_lease
-from monitor.blocklist import hash_pictures
 from monitor.context import MonitorContext, open_context
+from monitor.matching.intake import hash_pictures
 from monitor.records import RunRecord
 from monitor.runner import SourceRun
 from tests.doubles.telegram import SyntheticTelegram, TelegramClientDouble, build_channel, picture_bytes

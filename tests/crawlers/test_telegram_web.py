@@ -10,11 +10,11 @@ from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
 from crawlers.telegram_web import TelegramWebCrawler, TelegramWebSourceConfig
-from monitor.blocklist import read_blocklist
 from monitor.context import MonitorContext, open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite
 from monitor.demo.tme_site import TME_CHANNELS, DemoChannel, demo_channel
+from monitor.matching.hash_lists import read_blocklist
 from monitor.records import RunRecord
 from monitor.runner import SourceRun
 from tests.doubles.hostile_site import hostile_app

@@ -16,7 +16,7 @@ from evidence.errors import VerificationFailed
 from evidence.packet import WrittenPacket, packet_files, write_packet
 from evidence.signing import public_key_pem, signing_key_from
 from evidence.verify import verify_bundle
-from monitor.hashing import fingerprint_file
+from monitor.fingerprint.media import fingerprint_file
 
 KEY = bytes(range(32))
 SIGNER = signing_key_from(bytes(range(100, 132)))

@@ -23,7 +23,7 @@ from evidence.packet import media_file_name, packet_files, write_packet
 from evidence.rendered_capture import POST_HTML_NAME, SCREENSHOT_NAME, post_html, render_capture
 from evidence.rendering import BANNER_COLOUR, BANNER_HEIGHT, ChromiumRenderer, RenderingError
 from monitor.demo.site import RunningSite
-from monitor.hashing import fingerprint_file
+from monitor.fingerprint.media import fingerprint_file
 from tests.browser import chromium, needs_chromium
 
 KEY = bytes(range(32))

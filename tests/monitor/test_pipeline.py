@@ -10,11 +10,11 @@ from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
 from crawlers.web import WebSourceConfig
-from monitor.blocklist import read_blocklist
 from monitor.context import MonitorContext, open_context
-from monitor.crawling import crawl_sources
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import demo_media
+from monitor.matching.hash_lists import read_blocklist
+from monitor.runner import crawl_sources
 
 pytestmark = pytest.mark.slow
 
@@ -105,7 +105,7 @@ async def test_no_plaintext_media_is_left_in_the_data_directory(settings: Settin
 def test_work_directories_left_by_a_killed_crawl_are_swept_but_fresh_ones_kept(tmp_path: Path) -> None:
     import os
 
-    from monitor.crawling import sweep_stale_workdirs
+    from monitor.runner import sweep_stale_workdirs
 
     stale, fresh = tmp_path / "run-old", tmp_path / "run-new"
     for folder in (stale, fresh):

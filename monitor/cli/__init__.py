@@ -1,0 +1,45 @@
+"""The ``jikimi`` command line (typer + rich): one module per command group, assembled here.
+
+Every command works on ``JIKIMI_DATA_DIR``. Commands import what they need when they run, so ``jikimi
+--help`` and ``jikimi verify`` start without loading the crawlers, the hashing libraries or the stores.
+
+Errors: a ``JikimiError`` is printed as its message and exits with its ``exit_code`` (2 for bad input
+such as a bad watchlist or hash list, 1 otherwise); anything else is a bug and shows a traceback
+(without local variables, which could hold secrets).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from config.errors import JikimiError
+from monitor.cli import blocklist, crawl, daemon, demo, evidence, review, telegram
+
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="jikimi: find, preserve, take down.")
+app.command()(demo.demo)
+app.command()(crawl.crawl)
+app.command("hits")(crawl.list_hits)
+app.add_typer(blocklist.blocklist_app, name="blocklist")
+app.add_typer(telegram.telegram_app, name="telegram")
+app.command()(evidence.export)
+app.command()(evidence.verify)
+app.command()(evidence.timestamp)
+app.command()(evidence.purge)
+app.add_typer(evidence.custody_app, name="custody")
+app.command("run")(daemon.run)
+app.command("status")(daemon.status)
+app.command("serve")(review.serve)
+app.add_typer(review.users_app, name="users")
+
+
+def main() -> None:
+    try:
+        app()
+    except JikimiError as exc:
+        sys.stderr.write(f"error: {exc}\n")  # unwrapped: a path in the message must stay copyable
+        sys.exit(exc.exit_code)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,83 @@
+"""``jikimi blocklist import|add-images|stats``: the hashes to find (never images)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from config.settings import load_settings
+from monitor.cli.console import make_console
+
+if TYPE_CHECKING:
+    from monitor.records import BlocklistEntry
+
+blocklist_app = typer.Typer(no_args_is_help=True, help="Manage the blocklist of hashes (never images).")
+
+
+@blocklist_app.command("import")
+def blocklist_import(
+    file: Path, origin: Annotated[str, typer.Option(help="Where the list came from.")] = "import"
+) -> None:
+    """Import a hash list (CSV hash_type,hash,case,label or JSON lines). All rows or none."""
+    from monitor.matching.hash_lists import read_blocklist
+
+    entries = read_blocklist(file, origin)
+    added = asyncio.run(_add_and_retro_match(entries))
+    make_console().print(f"imported {added} new entries ({len(entries) - added} already present) from {file}")
+
+
+@blocklist_app.command("add-images")
+def blocklist_add_images(
+    folder: Path,
+    case: Annotated[str, typer.Option(help="Pseudonymous case reference.")],
+    label: Annotated[str, typer.Option(help="Label prefix for the entries.")] = "picture",
+) -> None:
+    """Hash a victim's pictures locally and store only the hashes. The pictures are not copied."""
+    from monitor.matching.intake import hash_pictures
+
+    settings = load_settings()
+    intake = hash_pictures(folder, case, label, settings.match_pdq_min_quality, settings.hash_max_pixels)
+    added = asyncio.run(_add_and_retro_match(intake.entries))
+    console = make_console()
+    for problem in intake.skipped:
+        console.print(f"not hashed perceptually: {problem}", markup=False)
+    console.print(f"added {added} hashes for case {case!r}; no picture was stored")
+
+
+async def _add_and_retro_match(entries: list[BlocklistEntry]) -> int:
+    """Store the entries, then find the media seen earlier that they match (see monitor/matching/retro.py)."""
+    from monitor.context import open_context
+    from monitor.matching.retro import retro_match
+
+    async with open_context(load_settings()) as context:
+        added = await context.store.add_blocklist_entries(entries)
+        report = await retro_match(await context.pipeline(), entries, context.workdir / "retro")
+    make_console().print(
+        f"retro-match: {report.scanned} media seen before, {report.media_matched} now match "
+        f"({report.sightings_matched} sightings): {report.hits_recorded} new hits, {report.preserved} preserved, "
+        f"{report.not_preserved} not preserved (offline, changed, or Telegram: preserved at its next crawl)"
+    )
+    return added
+
+
+@blocklist_app.command("stats")
+def blocklist_stats() -> None:
+    """How many hashes of each type and case the blocklist holds."""
+    from monitor.context import open_context
+
+    async def run() -> None:
+        async with open_context(load_settings()) as context:
+            entries = await context.store.blocklist_entries()
+        by_type: dict[str, int] = {}
+        for entry in entries:
+            by_type[entry.hash_type] = by_type.get(entry.hash_type, 0) + 1
+        cases = {entry.case for entry in entries}
+        console = make_console()
+        console.print(f"entries: {len(entries)}, cases: {len(cases)}")
+        for hash_type, count in sorted(by_type.items()):
+            console.print(f"  {hash_type}: {count}")
+
+    asyncio.run(run())

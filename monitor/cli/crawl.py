@@ -1,0 +1,58 @@
+"""``jikimi crawl`` (each source once) and ``jikimi hits`` (what matched)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from config.errors import JikimiError
+from config.settings import load_settings
+from monitor.cli.console import crawl_progress, hit_json, hits_table, make_console, print_runs
+
+
+def crawl(
+    watchlist: Annotated[Path | None, typer.Option(help="Watchlist YAML (default JIKIMI_WATCHLIST).")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Only this source id (repeatable).")] = None,
+) -> None:
+    """Crawl each source of the watchlist once."""
+    from config.watchlist import load_watchlist
+    from crawlers.registry import config_models
+    from monitor.context import open_context
+    from monitor.runner import crawl_sources
+
+    settings = load_settings()
+    sources = load_watchlist(watchlist or settings.watchlist, config_models())
+    if source:
+        unknown = sorted(set(source) - {s.id for s in sources})
+        if unknown:
+            raise JikimiError(f"no source {', '.join(map(repr, unknown))} in the watchlist")
+        sources = [s for s in sources if s.id in source]
+    console = make_console()
+
+    async def run() -> None:
+        async with open_context(settings) as context:
+            with crawl_progress(console, "crawling") as progress:
+                runs = await crawl_sources(context, sources, progress)
+        print_runs(console, runs)
+
+    asyncio.run(run())
+
+
+def list_hits(as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False) -> None:
+    """List the hits, newest first."""
+    from monitor.context import open_context
+
+    async def run() -> None:
+        async with open_context(load_settings()) as context:
+            found = await context.store.hits()
+        if as_json:
+            for hit in found:
+                sys.stdout.write(hit_json(hit) + "\n")
+        else:
+            make_console().print(hits_table(found))
+
+    asyncio.run(run())

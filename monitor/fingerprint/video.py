@@ -1,0 +1,112 @@
+"""Fingerprint a video by its frames: PDQ of a frame about every second and at scene changes.
+
+Frames are decoded scaled down (PDQ needs little detail), a frame almost identical to the previous kept
+one (within ``DUPLICATE_BITS``) is dropped, and at most ``max_frames`` are hashed: a video longer than
+that many seconds is sampled at evenly spaced seek points instead of decoded whole, so a 10-hour upload
+costs no more than a ``max_frames``-second one. A video matches a blocklisted video when enough of the
+entry's frames are found among its frames (the rule of Meta's vPDQ; ``monitor/matching/video_index.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import pdqhash
+
+from monitor.signals.bits import bits_to_hex, hamming_distance
+
+FRAME_SIDE = 192
+SAMPLE_SECONDS = 1.0
+SCENE_CHANGE = 40.0  # mean absolute difference (0-255) of 16×16 grey thumbnails
+DUPLICATE_BITS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class VideoFrames:
+    pdq: tuple[str, ...]
+    seconds: tuple[float, ...]
+    quality: tuple[int, ...]
+
+
+def _frame_array(frame: av.VideoFrame) -> np.ndarray:
+    scale = FRAME_SIDE / max(frame.width, frame.height, 1)
+    width, height = max(2, int(frame.width * min(scale, 1))), max(2, int(frame.height * min(scale, 1)))
+    return frame.to_ndarray(width=width, height=height, format="rgb24")
+
+
+def _thumbnail(rgb: np.ndarray) -> np.ndarray:
+    grey = rgb.mean(axis=2)
+    rows = np.linspace(0, grey.shape[0] - 1, 16).astype(int)
+    columns = np.linspace(0, grey.shape[1] - 1, 16).astype(int)
+    return grey[np.ix_(rows, columns)]
+
+
+def _sequential(
+    container: av.container.InputContainer, stream: av.VideoStream, max_frames: int
+) -> list[tuple[float, np.ndarray]]:
+    kept: list[tuple[float, np.ndarray]] = []
+    next_sample, previous = 0.0, None
+    for frame in container.decode(stream):
+        seconds = float(frame.time or 0.0)
+        rgb = None
+        if seconds >= next_sample:
+            rgb = _frame_array(frame)
+            next_sample = seconds + SAMPLE_SECONDS
+        elif previous is not None:
+            candidate = _frame_array(frame)
+            if np.abs(_thumbnail(candidate) - previous).mean() > SCENE_CHANGE:
+                rgb = candidate
+        if rgb is not None:
+            previous = _thumbnail(rgb)
+            kept.append((seconds, rgb))
+            if len(kept) >= max_frames:
+                break
+    return kept
+
+
+def _sampled(
+    container: av.container.InputContainer, stream: av.VideoStream, duration: float, max_frames: int
+) -> list[tuple[float, np.ndarray]]:
+    kept = []
+    time_base = float(stream.time_base or 0) or 1 / 90_000
+    for number in range(max_frames):
+        target = duration * (number + 0.5) / max_frames
+        container.seek(int(target / time_base), stream=stream, any_frame=False, backward=True)
+        frame = next(container.decode(stream), None)
+        if frame is not None:
+            kept.append((float(frame.time or target), _frame_array(frame)))
+    return kept
+
+
+def video_frames(path: Path | str, max_frames: int = 600) -> VideoFrames:
+    """The kept frames' PDQ hashes; ``ValueError`` saying why when the file has no decodable video frame."""
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.video:
+                raise ValueError("no video stream")
+            stream = container.streams.video[0]
+            stream.thread_type = "AUTO"
+            duration = (container.duration or 0) / 1_000_000
+            if duration > max_frames * SAMPLE_SECONDS:
+                frames = _sampled(container, stream, duration, max_frames)
+            else:
+                frames = _sequential(container, stream, max_frames)
+    except (av.error.FFmpegError, OSError, StopIteration) as exc:
+        raise ValueError(f"not a decodable video ({type(exc).__name__}: {exc})") from None
+    if not frames:
+        raise ValueError("no decodable video frame")
+    hashes: list[str] = []
+    seconds: list[float] = []
+    qualities: list[int] = []
+    for when, rgb in frames:
+        bits, quality = pdqhash.compute(rgb)
+        value = bits_to_hex(bits)
+        if hashes and hamming_distance(value, hashes[-1]) <= DUPLICATE_BITS:
+            continue
+        hashes.append(value)
+        seconds.append(round(when, 3))
+        qualities.append(int(quality))
+    return VideoFrames(tuple(hashes), tuple(seconds), tuple(qualities))

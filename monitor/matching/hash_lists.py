@@ -1,0 +1,95 @@
+"""Read and write hash lists (CSV ``hash_type,hash,case,label`` or JSON lines).
+
+An import is all or nothing: every row is validated first, and one bad row means nothing is imported,
+with every bad row reported by line number.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from monitor.errors import BlocklistError, UnknownHashType
+from monitor.records import BlocklistEntry
+from monitor.signals import signal_for
+
+CSV_COLUMNS = ("hash_type", "hash", "case", "label")
+MAX_PROBLEMS_SHOWN = 20
+
+
+def _entry(hash_type: str, value: str, case: str, label: str, origin: str) -> BlocklistEntry:
+    """One validated entry; ``ValueError`` says what is wrong with the row."""
+    try:
+        signal = signal_for(hash_type)
+    except UnknownHashType as exc:
+        raise ValueError(str(exc)) from None
+    if not case.strip():
+        raise ValueError("case is empty (give a pseudonymous case reference)")
+    return BlocklistEntry(signal.name, signal.validate(value), case.strip(), label.strip(), origin)
+
+
+def _fail(path: Path, problems: list[tuple[int, str]]) -> BlocklistError:
+    shown = "\n".join(f"  line {line}: {message}" for line, message in problems[:MAX_PROBLEMS_SHOWN])
+    more = f"\n  … and {len(problems) - MAX_PROBLEMS_SHOWN} more" if len(problems) > MAX_PROBLEMS_SHOWN else ""
+    return BlocklistError(f"{path}: {len(problems)} bad row(s), nothing imported:\n{shown}{more}", problems)
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    with path.open(newline="", encoding="utf-8-sig") as stream:
+        reader = csv.DictReader(stream)
+        header = [name.strip() for name in reader.fieldnames or []]
+        missing = [name for name in CSV_COLUMNS if name not in header and name != "label"]
+        if missing:
+            expected = ",".join(CSV_COLUMNS)
+            raise BlocklistError(f"{path}: line 1: header must be {expected} (missing {', '.join(missing)})")
+        reader.fieldnames = header
+        for row in reader:
+            yield reader.line_num, {key: (value or "") for key, value in row.items() if key is not None}
+
+
+def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    with path.open(encoding="utf-8") as stream:
+        for number, line in enumerate(stream, 1):
+            if line.strip():
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    yield number, {"_error": f"not JSON: {exc.msg}"}
+                    continue
+                if not isinstance(row, dict):
+                    yield number, {"_error": "not a JSON object"}
+                    continue
+                yield number, {key: str(value) for key, value in row.items()}
+
+
+def read_blocklist(path: Path, origin: str = "import") -> list[BlocklistEntry]:
+    """Every entry of a CSV (``hash_type,hash,case,label``) or JSON-lines file; ``BlocklistError`` if any is bad."""
+    rows = _jsonl_rows(path) if path.suffix.lower() in (".jsonl", ".ndjson") else _csv_rows(path)
+    entries: list[BlocklistEntry] = []
+    problems: list[tuple[int, str]] = []
+    try:
+        for line, row in rows:
+            try:
+                if "_error" in row:
+                    raise ValueError(row["_error"])
+                entries.append(_entry(row.get("hash_type", ""), row.get("hash", ""), row.get("case", ""),
+                                      row.get("label", ""), origin))  # fmt: skip
+            except ValueError as exc:
+                problems.append((line, str(exc)))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise BlocklistError(f"{path}: cannot read the hash list: {exc}") from None
+    if problems:
+        raise _fail(path, problems)
+    if not entries:
+        raise BlocklistError(f"{path}: no entries (expected a header {','.join(CSV_COLUMNS)} and rows)")
+    return entries
+
+
+def write_blocklist_csv(entries: list[BlocklistEntry], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(CSV_COLUMNS)
+        for entry in entries:
+            writer.writerow((entry.hash_type, entry.value, entry.case, entry.label))

@@ -1,0 +1,65 @@
+"""Turn a victim's pictures into blocklist entries (``add-images``), keeping only the hashes.
+
+The pictures are hashed where they are and never copied, and their file names (which may name a person)
+are never recorded: entries are labelled "picture 1", "picture 2"…
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from monitor.errors import BlocklistError
+from monitor.fingerprint.media import fingerprint_file
+from monitor.fingerprint.victim_crops import crop_variant_hashes
+from monitor.records import BlocklistEntry
+
+PICTURE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic"}
+VIDEO_SUFFIXES = {".mp4", ".mov", ".webm", ".mkv", ".avi", ".m4v", ".3gp"}
+
+
+@dataclass(frozen=True, slots=True)
+class ImageIntake:
+    """What ``add-images`` made: entries to store, and the pictures it could not hash (by position)."""
+
+    entries: list[BlocklistEntry]
+    skipped: list[str]
+
+
+def hash_pictures(
+    folder: Path, case: str, label: str = "picture", min_pdq_quality: int = 50, max_pixels: int = 89_478_485,
+    crop_variants: bool = True,
+) -> ImageIntake:  # fmt: skip
+    """Hash every picture under ``folder`` into entries of ``case``; nothing of the pictures is kept.
+
+    Besides each picture's own hashes, a few crops of it are hashed as extra PDQ and pHash entries labelled
+    with the crop, so cropped copies match (``crop_variants``). PDQ hashes below ``min_pdq_quality`` are
+    left out: such a PDQ would match unrelated flat pictures.
+    """
+    if not folder.is_dir():
+        raise BlocklistError(f"{folder}: not a folder of pictures")
+    if not case.strip():
+        raise BlocklistError("add-images needs --case (a pseudonymous case reference)")
+    suffixes = PICTURE_SUFFIXES | VIDEO_SUFFIXES
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+    entries: list[BlocklistEntry] = []
+    skipped: list[str] = []
+    for number, path in enumerate(files, 1):
+        fingerprints = fingerprint_file(path, max_pixels)
+        name = f"{label} {number}"
+        if fingerprints.error:
+            skipped.append(f"{name}: {fingerprints.error}")
+        for hash_type, value in fingerprints.values.items():
+            if hash_type == "pdq" and (fingerprints.pdq_quality or 0) < min_pdq_quality:
+                continue
+            entries.append(BlocklistEntry(hash_type, value, case.strip(), name, "victim intake"))
+        if fingerprints.frames:
+            frames = ",".join(fingerprints.frames)
+            entries.append(BlocklistEntry("video_pdq", frames, case.strip(), name, "victim intake"))
+            continue
+        if crop_variants and not fingerprints.error and (fingerprints.pdq_quality or 0) >= min_pdq_quality:
+            for variant, pdq, phash in crop_variant_hashes(path, max_pixels):
+                for hash_type, value in (("pdq", pdq), ("phash", phash)):
+                    entry = BlocklistEntry(hash_type, value, case.strip(), name, "victim intake", variant=variant)
+                    entries.append(entry)
+    return ImageIntake(entries, skipped)

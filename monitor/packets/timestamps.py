@@ -1,0 +1,55 @@
+"""Time-stamp evidence packets: at capture when the authority answers, later when it did not.
+
+A packet without a token is "awaiting timestamp"; ``timestamp_pending`` (``jikimi timestamp``, and later
+the scheduler) asks again. Every token added is a ``timestamped`` custody event with its digest and the
+authority's time, so a late token is visible as late.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from evidence.errors import TimestampUnavailable
+from evidence.packet import add_timestamp, has_timestamp, read_manifest
+from evidence.timestamping import request_token
+from monitor.packets.custody_log import append_event
+from monitor.store.base import Store
+
+
+@dataclass(frozen=True, slots=True)
+class TimestampSettings:
+    url: str | None
+    timeout: float = 10.0
+
+
+async def timestamp_packet(
+    store: Store, packet_id: str, packet_dir: Path, key: bytes, settings: TimestampSettings, actor: str
+) -> str:
+    """``timestamped``, ``already``, ``awaiting`` (authority unavailable) or ``off`` (no authority set)."""
+    if settings.url is None:
+        return "off"
+    if has_timestamp(packet_dir):
+        return "already"
+    manifest = await asyncio.to_thread(read_manifest, packet_dir, key)
+    try:
+        token = await request_token(manifest, settings.url, settings.timeout)
+    except TimestampUnavailable:
+        return "awaiting"
+    await asyncio.to_thread(add_timestamp, packet_dir, key, token)
+    details = {"token_sha256": hashlib.sha256(token).hexdigest(), "authority": settings.url}
+    await append_event(store, packet_id, "timestamped", actor, details)
+    return "timestamped"
+
+
+async def timestamp_pending(
+    store: Store, data_dir: Path, key: bytes, settings: TimestampSettings, actor: str
+) -> dict[str, int]:
+    """Ask again for every packet still awaiting its token; counts by outcome."""
+    counts: dict[str, int] = {}
+    for packet in await store.packets():
+        outcome = await timestamp_packet(store, packet.id, data_dir / packet.path, key, settings, actor)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
