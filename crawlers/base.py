@@ -1,8 +1,9 @@
-"""The ``Crawler`` protocol: what every source kind (web, telegram_web, telegram) provides."""
+"""The ``Crawler`` protocol: what every source kind (web, telegram_web, telegram) provides, and the optional
+abilities a kind may add (``RefetchesMedia``, ``ChecksRemoval``), so ``monitor/`` never switches on a kind."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
@@ -52,6 +53,7 @@ class Crawler(Protocol):
 
     kind: ClassVar[str]
     config_model: ClassVar[type[BaseModel]]
+    exclusive: ClassVar[bool]  # runs of this kind never overlap (they share one account session)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Crawler: ...
@@ -64,3 +66,31 @@ class RefetchesMedia(Protocol):
     """A crawler that can download a sighting's media again (a hit on media known only by its id)."""
 
     async def fetch_media(self, sighting: Sighting, workdir: Path) -> Path | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PostToCheck:
+    """A location whose removal is checked: where it was, the media that was there, and what earlier runs
+    of its source left (a Telegram channel's id and access hash)."""
+
+    location: str
+    media_url: str
+    media_sha256: str
+    state: SourceState
+
+
+@dataclass(frozen=True, slots=True)
+class RemovalCheck:
+    """Whether a post is still online: ``None`` when it could not be told this time (checked again later)."""
+
+    online: bool | None
+    result: str
+    http_status: int | None = None
+
+
+@runtime_checkable
+class ChecksRemoval(Protocol):
+    """A crawler that can tell whether posts it found are still online (removal re-checks)."""
+
+    async def check_removal(self, posts: Sequence[PostToCheck]) -> dict[str, RemovalCheck]:
+        """Location → its check, for every post given."""

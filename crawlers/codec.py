@@ -12,6 +12,7 @@ import types
 import typing
 from collections.abc import Mapping
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +27,8 @@ def to_jsonable(value: Any) -> Any:
         return value.isoformat(timespec="microseconds")
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -53,6 +56,8 @@ def _decode(hint: Any, data: Any) -> Any:
         return [_decode(item_hint, item) for item in data]
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return from_jsonable(hint, data)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(data)
     if hint is datetime:
         return datetime.fromisoformat(data)
     if hint is Path:

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from crawlers.errors import Unavailable
+
 
 def utc_now() -> datetime:
     """The crawler's clock, tz-aware UTC."""
@@ -159,6 +161,7 @@ class CrawlProblem:
     media_url: str | None = None
     at: datetime = field(default_factory=utc_now)
     distributor: Distributor | None = None  # what is known of the post, e.g. for media over the size cap
+    stops_source: Unavailable | None = None  # set when nothing of the source can be read (its run's status)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,24 +28,24 @@ from telethon.tl import types
 
 from config.settings import Settings
 from config.watchlist import Source
-from crawlers.base import CrawlContext, SourceState
-from crawlers.errors import CrawlError, RateLimited, SourceUnavailable
+from crawlers.base import CrawlContext, PostToCheck, RemovalCheck, SourceState
+from crawlers.errors import CrawlError, RateLimited, SourceUnavailable, Unavailable
 from crawlers.sighting import Capture, Checkpoint, CrawlProblem, CrawlRecord, Media, Sighting, utc_now
 from crawlers.telegram_links import message_link, parse_channel
 from crawlers.telegram_records import distributor_of, media_of, raw_post_json
 from crawlers.telegram_session import lease_path, open_session, session_lease
 from crawlers.version import CRAWLER_VERSION
 
-UNAVAILABLE: dict[type[Exception], str] = {
-    errors.ChannelPrivateError: "private",
-    errors.ChannelPublicGroupNaError: "private",
-    errors.ChatForbiddenError: "private",
-    errors.ChannelBannedError: "banned",
-    errors.UserBannedInChannelError: "banned",
-    errors.UsernameNotOccupiedError: "not-found",
-    errors.UsernameInvalidError: "not-found",
-    errors.ChannelInvalidError: "not-found",
-    errors.PeerIdInvalidError: "not-found",
+UNAVAILABLE: dict[type[Exception], Unavailable] = {
+    errors.ChannelPrivateError: Unavailable.PRIVATE,
+    errors.ChannelPublicGroupNaError: Unavailable.PRIVATE,
+    errors.ChatForbiddenError: Unavailable.PRIVATE,
+    errors.ChannelBannedError: Unavailable.BANNED,
+    errors.UserBannedInChannelError: Unavailable.BANNED,
+    errors.UsernameNotOccupiedError: Unavailable.NOT_FOUND,
+    errors.UsernameInvalidError: Unavailable.NOT_FOUND,
+    errors.ChannelInvalidError: Unavailable.NOT_FOUND,
+    errors.PeerIdInvalidError: Unavailable.NOT_FOUND,
 }
 
 
@@ -85,6 +85,7 @@ class TelegramCrawler:
 
     kind: ClassVar[str] = "telegram"
     config_model: ClassVar[type[BaseModel]] = TelegramSourceConfig
+    exclusive: ClassVar[bool] = True  # runs share one account session: never two at once
 
     def __init__(
         self, client_factory: Callable[[], TelegramClient], lease: Callable[[], AbstractAsyncContextManager[None]],
@@ -186,9 +187,9 @@ class TelegramCrawler:
         try:
             entity = await client.get_entity(ref.username or types.PeerChannel(ref.channel_id or 0))
         except ValueError:
-            raise SourceUnavailable(f"{ref} not found", source_id=source.id, status="not-found") from None
+            raise SourceUnavailable(f"{ref} not found", source_id=source.id, status=Unavailable.NOT_FOUND) from None
         if not isinstance(entity, types.Channel):
-            raise SourceUnavailable(f"{ref} is not a channel", source_id=source.id, status="not-found")
+            raise SourceUnavailable(f"{ref} is not a channel", source_id=source.id, status=Unavailable.NOT_FOUND)
         resolved: dict[str, str | int] = {
             "channel_id": entity.id, "access_hash": entity.access_hash or 0,
             "username": entity.username or "", "title": entity.title,
@@ -274,27 +275,27 @@ class TelegramCrawler:
         await self._download(client, peer, message, path)
         return path
 
-    async def messages_still_posted(self, targets: Sequence[PostRef]) -> dict[str, bool | None]:
-        """For removal re-checks: is each post still there? ``get_messages`` answering ``None`` or
-        ``MessageEmpty`` means deleted; a channel gone private, banned or missing means no longer public.
-        ``None`` when Telegram could not be asked (network, FloodWait): checked again next time."""
-        answers: dict[str, bool | None] = {}
+    async def check_removal(self, posts: Sequence[PostToCheck]) -> dict[str, RemovalCheck]:
+        """Is each post still there? ``get_messages`` answering ``None`` or ``MessageEmpty`` means deleted; a
+        channel gone private, banned or missing means no longer public. Unknown (``online`` is ``None``) when
+        Telegram could not be asked (network, FloodWait) or the channel was never resolved: checked again."""
+        answers: dict[str, RemovalCheck] = {}
+        targets = []
+        for post in posts:
+            target = _post_ref(post)
+            if target is None:
+                answers[post.location] = RemovalCheck(None, "the channel of this post was never resolved")
+            else:
+                targets.append(target)
+        if not targets:
+            return answers
         async with self.lease():
             client = self.client_factory()
             client.flood_sleep_threshold = 0
             try:
                 await client.connect()
                 for ref in targets:
-                    peer = types.InputPeerChannel(ref.channel_id, ref.access_hash)
-                    try:
-                        message = await client.get_messages(peer, ids=ref.message_id)
-                    except tuple(UNAVAILABLE):
-                        answers[ref.location] = False
-                        continue
-                    except (errors.RPCError, OSError, ConnectionError):
-                        answers[ref.location] = None
-                        continue
-                    answers[ref.location] = message is not None and not isinstance(message, types.MessageEmpty)
+                    answers[ref.location] = await _still_posted(client, ref)
             finally:
                 await client.disconnect()
         return answers
@@ -308,6 +309,31 @@ class PostRef:
     channel_id: int
     access_hash: int
     message_id: int
+
+
+def _post_ref(post: PostToCheck) -> PostRef | None:
+    """The channel and message of a post link, from the ids its source resolved (``None`` if it never did)."""
+    resolved = post.state.resolved
+    if not (resolved.get("channel_id") and resolved.get("access_hash")):
+        return None
+    try:
+        message = int(post.location.rstrip("/").rsplit("/", 1)[1])
+    except ValueError:
+        return None
+    return PostRef(post.location, int(resolved["channel_id"]), int(resolved["access_hash"]), message)
+
+
+async def _still_posted(client: TelegramClient, ref: PostRef) -> RemovalCheck:
+    peer = types.InputPeerChannel(ref.channel_id, ref.access_hash)
+    try:
+        message = await client.get_messages(peer, ids=ref.message_id)
+    except tuple(UNAVAILABLE) as exc:
+        return RemovalCheck(False, f"channel no longer public ({UNAVAILABLE[type(exc)]})")
+    except (errors.RPCError, OSError, ConnectionError) as exc:
+        return RemovalCheck(None, f"could not ask Telegram ({type(exc).__name__})")
+    if message is None or isinstance(message, types.MessageEmpty):
+        return RemovalCheck(False, "message deleted (Telegram returned no message)")
+    return RemovalCheck(True, "message still posted")
 
 
 async def _account_id(client: TelegramClient) -> str | None:

@@ -14,7 +14,7 @@ Parsing is ``crawlers/tme_markup.py``; a page it does not recognise stops the so
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
@@ -26,8 +26,8 @@ from twisted.python.failure import Failure
 
 from config.settings import Settings
 from config.watchlist import Source
-from crawlers.base import CrawlContext
-from crawlers.errors import SourceUnavailable
+from crawlers.base import CrawlContext, PostToCheck, RemovalCheck
+from crawlers.errors import SourceUnavailable, Unavailable
 from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
 from crawlers.sighting import Checkpoint, CrawlProblem, CrawlRecord, Distributor, ForwardedFrom, Sighting
@@ -83,12 +83,14 @@ class TelegramWebSpider(scrapy.Spider):
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         if not urlsplit(response.url).path.startswith("/s/") or not isinstance(response, TextResponse):
-            yield CrawlProblem(self.source_id, response.url, f"{NO_PREVIEW}: t.me sent {response.url} instead")
+            reason = f"{NO_PREVIEW}: t.me sent {response.url} instead"
+            yield CrawlProblem(self.source_id, response.url, reason, stops_source=Unavailable.NOT_FOUND)
             return
         try:
             page = parse_tme_page(response.text, self.base_url)
         except UnrecognisedMarkup as exc:
-            yield CrawlProblem(self.source_id, response.url, f"{UNRECOGNISED}: {exc}")
+            reason = f"{UNRECOGNISED}: {exc}"
+            yield CrawlProblem(self.source_id, response.url, reason, stops_source=Unavailable.MARKUP_UNRECOGNISED)
             return
         capture = capture_page(response, self.out_dir)
         fresh = [post for post in page.posts if self.watermark is None or post.message_id > self.watermark]
@@ -156,6 +158,8 @@ class TelegramWebCrawler:
 
     kind: ClassVar[str] = "telegram_web"
     config_model: ClassVar[type[BaseModel]] = TelegramWebSourceConfig
+    exclusive: ClassVar[bool] = False  # runs of this kind may overlap
+    recheck_timeout: ClassVar[float] = 30.0  # seconds for each removal re-check's requests
 
     def __init__(self, scrapy_settings: dict[str, Any], max_media_bytes: int, deadline: float, backfill: int) -> None:
         self.scrapy_settings = scrapy_settings
@@ -187,10 +191,15 @@ class TelegramWebCrawler:
         )  # fmt: skip
         fatal: CrawlProblem | None = None
         async for record in run_scrapy_job(job, workdir=context.workdir, deadline=self.deadline, source_id=source.id):
-            if isinstance(record, CrawlProblem) and record.reason.startswith((UNRECOGNISED, NO_PREVIEW)):
+            if isinstance(record, CrawlProblem) and record.stops_source is not None:
                 fatal = record
                 continue
             yield record
-        if fatal is not None:
-            status = "markup-unrecognised" if fatal.reason.startswith(UNRECOGNISED) else "not-found"
-            raise SourceUnavailable(f"{config.channel}: {fatal.reason}", source_id=source.id, status=status)
+        if fatal is not None and fatal.stops_source is not None:
+            raise SourceUnavailable(f"{config.channel}: {fatal.reason}", source_id=source.id, status=fatal.stops_source)
+
+    async def check_removal(self, posts: Sequence[PostToCheck]) -> dict[str, RemovalCheck]:
+        """Is each post still online? (``crawlers/removal_checks.py``: the channel preview after the message.)"""
+        from crawlers.removal_checks import check_over_http, check_tme_preview
+
+        return await check_over_http(check_tme_preview, posts, self.recheck_timeout)

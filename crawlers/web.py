@@ -13,7 +13,7 @@ The bytes go to a temporary file unchanged; the pipeline hashes them itself.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -25,7 +25,7 @@ from twisted.python.failure import Failure
 
 from config.settings import Settings
 from config.watchlist import Source
-from crawlers.base import CrawlContext
+from crawlers.base import CrawlContext, PostToCheck, RemovalCheck
 from crawlers.html_media import extract_media_urls
 from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
@@ -157,6 +157,8 @@ class WebCrawler:
 
     kind: ClassVar[str] = "web"
     config_model: ClassVar[type[BaseModel]] = WebSourceConfig
+    exclusive: ClassVar[bool] = False  # runs of this kind may overlap
+    recheck_timeout: ClassVar[float] = 30.0  # seconds for each removal re-check's requests
 
     def __init__(self, scrapy_settings: dict[str, Any], max_media_bytes: int, deadline: float) -> None:
         self.scrapy_settings = scrapy_settings
@@ -190,3 +192,9 @@ class WebCrawler:
             settings=settings,
         )
         return run_scrapy_job(job, workdir=workdir, deadline=self.deadline, source_id=source.id)
+
+    async def check_removal(self, posts: Sequence[PostToCheck]) -> dict[str, RemovalCheck]:
+        """Is each post still online? (``crawlers/removal_checks.py``: the page, then the media bytes.)"""
+        from crawlers.removal_checks import check_over_http, check_web
+
+        return await check_over_http(check_web, posts, self.recheck_timeout)

@@ -14,13 +14,29 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from evidence.canonical_json import utc_z
 from evidence.errors import EvidenceError
 
 GENESIS = "0" * 64
-KINDS = ("captured", "timestamped", "viewed", "revealed", "decided", "exported", "purged", "rechecked")
+
+
+class CustodyKind(StrEnum):
+    """What happened to a packet. The value is what the chain records (and what its hash covers)."""
+
+    CAPTURED = "captured"  # the packet was written (always the first event of a chain)
+    TIMESTAMPED = "timestamped"  # an RFC 3161 token was added
+    VIEWED = "viewed"  # a reviewer opened the hit page
+    REVEALED = "revealed"  # an investigator saw the original picture
+    DECIDED = "decided"  # a reviewer's verdict
+    EXPORTED = "exported"  # the packet went into a bundle (recipient, reason)
+    PURGED = "purged"  # its pictures were deleted (the files and their digests are named)
+    RECHECKED = "rechecked"  # its location was checked for removal
+
+
+KINDS = tuple(CustodyKind)
 
 
 class CustodyBroken(EvidenceError):
@@ -36,7 +52,7 @@ class CustodyBroken(EvidenceError):
 class CustodyEvent:
     chain: str
     seq: int
-    kind: str
+    kind: CustodyKind
     at: datetime
     actor: str
     details: Mapping[str, Any] = field(default_factory=dict)
@@ -59,7 +75,7 @@ def event_hash(event: CustodyEvent) -> str:
 
 
 def next_event(
-    previous: CustodyEvent | None, chain: str, kind: str, actor: str, details: Mapping[str, Any], at: datetime
+    previous: CustodyEvent | None, chain: str, kind: CustodyKind, actor: str, details: Mapping[str, Any], at: datetime
 ) -> CustodyEvent:
     """The event that follows ``previous`` in ``chain`` (the first one when ``previous`` is ``None``)."""
     if kind not in KINDS:
@@ -92,5 +108,5 @@ def verify_chain(events: Sequence[CustodyEvent]) -> None:
 def event_from_json(line: str) -> CustodyEvent:
     data = json.loads(line)
     at = datetime.fromisoformat(data["at"].replace("Z", "+00:00"))
-    return CustodyEvent(data["chain"], data["seq"], data["kind"], at, data["actor"], data["details"],
+    return CustodyEvent(data["chain"], data["seq"], CustodyKind(data["kind"]), at, data["actor"], data["details"],
                         data["prev_hash"], data["hash"])  # fmt: skip

@@ -181,30 +181,3 @@ def packet_files(packet_dir: Path) -> list[tuple[str, Path]]:
     for path in sorted(packet_dir.rglob("*" + ENCRYPTED_SUFFIX)):
         files.append((path.relative_to(packet_dir).as_posix().removesuffix(ENCRYPTED_SUFFIX), path))
     return files
-
-
-TOKEN_NAME = MANIFEST_NAME + ".tsr"
-
-
-def read_manifest(packet_dir: Path, key: bytes) -> bytes:
-    return b"".join(decrypt_chunks(packet_dir / (MANIFEST_NAME + ENCRYPTED_SUFFIX), key))
-
-
-def has_timestamp(packet_dir: Path) -> bool:
-    return (packet_dir / (TOKEN_NAME + ENCRYPTED_SUFFIX)).exists()
-
-
-def add_timestamp(packet_dir: Path, key: bytes, token: bytes) -> None:
-    """Add the RFC 3161 token to a packet. It is a new file over the manifest; no written file changes."""
-    target = packet_dir / (TOKEN_NAME + ENCRYPTED_SUFFIX)
-    if target.exists():
-        return
-    mode = packet_dir.stat().st_mode
-    packet_dir.chmod(0o700)
-    try:
-        staging = packet_dir / f".{TOKEN_NAME}.{os.getpid()}.tmp"
-        encrypt_bytes_to(token, staging, key)
-        staging.chmod(0o400)
-        staging.rename(target)
-    finally:
-        packet_dir.chmod(mode & 0o777)

@@ -24,6 +24,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from crawlers.sighting import BlocklistHit, Fingerprints, Sighting
+from evidence.custody import CustodyKind
 from evidence.packet import media_file_name, packet_id_for, write_packet
 from evidence.rendered_capture import render_capture
 from evidence.rendering import Renderer
@@ -162,7 +163,8 @@ class Pipeline:
             assert sighting.fingerprints is not None
             details = {"manifest_sha256": written.manifest_sha256, "sighting_id": sighting.id,
                        "location": sighting.location, "media_sha256": sighting.fingerprints.sha256}  # fmt: skip
-            await append_event(self.store, written.id, "captured", self.evidence.operator or "jikimi", details)
+            operator = self.evidence.operator or "jikimi"
+            await append_event(self.store, written.id, CustodyKind.CAPTURED, operator, details)
         await timestamp_packet(
             self.store, written.id, written.path, self.evidence.key, self.evidence.timestamps,
             self.evidence.operator or "jikimi",

@@ -1,7 +1,11 @@
-"""What the store keeps besides Sightings: blocklist entries, hits, evidence packets and crawl runs.
+"""What the store keeps besides Sightings: blocklist entries, hits, evidence packets, crawl runs, reviewers,
+and the states they move through.
 
 Every record has a deterministic id derived from what makes it unique, so every write is an idempotent
 upsert: a repeated crawl, import or redelivered job never duplicates anything.
+
+States are ``StrEnum``s, defined here once: their values are what the store keeps and what the review UI
+translates (``status_<value>``), so an old data directory reads back the same states.
 """
 
 from __future__ import annotations
@@ -10,10 +14,19 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
 from urllib.parse import urlsplit
 
-from crawlers.sighting import Fingerprints, utc_now
+from crawlers.sighting import CrawlProblem, Fingerprints, utc_now
+
+
+def platform_of(location: str, source_kind: str) -> str:
+    """``telegram`` for Telegram sources and t.me links, else the host name of the location (removal
+    statistics and the review queue's platform filter group by it)."""
+    host = urlsplit(location).hostname
+    if source_kind.startswith("telegram") or host in ("t.me", "telegram.me"):
+        return "telegram"
+    return host or "unknown"
 
 
 def stable_id(*parts: str, length: int = 32) -> str:
@@ -42,7 +55,75 @@ class BlocklistEntry:
         return stable_id(self.hash_type, self.value, self.case, length=24)
 
 
-HIT_STATUSES = ("pending", "confirmed", "rejected", "escalated")
+class HitStatus(StrEnum):
+    """Where a hit is in review (``monitor/review/decisions.py`` turns decisions into one of these)."""
+
+    PENDING = "pending"
+    CONFIRMED_ONCE = "confirmed-once"  # confirmed by one reviewer, awaiting a second (four-eyes review)
+    CONFIRMED = "confirmed"  # may be exported and is re-checked for removal
+    REJECTED = "rejected"
+    ESCALATED = "escalated"
+
+
+class Verdict(StrEnum):
+    """What one reviewer decides about one hit."""
+
+    CONFIRM = "confirm"
+    REJECT = "reject"
+    ESCALATE = "escalate"
+
+
+class Role(StrEnum):
+    """A review account's role: what it may do is ``monitor/review/security.py``'s ``PERMISSIONS``."""
+
+    VOLUNTEER = "volunteer"
+    INVESTIGATOR = "investigator"
+    ADMIN = "admin"
+
+
+class RunStatus(StrEnum):
+    """How a crawl run ended (``running`` while it runs). The ones a source can be unavailable with are
+    ``crawlers.errors.SourceUnavailable``'s statuses, under the same values."""
+
+    RUNNING = "running"
+    OK = "ok"
+    STOPPED = "stopped"  # a graceful shutdown; resumes from its watermark
+    INTERRUPTED = "interrupted"  # found unfinished after a crash
+    RATE_LIMITED = "rate-limited"  # the platform asked to wait until ``RunRecord.retry_at``
+    UNREACHABLE = "unreachable"
+    PRIVATE = "private"
+    NOT_FOUND = "not-found"
+    BANNED = "banned"
+    MARKUP_UNRECOGNISED = "markup-unrecognised"
+    FAILED = "failed"
+
+    @property
+    def is_failure(self) -> bool:
+        """Counts towards back-off and "failed in a row" (a run still going or stopped on purpose does not)."""
+        return self not in (RunStatus.RUNNING, RunStatus.OK, RunStatus.STOPPED)
+
+
+class ProblemKind(StrEnum):
+    """A page that could not be fetched or read, or one media item that could not."""
+
+    PAGE = "page"
+    MEDIA = "media"
+
+
+@dataclass(frozen=True, slots=True)
+class RunProblem:
+    """One thing a run could not handle, kept on its record: the crawl went on without it."""
+
+    kind: ProblemKind
+    location: str
+    reason: str
+    media_url: str | None = None
+    at: datetime = field(default_factory=utc_now)
+
+    @classmethod
+    def of(cls, problem: CrawlProblem) -> RunProblem:
+        kind = ProblemKind.MEDIA if problem.media_url else ProblemKind.PAGE
+        return cls(kind, problem.location, problem.reason, problem.media_url, problem.at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +144,7 @@ class HitRecord:
     posted_at: datetime | None
     seen_at: datetime
     packet_id: str | None = None
-    status: str = "pending"  # pending, confirmed-once (awaiting a second reviewer), confirmed, rejected, escalated
+    status: HitStatus = HitStatus.PENDING
     created_at: datetime = field(default_factory=utc_now)
     uid: str = field(default_factory=lambda: str(uuid.uuid4()))  # the random id the review UI shows in URLs
     source_kind: str = ""  # web, telegram, telegram_web (empty for hits stored before it was recorded)
@@ -75,10 +156,7 @@ class HitRecord:
 
     @property
     def platform(self) -> str:
-        """``telegram`` for Telegram sources, else the host name of the location."""
-        if self.source_kind.startswith("telegram") or urlsplit(self.location).hostname in ("t.me", "telegram.me"):
-            return "telegram"
-        return urlsplit(self.location).hostname or "unknown"
+        return platform_of(self.location, self.source_kind)
 
     @property
     def id(self) -> str:
@@ -104,10 +182,11 @@ class RunRecord:
     source_id: str
     started_at: datetime
     finished_at: datetime | None = None
-    status: str = "running"
+    status: RunStatus = RunStatus.RUNNING
     counters: dict[str, int] = field(default_factory=dict)
-    problems: tuple[dict[str, Any], ...] = ()
+    problems: tuple[RunProblem, ...] = ()
     error: str | None = None
+    retry_at: datetime | None = None  # rate-limited: not before this time (UTC), as the platform asked
     runner: str = ""  # host:pid of the process running it, to tell a crashed run from another daemon's
 
 
@@ -141,17 +220,12 @@ def perceptual_row(fingerprints: Fingerprints) -> PerceptualRow:
     )  # fmt: skip
 
 
-ROLES = ("volunteer", "investigator", "admin")
-CONFIRMED = "confirmed"  # the review status that lets a hit be exported and re-checked
-VERDICTS = ("confirm", "reject", "escalate")
-
-
 @dataclass(frozen=True, slots=True)
 class UserRecord:
     """A review UI account. Only an argon2 hash of the password is kept; there is no default account."""
 
     name: str
-    role: str
+    role: Role
     password_hash: str
     created_at: datetime = field(default_factory=utc_now)
     disabled: bool = False
@@ -163,7 +237,7 @@ class Decision:
 
     hit_id: str
     reviewer: str
-    verdict: str
+    verdict: Verdict
     comment: str = ""
     at: datetime = field(default_factory=utc_now)
     id: str = field(default_factory=lambda: str(uuid.uuid4()))

@@ -5,9 +5,9 @@ pool), so they finish out of order. A ``Checkpoint`` is therefore saved only whe
 yielded before it has been stored — the watermark never passes unstored work, so a crash (even
 ``kill -9``) loses nothing, and the re-run after it duplicates nothing (every write is an upsert).
 
-Run statuses: ``ok``, ``stopped`` (a graceful shutdown), ``interrupted`` (found unfinished after a crash),
-``unreachable``, ``private``, ``not-found``, ``banned``, ``markup-unrecognised``
-(from ``SourceUnavailable.status``), ``rate-limited`` (with the time to retry in ``error``), ``failed``.
+A run ends in a ``RunStatus`` (``monitor/records.py``): ``ok``, ``stopped`` (a graceful shutdown), one of
+``SourceUnavailable``'s statuses, ``rate-limited`` (with ``retry_at``), or ``failed``; a run found unfinished
+after a crash is ``interrupted``. What could not be handled is kept on the run as ``RunProblem``s.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import math
 import shutil
 import time
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from monitor.context import MonitorContext
 from monitor.counters import ProgressCallback, RunCounters
 from monitor.errors import MediaError, StoreError
 from monitor.pipeline import MediaFetcher, Pipeline
-from monitor.records import RunRecord, stable_id
+from monitor.records import ProblemKind, RunProblem, RunRecord, RunStatus, stable_id
 
 MAX_PROBLEMS_KEPT = 500
 
@@ -44,10 +43,6 @@ def merge_state(state: SourceState, checkpoint: Checkpoint) -> SourceState:
         watermark = max(watermark or 0, checkpoint.watermark)
     resolved = {**state.resolved, **(checkpoint.resolved or {})}
     return SourceState(state.source_id, watermark, resolved)
-
-
-def problem(kind: str, location: str, reason: str, media_url: str | None) -> dict[str, Any]:
-    return {"kind": kind, "location": location, "media_url": media_url, "reason": reason, "at": utc_now().isoformat()}
 
 
 class SourceRun:
@@ -66,7 +61,7 @@ class SourceRun:
         self.counters = RunCounters()
         self.stop = stop or asyncio.Event()  # set: take no new item, finish those under way, store the watermark
         self.runner = runner
-        self.problems: list[dict[str, Any]] = []
+        self.problems: list[RunProblem] = []
         self._dispatched = 0
         self._in_flight: set[int] = set()
         self._waiting: list[tuple[int, Checkpoint]] = []
@@ -77,29 +72,40 @@ class SourceRun:
         run = RunRecord(stable_id(self.source.id, started.isoformat()), self.source.id, started, runner=self.runner)
         await self.store.put_run(run)
         workdir = workdir_root / run.id
-        status, error = "ok", None
+        status, error, retry_at = RunStatus.OK, None, None
         try:
             await self._crawl(workdir)
             if self.stop.is_set():
-                status, error = "stopped", "stopped by shutdown; resumes from its watermark"
-            elif self.counters.sightings == 0 and self.problems and all(p["kind"] == "page" for p in self.problems):
-                status, error = "unreachable", self.problems[0]["reason"]
+                status, error = RunStatus.STOPPED, "stopped by shutdown; resumes from its watermark"
+            elif (
+                self.counters.sightings == 0
+                and self.problems
+                and all(p.kind == ProblemKind.PAGE for p in self.problems)
+            ):
+                status, error = RunStatus.UNREACHABLE, self.problems[0].reason
         except RateLimited as exc:
-            until = utc_now() + timedelta(seconds=exc.retry_after)
-            status, error = "rate-limited", f"rate-limited until {until.isoformat(timespec='seconds')}: {exc}"
+            status, error, retry_at = RunStatus.RATE_LIMITED, str(exc), exc.retry_at
         except SourceUnavailable as exc:
-            status, error = exc.status, str(exc)
+            status, error = RunStatus(str(exc.status)), str(exc)
         except CrawlError as exc:
-            status, error = "failed", str(exc)
+            status, error = RunStatus.FAILED, str(exc)
         finally:
             keep_log(workdir, self.pipeline.evidence.root.parent / "logs" / f"{self.source.id}-{run.id}.log")
             shutil.rmtree(workdir, ignore_errors=True)
         run = dataclasses.replace(
             run, finished_at=utc_now(), status=status, counters=self.counters.as_dict(),
-            problems=tuple(self.problems[:MAX_PROBLEMS_KEPT]), error=error,
+            problems=tuple(self.problems[:MAX_PROBLEMS_KEPT]), error=error, retry_at=retry_at,
         )  # fmt: skip
         await self.store.put_run(run)
         return run
+
+    def _nothing_but_page_problems(self) -> bool:
+        """No sighting, and every problem a page that could not be fetched: the source is unreachable."""
+        return (
+            self.counters.sightings == 0
+            and bool(self.problems)
+            and all(problem.kind == ProblemKind.PAGE for problem in self.problems)
+        )
 
     async def _crawl(self, workdir: Path) -> None:
         workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -145,8 +151,7 @@ class SourceRun:
             await self._commit_ready()
         elif isinstance(record, CrawlProblem):
             self.counters.errors += 1
-            kind = "media" if record.media_url else "page"
-            self.problems.append(problem(kind, record.location, record.reason, record.media_url))
+            self.problems.append(RunProblem.of(record))
             self.on_progress(self.counters)
         else:
             await self.item_limit.acquire()  # back-pressure: don't read far ahead of the hashing
@@ -159,13 +164,13 @@ class SourceRun:
         try:
             done = await self.pipeline.process(sighting, self.counters, refetch)
             if done is not None and done.error:
-                self.problems.append(problem("media", done.location, done.error, done.media.url))
+                self.problems.append(RunProblem(ProblemKind.MEDIA, done.location, done.error, done.media.url))
         except StoreError:
             raise
         except (MediaError, OSError, ValueError, JikimiError) as exc:
             self.counters.errors += 1
             reason = str(exc) if isinstance(exc, MediaError) else f"{type(exc).__name__}: {exc}"
-            self.problems.append(problem("media", sighting.location, reason, sighting.media.url))
+            self.problems.append(RunProblem(ProblemKind.MEDIA, sighting.location, reason, sighting.media.url))
         finally:
             self._in_flight.discard(sequence)
             self.item_limit.release()

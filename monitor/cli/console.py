@@ -44,8 +44,7 @@ def print_runs(console: Console, runs: Sequence[RunRecord]) -> None:
         if run.error:
             console.print(f"  error: {run.error}", markup=False)
         for problem in run.problems[:10]:
-            target = problem.get("media_url") or problem.get("location")
-            console.print(f"  problem: {target}: {problem.get('reason')}", markup=False)
+            console.print(f"  problem: {problem.media_url or problem.location}: {problem.reason}", markup=False)
         if len(run.problems) > 10:
             console.print(f"  … {len(run.problems) - 10} more problems (jikimi status shows them all)")
 

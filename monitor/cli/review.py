@@ -12,7 +12,7 @@ import typer
 from config.errors import UsageError
 from config.settings import load_settings
 from monitor.cli.console import make_console
-from monitor.records import ROLES, UserRecord
+from monitor.records import Role, UserRecord
 from monitor.review.passwords import WeakPassword, hash_password
 
 users_app = typer.Typer(no_args_is_help=True, help="Accounts of the review UI (no default account exists).")
@@ -47,14 +47,14 @@ def _read_password(from_stdin: bool) -> str:
 @users_app.command("add")
 def add_user(
     name: str,
-    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")],
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(Role)}.")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ) -> None:
     """Add an account; the password is prompted for (or read from stdin) and stored only as an argon2 hash."""
-    if role not in ROLES:
-        raise UsageError(f"role must be one of {', '.join(ROLES)} (got {role!r})")
+    if role not in tuple(Role):
+        raise UsageError(f"role must be one of {', '.join(Role)} (got {role!r})")
     try:
-        record = UserRecord(name, role, hash_password(_read_password(password_stdin)))
+        record = UserRecord(name, Role(role), hash_password(_read_password(password_stdin)))
     except WeakPassword as exc:
         raise UsageError(str(exc)) from None
     if not asyncio.run(_put_user(record)):

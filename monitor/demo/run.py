@@ -26,7 +26,7 @@ from monitor.demo.site import RunningSite, demo_app, victim_originals
 from monitor.matching.hash_lists import read_blocklist, write_blocklist_csv
 from monitor.matching.intake import hash_pictures
 from monitor.packets.exporting import export_packets
-from monitor.records import HitRecord, RunRecord
+from monitor.records import HitRecord, Role, RunRecord
 from monitor.review.accounts import one_time_login
 from monitor.runner import crawl_sources
 
@@ -95,7 +95,7 @@ async def run_demo(settings: Settings, port: int, on_progress: ProgressCallback 
                 context, data_dir / "exports" / "demo-bundle.zip", recipient="demo", reason="demonstration"
             )
             counts = await context.store.counts()
-            login = (DEMO_REVIEWER, await one_time_login(context.store, DEMO_REVIEWER, "investigator"))
+            login = (DEMO_REVIEWER, await one_time_login(context.store, DEMO_REVIEWER, Role.INVESTIGATOR))
     finally:
         await site.stop()
     return DemoResult(site_url, runs, hits, counts, bundle, login)

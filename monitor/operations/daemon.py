@@ -3,8 +3,8 @@
 - Start: unfinished runs left by a crashed daemon on this host are marked ``interrupted``; the jobs are
   reconciled with the watchlist (unchanged sources keep their next run time from the job store).
 - Source runs share one pipeline, rebuilt when blocklist entries were added (so they count at the next
-  run); each run gets the stop event and one log line when it ends. Telegram sources run one at a time
-  (they share one account session).
+  run); each run gets the stop event and one log line when it ends. Runs of an ``exclusive`` kind
+  (Telegram: they share one account session) run one at a time.
 - A source failing repeatedly is retried with exponential back-off (capped) and alerts once; a
   rate-limited source waits until Telegram allows it again.
 - SIGHUP, or a change of the watchlist file, reloads the sources; a bad watchlist is logged and the old
@@ -25,7 +25,6 @@ import fcntl
 import json
 import logging
 import os
-import re
 import signal
 import socket
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -37,24 +36,24 @@ from typing import Any
 from config.errors import ConfigError, JikimiError
 from config.settings import Settings
 from config.watchlist import Source, load_watchlist
+from crawlers.base import ChecksRemoval, PostToCheck, RemovalCheck
+from crawlers.codec import to_jsonable
 from crawlers.registry import config_models, crawler_for
-from crawlers.telegram import PostRef, TelegramCrawler
 from evidence.canonical_json import utc_z
 from monitor.context import MonitorContext, open_context
 from monitor.operations.alerts import Alerter, backlog_alert, channels_from_settings, failing_alert, new_hits_alert
-from monitor.operations.rechecks import recheck_confirmed
+from monitor.operations.rechecks import checkers_from, recheck_confirmed
 from monitor.operations.scheduler import SourceScheduler, backoff_delay
 from monitor.operations.status import STATUS_FILE, process_alive
 from monitor.packets.timestamps import TimestampSettings, timestamp_pending
 from monitor.pipeline import Pipeline
-from monitor.records import HitRecord, RunRecord
+from monitor.records import RunRecord, RunStatus
 from monitor.runner import SourceRun, sweep_stale_workdirs
 
 log = logging.getLogger("jikimi.daemon")
 ReviewServer = Callable[[MonitorContext], AbstractAsyncContextManager[str]]
 """Serves the review UI on an open context while the block runs; yields its address."""
 HEARTBEAT_SECONDS = 5.0
-NOT_FAILURES = ("ok", "stopped")
 MAX_LOGGED_PROBLEMS = 50  # per run; all of them stay in the run history
 
 
@@ -95,7 +94,7 @@ class Daemon:
         self.stopping = asyncio.Event()
         self._stop_runs = asyncio.Event()
         self._running: dict[str, asyncio.Task[Any]] = {}
-        self._telegram_lock = asyncio.Lock()
+        self._session_lock = asyncio.Lock()  # see _one_at_a_time
         self._alerted_failing: set[str] = set()
         self._tsa_alerted = False
         self._watch_mtime: float | None = None
@@ -107,6 +106,10 @@ class Daemon:
 
     # --- lifecycle ---------------------------------------------------------------------------------
     async def run(self) -> None:
+        """Start, serve until asked to stop, stop. The signal handlers come first: a SIGTERM while the store,
+        the hash pool and the review server are opening stops the daemon cleanly once they are open."""
+        self._install_signals()
+        log.info("daemon starting", extra={"runner": runner_id()})
         self._apply(self._read_watchlist(at_start=True))  # a bad watchlist stops us before anything starts
         with single_daemon(self.settings):
             async with open_context(self.settings) as context, self._review_server(context):
@@ -117,8 +120,8 @@ class Daemon:
                 scheduler.reconcile(list(self.sources.values()))
                 scheduler.add_system_job("rechecks", self.settings.recheck_interval)
                 scheduler.add_system_job("timestamps", self.settings.timestamp_retry_interval)
-                scheduler.resume()
-                self._install_signals()
+                if not self.stopping.is_set():
+                    scheduler.resume()
                 log.info("daemon started", extra={"sources": sorted(self.sources), "runner": runner_id()})
                 background = [asyncio.create_task(self._watch()), asyncio.create_task(self._heartbeat())]
                 try:
@@ -226,8 +229,7 @@ class Daemon:
         if source is None or context is None:
             return
         crawler = crawler_for(source.kind).from_settings(self.settings)
-        lock = self._telegram_lock if source.kind == "telegram" else contextlib.nullcontext()
-        async with lock:
+        async with self._one_at_a_time(crawler):
             if self._stop_runs.is_set():
                 return
             sweep_stale_workdirs(context.workdir, older_than=2 * self.settings.crawl_deadline)
@@ -238,7 +240,7 @@ class Daemon:
         log.info("run finished", extra={"source_id": source_id, "status": record.status, "error": record.error,
                                         **record.counters})  # fmt: skip
         for problem in record.problems[:MAX_LOGGED_PROBLEMS]:
-            log.warning("item failed: %s", problem["reason"], extra={"source_id": source_id, **problem})
+            log.warning("item failed: %s", problem.reason, extra={"source_id": source_id, **to_jsonable(problem)})
         if record.counters.get("hits"):
             await self.alerter.send(new_hits_alert(record.counters["hits"], source_id, self.review_url))
         await self._after_run(source, record)
@@ -255,45 +257,37 @@ class Daemon:
 
     async def _after_run(self, source: Source, record: RunRecord) -> None:
         assert self._context is not None and self._scheduler is not None
-        if record.status in NOT_FAILURES:
+        if not record.status.is_failure:
             self._alerted_failing.discard(source.id)
             return
-        failures = 0
-        for run in await self._context.store.runs(source.id):
-            if run.status in NOT_FAILURES:
-                break
-            failures += 1
+        failures = (await self._context.store.source_runs(source.id)).failures_in_a_row
         interval = source.schedule.every.total_seconds() if source.schedule.every else 3600.0
         until = datetime.now(UTC) + timedelta(
             seconds=backoff_delay(failures, interval, self.settings.daemon_backoff_cap)
         )
-        limited = re.search(r"rate-limited until (\S+):", record.error or "")
-        if limited:
-            until = max(until, datetime.fromisoformat(limited.group(1)))
+        if record.retry_at is not None:
+            until = max(until, record.retry_at)
         self._scheduler.postpone(source.id, until)
         if failures >= self.settings.daemon_alert_after_failures and source.id not in self._alerted_failing:
             self._alerted_failing.add(source.id)
             await self.alerter.send(failing_alert(source.id, failures, record.status, utc_z(until) or ""))
 
+    def _one_at_a_time(self, crawler: object) -> contextlib.AbstractAsyncContextManager[object]:
+        """Runs (and checks) of a kind whose crawler shares one account session never overlap."""
+        return self._session_lock if getattr(crawler, "exclusive", False) else contextlib.nullcontext()
+
     async def _recheck(self) -> None:
         assert self._context is not None
-        store = self._context.store
+        checkers = checkers_from(self.settings)
 
-        async def telegram(hits: Sequence[HitRecord]) -> dict[str, bool | None]:
-            refs = []
-            for hit in hits:
-                resolved = (await store.get_source_state(hit.source_id)).resolved
-                if resolved.get("channel_id") and resolved.get("access_hash"):
-                    message = int(hit.location.rstrip("/").rsplit("/", 1)[1])
-                    refs.append(
-                        PostRef(hit.location, int(resolved["channel_id"]), int(resolved["access_hash"]), message)
-                    )
-            async with self._telegram_lock:
-                return await TelegramCrawler.from_settings(self.settings).messages_still_posted(refs)
+        def one_at_a_time(kind: str) -> ChecksRemoval | None:
+            checker = checkers(kind)
+            return checker if checker is None else _Serialised(checker, self._one_at_a_time(checker))
 
         counts = await recheck_confirmed(
-            store, timedelta(seconds=self.settings.recheck_interval), self.settings.operator or "jikimi", telegram
-        )
+            self._context.store, timedelta(seconds=self.settings.recheck_interval), one_at_a_time,
+            self.settings.operator or "jikimi",
+        )  # fmt: skip
         log.info("removal re-checks done", extra=counts)
 
     async def _retry_timestamps(self) -> None:
@@ -314,13 +308,13 @@ class Daemon:
     async def _mark_interrupted_runs(self, context: MonitorContext) -> None:
         """Runs left ``running`` by a dead process on this host were interrupted (a crash, kill -9)."""
         host = socket.gethostname()
-        for run in await context.store.runs():
-            if run.status != "running" or not run.runner.startswith(host + ":"):
+        for run in await context.store.runs_with_status(RunStatus.RUNNING):
+            if not run.runner.startswith(host + ":"):
                 continue
             pid = int(run.runner.rsplit(":", 1)[1])
             if pid != os.getpid() and not process_alive(pid):
                 await context.store.put_run(
-                    dataclasses.replace(run, status="interrupted", error="the daemon stopped mid-run")
+                    dataclasses.replace(run, status=RunStatus.INTERRUPTED, error="the daemon stopped mid-run")
                 )
                 log.warning("run %s of %s was interrupted", run.id, run.source_id, extra={"source_id": run.source_id})
 
@@ -341,3 +335,15 @@ class Daemon:
         staging = path.with_suffix(".tmp")
         staging.write_text(json.dumps(status, indent=1))
         staging.replace(path)
+
+
+class _Serialised:
+    """A removal checker that takes the daemon's session lock while it checks (see ``_one_at_a_time``)."""
+
+    def __init__(self, checker: ChecksRemoval, lock: contextlib.AbstractAsyncContextManager[object]) -> None:
+        self.checker = checker
+        self.lock = lock
+
+    async def check_removal(self, posts: Sequence[PostToCheck]) -> dict[str, RemovalCheck]:
+        async with self.lock:
+            return await self.checker.check_removal(posts)

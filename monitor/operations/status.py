@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from config.watchlist import Source
-from monitor.records import RunRecord
-from monitor.store.base import Store
+from evidence.canonical_json import utc_z
+from monitor.records import HitStatus, RunRecord, RunStatus
+from monitor.store.base import RunStore, Store
 
 STALE_AFTER = timedelta(seconds=30)
 STATUS_FILE = "daemon-status.json"
@@ -34,8 +35,8 @@ class SourceStatus:
             return "running"
         if self.last is None:
             return "never run"
-        if self.last.status == "rate-limited" and self.last.error:
-            return self.last.error.split(":", 1)[0]  # "rate-limited until T"
+        if self.last.status == RunStatus.RATE_LIMITED and self.last.retry_at is not None:
+            return f"rate-limited until {utc_z(self.last.retry_at)}"
         return self.last.status.replace("-", " ")
 
 
@@ -64,20 +65,14 @@ def read_daemon_status(data_dir: Path) -> dict[str, Any] | None:
     return status if alive else None
 
 
-async def source_statuses(store: Store, sources: list[Source], daemon: dict[str, Any] | None) -> list[SourceStatus]:
+async def source_statuses(store: RunStore, sources: list[Source], daemon: dict[str, Any] | None) -> list[SourceStatus]:
     statuses = []
     next_runs = (daemon or {}).get("next_runs", {})
     running = set((daemon or {}).get("running", []))
     for source in sources:
-        runs = await store.runs(source.id)
-        failures = 0
-        for run in runs:
-            if run.status in ("ok", "stopped", "running"):
-                break
-            failures += 1
-        success = next((run.finished_at for run in runs if run.status == "ok"), None)
+        runs = await store.source_runs(source.id)
         statuses.append(SourceStatus(
-            source, runs[0] if runs else None, success, failures, next_runs.get(source.id),
+            source, runs.last, runs.last_success, runs.failures_in_a_row, next_runs.get(source.id),
             f"source:{source.id}" in running,
         ))  # fmt: skip
     return statuses
@@ -86,23 +81,17 @@ async def source_statuses(store: Store, sources: list[Source], daemon: dict[str,
 async def prometheus_text(store: Store) -> str:
     """Prometheus text exposition: runs, sightings, hits, errors, queue length, last success per source."""
     counts = await store.counts()
-    hits = await store.hits()
-    runs_by_status: dict[tuple[str, str], float] = {}
-    errors: dict[tuple[str, str], float] = {}
-    last_success: dict[tuple[str, str], float] = {}
-    for run in await store.runs():
-        key = (run.source_id, run.status)
-        runs_by_status[key] = runs_by_status.get(key, 0) + 1
-        errors[(run.source_id, "")] = errors.get((run.source_id, ""), 0) + int(run.counters.get("errors", 0))
-        if run.status == "ok" and run.finished_at is not None:
-            seen = last_success.get((run.source_id, ""), 0.0)
-            last_success[(run.source_id, "")] = max(seen, run.finished_at.timestamp())
+    pending = (await store.hit_facets()).by_status.get(HitStatus.PENDING, 0)
+    totals = await store.run_totals()
+    runs_by_status: dict[tuple[str, str], float] = {key: float(count) for key, count in totals.runs.items()}
+    errors: dict[tuple[str, str], float] = {(source, ""): float(count) for source, count in totals.errors.items()}
+    last_success = {(source, ""): when.timestamp() for source, when in totals.last_success.items()}
     families: list[tuple[str, str, str, dict[tuple[str, str], float]]] = [
         ("jikimi_sightings_total", "counter", "Sightings stored.", {("", ""): counts["sightings"]}),
         ("jikimi_hits_total", "counter", "Hits stored.", {("", ""): counts["hits"]}),
         ("jikimi_packets_total", "counter", "Evidence packets.", {("", ""): counts["packets"]}),
         ("jikimi_review_queue_length", "gauge", "Hits awaiting review.",
-         {("", ""): sum(1 for h in hits if h.status == "pending")}),
+         {("", ""): pending}),
         ("jikimi_runs_total", "counter", "Runs by source and status.", runs_by_status),
         ("jikimi_errors_total", "counter", "Items that failed, by source.", errors),
         ("jikimi_last_success_timestamp_seconds", "gauge", "End of the last ok run.", last_success),

@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from evidence.canonical_json import utc_z
-from evidence.custody import CustodyBroken, CustodyEvent, next_event, verify_chain
+from evidence.custody import CustodyBroken, CustodyEvent, CustodyKind, next_event, verify_chain
 from monitor.errors import StoreError
-from monitor.store.base import Store
+from monitor.store.base import CustodyStore
 
 ATTEMPTS = 200  # each lost race means another writer's event went in: the chain moves on every round
 
@@ -27,7 +27,9 @@ def now_ms() -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
-async def append_event(store: Store, chain: str, kind: str, actor: str, details: Mapping[str, Any]) -> CustodyEvent:
+async def append_event(
+    store: CustodyStore, chain: str, kind: CustodyKind, actor: str, details: Mapping[str, Any]
+) -> CustodyEvent:
     for _ in range(ATTEMPTS):
         previous = await store.last_custody_event(chain)
         event = next_event(previous, chain, kind, actor, details, now_ms())
@@ -37,7 +39,7 @@ async def append_event(store: Store, chain: str, kind: str, actor: str, details:
     raise StoreError(f"custody chain {chain}: could not append a {kind} event after {ATTEMPTS} attempts")
 
 
-async def verify_all_chains(store: Store) -> int:
+async def verify_all_chains(store: CustodyStore) -> int:
     """Check every chain in the store; ``CustodyBroken`` names the first bad event. Returns events checked."""
     checked = 0
     for chain in await store.custody_chains():
@@ -49,7 +51,7 @@ async def verify_all_chains(store: Store) -> int:
 
 def last_check(events: Sequence[CustodyEvent]) -> str:
     """For takedown.csv: ``yes``/``no``/``unknown`` at the last re-check, with its time and result."""
-    checks = [e for e in events if e.kind == "rechecked"]
+    checks = [e for e in events if e.kind == CustodyKind.RECHECKED]
     if not checks:
         return "unknown (no re-check yet)"
     last = checks[-1]

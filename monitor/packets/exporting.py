@@ -15,9 +15,10 @@ from pathlib import Path
 
 from config.errors import JikimiError
 from evidence.bundle import TSA_CHAIN_NAME, ExportSummary, export_bundle
-from evidence.packet import has_timestamp
+from evidence.custody import CustodyKind
 from evidence.signing import public_key_pem
-from monitor.packets.access import PacketAccess
+from evidence.stored_packet import StoredPacket
+from monitor.packets.access import PacketAccess, hits_of_packets, packets_of
 from monitor.packets.bundle_documents import ExportedPacket, index_html, takedown_csv, verify_md
 from monitor.packets.custody_log import append_event, last_check
 from monitor.records import PacketRecord
@@ -27,13 +28,7 @@ async def select_packets(
     context: PacketAccess, cases: Sequence[str], hit_ids: Sequence[str], since: datetime | None
 ) -> list[PacketRecord]:
     """The packets to export: of these cases, of these hits, created since a time; all without filters."""
-    packets = await context.store.packets()
-    if cases or hit_ids:
-        hits = await context.store.hits()
-        wanted = {h.packet_id for h in hits if h.case in cases or h.id in hit_ids}
-        packets = [p for p in packets if p.id in wanted]
-    if since is not None:
-        packets = [p for p in packets if p.created_at >= since]
+    packets = await packets_of(context.store, cases=cases, hit_ids=hit_ids, since=since)
     if (cases or hit_ids or since) and not packets:
         raise JikimiError("nothing to export: no evidence packet matches the --case / --hits / --since given")
     return packets
@@ -47,20 +42,19 @@ async def export_packets(
     """Write the selected packets into ``out``; media are decrypted only into the bundle."""
     root = context.settings.data_dir
     packets = await select_packets(context, cases, hit_ids, since)
-    hits = await context.store.hits()
-    sightings = {s.id: s for s in await context.store.sightings_of(sorted({h.media_sha256 for h in hits}))}
+    hits = await hits_of_packets(context.store, [packet.id for packet in packets])
+    sightings = {s.id: s for s in await context.store.sightings_by_id([packet.sighting_id for packet in packets])}
     extra: dict[str, bytes] = {}
     rows = []
     for packet in packets:
         details = {"recipient": recipient, "reason": reason, "bundle": out.name, "hash_only": hash_only}
         await append_event(
-            context.store, packet.id, "exported", actor or context.settings.operator or "jikimi", details
+            context.store, packet.id, CustodyKind.EXPORTED, actor or context.settings.operator or "jikimi", details
         )
         events = await context.store.custody_events(packet.id)
         extra[f"custody/{packet.id}.jsonl"] = "".join(event.to_json_line() + "\n" for event in events).encode()
-        stamp = "time-stamped" if has_timestamp(root / packet.path) else "awaiting"
-        packet_hits = [h for h in hits if h.packet_id == packet.id]
-        rows.append(ExportedPacket(packet, sightings[packet.sighting_id], packet_hits, stamp, last_check(events)))
+        stamp = "time-stamped" if StoredPacket(root / packet.path, context.key).has_timestamp() else "awaiting"
+        rows.append(ExportedPacket(packet, sightings[packet.sighting_id], hits[packet.id], stamp, last_check(events)))
     extra["takedown.csv"] = takedown_csv(rows)
     extra["index.html"] = index_html(rows, out.name, recipient, reason, hash_only)
     extra["VERIFY.md"] = verify_md(out.name)

@@ -11,12 +11,14 @@ import asyncio
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
+from evidence.custody import CustodyKind
 from evidence.errors import TimestampUnavailable
-from evidence.packet import add_timestamp, has_timestamp, read_manifest
+from evidence.stored_packet import StoredPacket
 from evidence.timestamping import request_token
 from monitor.packets.custody_log import append_event
-from monitor.store.base import Store
+from monitor.store.base import CustodyStore, PacketStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,27 +27,32 @@ class TimestampSettings:
     timeout: float = 10.0
 
 
+class TimestampStore(CustodyStore, PacketStore, Protocol):
+    """Time-stamping reads packets and appends custody events."""
+
+
 async def timestamp_packet(
-    store: Store, packet_id: str, packet_dir: Path, key: bytes, settings: TimestampSettings, actor: str
+    store: CustodyStore, packet_id: str, packet_dir: Path, key: bytes, settings: TimestampSettings, actor: str
 ) -> str:
     """``timestamped``, ``already``, ``awaiting`` (authority unavailable) or ``off`` (no authority set)."""
     if settings.url is None:
         return "off"
-    if has_timestamp(packet_dir):
+    packet = StoredPacket(packet_dir, key)
+    if packet.has_timestamp():
         return "already"
-    manifest = await asyncio.to_thread(read_manifest, packet_dir, key)
+    manifest = await asyncio.to_thread(packet.manifest)
     try:
         token = await request_token(manifest, settings.url, settings.timeout)
     except TimestampUnavailable:
         return "awaiting"
-    await asyncio.to_thread(add_timestamp, packet_dir, key, token)
+    await asyncio.to_thread(packet.add_timestamp, token)
     details = {"token_sha256": hashlib.sha256(token).hexdigest(), "authority": settings.url}
-    await append_event(store, packet_id, "timestamped", actor, details)
+    await append_event(store, packet_id, CustodyKind.TIMESTAMPED, actor, details)
     return "timestamped"
 
 
 async def timestamp_pending(
-    store: Store, data_dir: Path, key: bytes, settings: TimestampSettings, actor: str
+    store: TimestampStore, data_dir: Path, key: bytes, settings: TimestampSettings, actor: str
 ) -> dict[str, int]:
     """Ask again for every packet still awaiting its token; counts by outcome."""
     counts: dict[str, int] = {}

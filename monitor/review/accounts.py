@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from monitor.records import UserRecord
+from monitor.records import Role, UserRecord
 from monitor.review.passwords import hash_password
-from monitor.store.base import Store
+from monitor.store.base import UserStore
 
 
-async def one_time_login(store: Store, name: str, role: str) -> str:
+async def one_time_login(store: UserStore, name: str, role: Role) -> str:
     """A fresh random password for ``name`` (created or replaced): the demo's one-time login."""
     password = secrets.token_urlsafe(12)
     record = UserRecord(name, role, hash_password(password))

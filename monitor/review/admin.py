@@ -14,7 +14,7 @@ from config.watchlist import load_watchlist
 from crawlers.registry import config_models
 from monitor.matching.hash_lists import read_blocklist
 from monitor.matching.retro import retro_match
-from monitor.records import ROLES, UserRecord
+from monitor.records import Role, UserRecord
 from monitor.review.pages import flash, render_page, review_app
 from monitor.review.passwords import WeakPassword, hash_password
 from monitor.review.permissions import requires
@@ -27,7 +27,7 @@ BLOCKLIST_SUFFIXES = (".csv", ".jsonl")
 @requires("admin")
 async def users(request: web.Request) -> web.Response:
     listed = await review_app(request).context.store.users()
-    return await render_page(request, "users.html.j2", {"users": listed, "roles": ROLES, "error": None})
+    return await render_page(request, "users.html.j2", {"users": listed, "roles": tuple(Role), "error": None})
 
 
 @routes.post("/admin/users")
@@ -37,17 +37,17 @@ async def add_user(request: web.Request) -> web.Response:
     form = await request.post()
     name, role, password = (str(form.get(k, "")).strip() for k in ("name", "role", "password"))
     error = None
-    if not name or role not in ROLES:
+    if not name or role not in tuple(Role):
         error = "bad_request"
     else:
         try:
-            if not await store.put_user(UserRecord(name, role, hash_password(password))):
+            if not await store.put_user(UserRecord(name, Role(role), hash_password(password))):
                 error = "user_exists"
         except WeakPassword:
             error = "weak_password"
     if error:
         listed = await store.users()
-        return await render_page(request, "users.html.j2", {"users": listed, "roles": ROLES, "error": error}, 400)
+        return await render_page(request, "users.html.j2", {"users": listed, "roles": tuple(Role), "error": error}, 400)
     await flash(request, "user_added")
     raise web.HTTPSeeOther("/admin/users")
 
@@ -99,9 +99,7 @@ async def upload_blocklist(request: web.Request) -> web.Response:
 
 
 async def _blocklist_page(request: web.Request, result: Mapping[str, object] | None, status: int) -> web.Response:
-    cases: dict[str, int] = {}
-    for entry in await review_app(request).context.store.blocklist_entries():
-        cases[entry.case] = cases.get(entry.case, 0) + 1
+    cases = (await review_app(request).context.store.blocklist_counts())["case"]
     return await render_page(request, "blocklist.html.j2", {"cases": sorted(cases.items()), "result": result}, status)
 
 
@@ -115,10 +113,7 @@ async def sources(request: web.Request) -> web.Response:
         error = None
     except JikimiError as exc:
         listed, error = [], str(exc)
-    last_runs = {}
-    for source in listed:
-        runs = await app.context.store.runs(source.id)
-        last_runs[source.id] = runs[0] if runs else None
+    last_runs = {source.id: (await app.context.store.source_runs(source.id)).last for source in listed}
     return await render_page(
         request, "sources.html.j2", {"sources": listed, "last_runs": last_runs, "error": error, "watchlist": str(path)}
     )

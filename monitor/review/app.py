@@ -17,7 +17,7 @@ from config.settings import Settings
 from evidence.keys import decode_key, load_or_create_key
 from monitor.context import MonitorContext
 from monitor.records import UserRecord
-from monitor.review import admin, exports, hits, login
+from monitor.review import admin, exports, hits, login, queue
 from monitor.review.pages import REVIEW_APP, ReviewApp
 from monitor.review.security import LoginThrottle, security_headers, session_guard
 
@@ -49,7 +49,7 @@ def build_app(context: MonitorContext, settings: Settings, throttle: LoginThrott
         return await context.store.get_user(name)
 
     app.middlewares.append(session_guard(settings.review_idle_minutes * 60, load_user))
-    for module in (login, hits, exports, admin):
+    for module in (login, queue, hits, exports, admin):
         app.router.add_routes(module.routes)
     app.router.add_static("/static/", STATIC, append_version=True)
     return app

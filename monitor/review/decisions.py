@@ -9,21 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from monitor.records import CONFIRMED, Decision
+from monitor.records import Decision, HitStatus, Verdict
 
-EXPORTABLE = CONFIRMED
+EXPORTABLE = HitStatus.CONFIRMED
 
 
-def status_after(decisions: Sequence[Decision], required: int) -> str:
+def status_after(decisions: Sequence[Decision], required: int) -> HitStatus:
     if not decisions:
-        return "pending"
+        return HitStatus.PENDING
     latest_by_reviewer: dict[str, Decision] = {}
     for decision in sorted(decisions, key=lambda d: d.at):
         latest_by_reviewer[decision.reviewer] = decision
     last = max(decisions, key=lambda d: d.at)
-    if last.verdict == "reject":
-        return "rejected"
-    if last.verdict == "escalate":
-        return "escalated"
-    confirmers = sum(1 for d in latest_by_reviewer.values() if d.verdict == "confirm")
-    return EXPORTABLE if confirmers >= required else "confirmed-once"
+    if last.verdict == Verdict.REJECT:
+        return HitStatus.REJECTED
+    if last.verdict == Verdict.ESCALATE:
+        return HitStatus.ESCALATED
+    confirmers = sum(1 for d in latest_by_reviewer.values() if d.verdict == Verdict.CONFIRM)
+    return EXPORTABLE if confirmers >= required else HitStatus.CONFIRMED_ONCE

@@ -9,20 +9,43 @@ from aiohttp import web
 
 from config.errors import JikimiError
 from monitor.packets.exporting import export_packets
+from monitor.records import HitRecord
 from monitor.review.decisions import EXPORTABLE
 from monitor.review.pages import render_page, review_app
 from monitor.review.permissions import requires
 from monitor.review.security import current_reviewer
+from monitor.store.base import HitStore
+from monitor.store.queries import HitQuery
 
 routes = web.RouteTableDef()
+
+
+EXPORTABLE_SHOWN = 500  # confirmed hits listed to pick from (newest first); a whole case is exported by its name
+
+
+async def _exportable(store: HitStore) -> tuple[list[HitRecord], list[str]]:
+    """The newest confirmed hits with a packet, and the cases that have any (for the form)."""
+    page = await store.find_hits(HitQuery(statuses=(EXPORTABLE,), with_packet=True, limit=EXPORTABLE_SHOWN))
+    return page.hits, (await store.hit_facets()).cases
 
 
 @routes.get("/export")
 @requires("export")
 async def export_form(request: web.Request) -> web.Response:
-    confirmed = [h for h in await review_app(request).context.store.hits() if h.status == EXPORTABLE and h.packet_id]
-    cases = sorted({h.case for h in confirmed})
+    confirmed, cases = await _exportable(review_app(request).context.store)
     return await render_page(request, "export.html.j2", {"confirmed": confirmed, "cases": cases, "error": None})
+
+
+async def _selected(store: HitStore, case: str, uids: tuple[str, ...]) -> list[HitRecord]:
+    """The confirmed hits with a packet of ``case`` and of the chosen hits (only confirmed ones are exported)."""
+    found: dict[str, HitRecord] = {}
+    for query in (
+        HitQuery(statuses=(EXPORTABLE,), with_packet=True, case=case, limit=None) if case else None,
+        HitQuery(statuses=(EXPORTABLE,), with_packet=True, uids=uids, limit=None) if uids else None,
+    ):
+        if query is not None:
+            found |= {hit.id: hit for hit in (await store.find_hits(query)).hits}
+    return list(found.values())
 
 
 @routes.post("/export")
@@ -34,11 +57,10 @@ async def export(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     recipient, reason = str(form.get("recipient", "")).strip(), str(form.get("reason", "")).strip()
     case = str(form.get("case", "")).strip()
-    chosen = {str(value) for value in form.getall("hit", [])}
-    confirmed = [h for h in await app.context.store.hits() if h.status == EXPORTABLE and h.packet_id]
-    selected = [h for h in confirmed if (case and h.case == case) or h.uid in chosen]
+    chosen = tuple(sorted({str(value) for value in form.getall("hit", [])}))
+    selected = await _selected(app.context.store, case, chosen)
     if not recipient or not reason or not selected:
-        cases = sorted({h.case for h in confirmed})
+        confirmed, cases = await _exportable(app.context.store)
         error = "nothing_to_export" if not selected else "bad_request"
         return await render_page(
             request, "export.html.j2", {"confirmed": confirmed, "cases": cases, "error": error}, status=400

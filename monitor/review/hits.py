@@ -1,4 +1,4 @@
-"""The hit queue, the hit page, decisions, and the hit's pictures (blurred, or revealed for a while).
+"""The hit page, decisions, and the hit's pictures (blurred, or revealed for a while).
 
 Every view of a hit page, every reveal and every decision is a custody event on the hit's packet chain
 (``viewed``, ``revealed``, ``decided``), shown on the page as its history.
@@ -8,84 +8,24 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from aiohttp import web
 from aiohttp_session import get_session
 
-from evidence.encryption import decrypt_bytes
-from evidence.packet import ENCRYPTED_SUFFIX
+from evidence.custody import CustodyKind
 from monitor.packets.custody_log import append_event
-from monitor.records import VERDICTS, Decision, HitRecord
+from monitor.records import Decision, HitRecord, HitStatus, Verdict
 from monitor.review.decisions import status_after
-from monitor.review.hit_details import hit_details, packet_metadata
+from monitor.review.hit_details import hit_details, stored_packet
 from monitor.review.media import NoPicture, blurred_preview, revealed_picture
 from monitor.review.pages import ReviewApp, flash, render_message, render_page, review_app
 from monitor.review.permissions import requires
 from monitor.review.security import Reviewer, current_reviewer
+from monitor.store.queries import HitQuery
 
 routes = web.RouteTableDef()
-PAGE_SIZE = 50
-STATUSES = ("pending", "confirmed-once", "confirmed", "rejected", "escalated")
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    status: str = ""
-    source: str = ""
-    case: str = ""
-    platform: str = ""
-    since: str = ""
-
-    @classmethod
-    def from_query(cls, query: Any) -> QueueFilter:
-        return cls(*(str(query.get(name, "")).strip() for name in ("status", "source", "case", "platform", "since")))
-
-    def keeps(self, hit: HitRecord) -> bool:
-        since = _date(self.since)
-        return (
-            (not self.status or hit.status == self.status) and (not self.source or hit.source_id == self.source)
-            and (not self.case or hit.case == self.case) and (not self.platform or hit.platform == self.platform)
-            and (since is None or hit.created_at >= since)
-        )  # fmt: skip
-
-    def query(self, page: int) -> str:
-        values = {k: v for k, v in asdict(self).items() if v} | ({"page": str(page)} if page else {})
-        return urlencode(values)
-
-
-def _date(text: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
-    except ValueError:
-        return None
-
-
-@routes.get("/")
-async def home(request: web.Request) -> web.Response:
-    raise web.HTTPSeeOther("/hits")
-
-
-@routes.get("/hits")
-@requires("review")
-async def queue(request: web.Request) -> web.Response:
-    """Newest first, filtered and paged; no pictures in lists."""
-    hits = await review_app(request).context.store.hits()
-    wanted = QueueFilter.from_query(request.query)
-    page = max(0, int(request.query.get("page", "0")) if request.query.get("page", "0").isdigit() else 0)
-    kept = [h for h in hits if wanted.keeps(h)]
-    choices = {
-        "status": STATUSES, "source": sorted({h.source_id for h in hits}), "case": sorted({h.case for h in hits}),
-        "platform": sorted({h.platform for h in hits}),
-    }  # fmt: skip
-    return await render_page(request, "queue.html.j2", {
-        "hits": kept[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], "total": len(kept), "filter": wanted,
-        "choices": choices, "older": wanted.query(page + 1) if (page + 1) * PAGE_SIZE < len(kept) else None,
-        "newer": wanted.query(page - 1) if page else None,
-    })  # fmt: skip
 
 
 async def _hit_or_404(request: web.Request) -> HitRecord:
@@ -102,7 +42,7 @@ async def _on_hit(request: web.Request) -> tuple[ReviewApp, Reviewer, HitRecord]
     return review_app(request), reviewer, await _hit_or_404(request)
 
 
-async def _record(app: ReviewApp, hit: HitRecord, kind: str, actor: str, details: dict[str, Any]) -> None:
+async def _record(app: ReviewApp, hit: HitRecord, kind: CustodyKind, actor: str, details: dict[str, Any]) -> None:
     await append_event(app.context.store, hit.custody_chain, kind, actor, {"hit_id": hit.id} | details)
 
 
@@ -110,16 +50,16 @@ async def _record(app: ReviewApp, hit: HitRecord, kind: str, actor: str, details
 @requires("review")
 async def hit_page(request: web.Request) -> web.Response:
     app, reviewer, hit = await _on_hit(request)
-    await _record(app, hit, "viewed", reviewer.name, {})
-    hits = await app.context.store.hits()
-    details = await hit_details(app.context, hit, hits)
+    await _record(app, hit, CustodyKind.VIEWED, reviewer.name, {})
+    details = await hit_details(app.context, hit)
     revealed_until = await _reveal_expiry(request, hit)
-    siblings = [h for h in hits if h.status == "pending" and h.uid != hit.uid]
+    pending = await app.context.store.find_hits(HitQuery(statuses=(HitStatus.PENDING,), limit=2))
+    siblings = [h for h in pending.hits if h.uid != hit.uid]
     return await render_page(request, "hit.html.j2", {
         "d": details, "hit": hit, "revealed_until": revealed_until,
         "reveal_seconds": app.settings.review_reveal_seconds,
         "next_uid": siblings[0].uid if siblings else None, "platform": hit.platform,
-        "may_reveal": reviewer.may("reveal"), "verdicts": VERDICTS,
+        "may_reveal": reviewer.may("reveal"), "verdicts": tuple(Verdict),
         "metadata_rows": _metadata_rows(details.packet.metadata if details.packet else {}),
     })  # fmt: skip
 
@@ -142,13 +82,15 @@ async def decide(request: web.Request) -> web.Response:
     app, reviewer, hit = await _on_hit(request)
     form = await request.post()
     verdict, comment = str(form.get("verdict", "")), str(form.get("comment", "")).strip()[:2000]
-    if verdict not in VERDICTS:
-        raise web.HTTPBadRequest(text=f"verdict must be one of {', '.join(VERDICTS)}")
+    if verdict not in tuple(Verdict):
+        raise web.HTTPBadRequest(text=f"verdict must be one of {', '.join(Verdict)}")
     store = app.context.store
-    await store.put_decision(Decision(hit.id, reviewer.name, verdict, comment))
+    await store.put_decision(Decision(hit.id, reviewer.name, Verdict(verdict), comment))
     status = status_after(await store.decisions(hit.id), app.settings.review_confirmations)
     await store.set_hit_status(hit.id, status)
-    await _record(app, hit, "decided", reviewer.name, {"verdict": verdict, "comment": comment, "status": status})
+    await _record(
+        app, hit, CustodyKind.DECIDED, reviewer.name, {"verdict": verdict, "comment": comment, "status": status}
+    )
     session = await get_session(request)
     session["reviews"] = int(session.get("reviews", 0)) + 1
     await flash(request, "decision_saved")
@@ -163,10 +105,10 @@ async def reveal(request: web.Request) -> web.Response:
     app, reviewer, hit = await _on_hit(request)
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     limit = app.settings.review_daily_reveals
-    if await app.context.store.count_custody(reviewer.name, "revealed", today) >= limit:
+    if await app.context.store.count_custody(reviewer.name, CustodyKind.REVEALED, today) >= limit:
         return await render_page(request, "message.html.j2", {"message_key": "reveal_limit", "limit": limit}, 429)
     seconds = app.settings.review_reveal_seconds
-    await _record(app, hit, "revealed", reviewer.name, {"seconds": seconds})
+    await _record(app, hit, CustodyKind.REVEALED, reviewer.name, {"seconds": seconds})
     session = await get_session(request)
     grants = {k: v for k, v in dict(session.get("reveals", {})).items() if float(v) > time.time()}
     session["reveals"] = grants | {hit.uid: time.time() + seconds}
@@ -186,13 +128,10 @@ async def _reveal_expiry(request: web.Request, hit: HitRecord) -> datetime | Non
 async def _media_bytes(app: ReviewApp, hit: HitRecord) -> tuple[bytes, str]:
     if hit.packet_id is None:
         raise NoPicture("no evidence packet")
-    folder, key = app.context.packet_dir(hit.packet_id), app.context.key
-    try:  # only the metadata: the hit page verified the packet already
-        media = (await asyncio.to_thread(packet_metadata, folder, key)).get("media", {})
+    try:  # only the metadata and the media: the hit page verified the packet already
+        return await asyncio.to_thread(stored_packet(app.context, hit.packet_id).media)
     except (OSError, ValueError) as exc:
         raise NoPicture(f"packet unreadable ({type(exc).__name__})") from None
-    data = await asyncio.to_thread(decrypt_bytes, folder / (media["file"] + ENCRYPTED_SUFFIX), key)
-    return data, str(media.get("mime") or "")
 
 
 async def _picture(request: web.Request, revealed: bool) -> web.Response:

@@ -1,13 +1,18 @@
-"""The ``Store`` protocol: everything jikimi persists, behind one async interface.
+"""What jikimi persists, as small protocols per concern, and ``Store``: all of them behind one async object.
 
 Nothing outside ``monitor/store/`` imports a database driver. Implementations: ``SqliteStore`` (the
 embedded default) and ``MongoStore`` (PyMongo's async client, for shared deployments); one contract
 test-suite (``tests/contracts/store_contract.py``) runs against both.
 
+Why protocols per concern (python-threatexchange's ``storage/interfaces.py``)? A component asks for the
+part it uses — the custody log takes a ``CustodyStore``, the review queue a ``HitStore`` — so its needs
+are visible in its signature and a test double implements a handful of methods, not all of them.
+
 Contract: every ``put_*`` is an idempotent upsert keyed by the record's deterministic id and returns
 whether the record is new; the first write wins (a record once written is not silently replaced),
 except runs, whose record is updated as the run progresses. Media bytes never enter the store: only
-fingerprints, sightings and references to files in the data directory.
+fingerprints, sightings and references to files in the data directory. Queries that feed a page take a
+limit and are answered from an index: their cost follows what they return, not what is stored.
 """
 
 from __future__ import annotations
@@ -18,29 +23,33 @@ from typing import Protocol
 
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
-from evidence.custody import CustodyEvent
+from evidence.custody import CustodyEvent, CustodyKind
 from monitor.records import (
     BlocklistEntry,
     Decision,
     HitRecord,
+    HitStatus,
     PacketRecord,
     PerceptualRow,
     RunRecord,
+    RunStatus,
     UserRecord,
 )
+from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 
 
-class Store(Protocol):
-    async def open(self) -> None:
-        """Connect and create tables/indexes; safe to call on an existing store."""
-
-    async def close(self) -> None: ...
-
+class BlocklistStore(Protocol):
     async def add_blocklist_entries(self, entries: Sequence[BlocklistEntry]) -> int:
         """Add entries atomically (all or none); return how many were new."""
 
-    async def blocklist_entries(self) -> list[BlocklistEntry]: ...
+    async def blocklist_entries(self) -> list[BlocklistEntry]:
+        """Every entry, in the order added (the matcher indexes them all)."""
 
+    async def blocklist_counts(self) -> dict[str, dict[str, int]]:
+        """``{"case": {case: entries}, "hash_type": {type: entries}}``: what the blocklist holds, not its rows."""
+
+
+class MediaStore(Protocol):
     async def get_fingerprints(self, sha256: str) -> Fingerprints | None: ...
 
     async def put_fingerprints(self, fingerprints: Fingerprints) -> bool: ...
@@ -48,42 +57,61 @@ class Store(Protocol):
     async def perceptual_rows(self, after: str, limit: int) -> list[PerceptualRow]:
         """Stored media in SHA-256 order after ``after``: the hashes retro-matching scans (picture and mirror)."""
 
-    async def sightings_of(self, sha256s: Sequence[str]) -> list[Sighting]:
-        """Every stored sighting of these media."""
-
     async def get_platform_media(self, platform: str, file_id: str) -> str | None:
         """The SHA-256 of media a platform knows by ``file_id`` (a Telegram photo or document id)."""
 
     async def put_platform_media(self, platform: str, file_id: str, sha256: str) -> None: ...
 
+
+class SightingStore(Protocol):
+    async def has_sighting(self, sighting_id: str) -> bool: ...
+
+    async def put_sighting(self, sighting: Sighting) -> bool: ...
+
+    async def sightings(self) -> list[Sighting]:
+        """Every sighting (tests and whole-store checks; pages use ``sightings_of``/``sightings_by_id``)."""
+
+    async def sightings_of(self, sha256s: Sequence[str]) -> list[Sighting]:
+        """Every stored sighting of these media."""
+
+    async def sightings_by_id(self, sighting_ids: Sequence[str]) -> list[Sighting]: ...
+
+
+class SourceStateStore(Protocol):
     async def get_source_state(self, source_id: str) -> SourceState:
         """What earlier runs left for this source; an empty state for a new one."""
 
     async def put_source_state(self, state: SourceState) -> None:
         """Replace the source's state (callers merge: watermarks only grow)."""
 
-    async def has_sighting(self, sighting_id: str) -> bool: ...
 
-    async def put_sighting(self, sighting: Sighting) -> bool: ...
-
-    async def sightings(self) -> list[Sighting]: ...
-
+class HitStore(Protocol):
     async def put_hit(self, hit: HitRecord) -> bool: ...
 
     async def hits(self) -> list[HitRecord]:
-        """All hits, newest first."""
+        """All hits, newest first (``jikimi hits`` lists them all; pages use ``find_hits``)."""
+
+    async def find_hits(self, query: HitQuery) -> HitPage:
+        """The hits of ``query``, newest first, and how many match in all."""
+
+    async def hit_facets(self) -> HitFacets:
+        """The sources, cases and platforms hits have, and the number of hits per status."""
 
     async def get_hit(self, uid: str) -> HitRecord | None:
         """The hit with this random ``uid`` (the id the review UI uses)."""
 
-    async def set_hit_status(self, hit_id: str, status: str) -> None:
+    async def set_hit_status(self, hit_id: str, status: HitStatus) -> None:
         """The one change a stored hit allows: its review status."""
 
+
+class DecisionStore(Protocol):
     async def put_decision(self, decision: Decision) -> bool: ...
 
     async def decisions(self, hit_id: str) -> list[Decision]:
         """A hit's decisions, oldest first."""
 
+
+class UserStore(Protocol):
     async def put_user(self, user: UserRecord, replace: bool = False) -> bool:
         """Add a user (``False`` if the name is taken), or with ``replace`` update an existing one."""
 
@@ -91,28 +119,65 @@ class Store(Protocol):
 
     async def users(self) -> list[UserRecord]: ...
 
-    async def count_custody(self, actor: str, kind: str, since: datetime) -> int:
-        """How many events of ``kind`` by ``actor`` since ``since`` (a reviewer's reveals today)."""
 
+class PacketStore(Protocol):
     async def put_packet(self, packet: PacketRecord) -> bool: ...
 
-    async def packets(self) -> list[PacketRecord]: ...
+    async def packets(self) -> list[PacketRecord]:
+        """Every packet, oldest first."""
 
+    async def packets_by_id(self, packet_ids: Sequence[str]) -> list[PacketRecord]:
+        """These packets, oldest first (unknown ids are left out)."""
+
+    async def packets_since(self, since: datetime) -> list[PacketRecord]:
+        """Packets made at or after ``since``, oldest first."""
+
+
+class CustodyStore(Protocol):
     async def append_custody(self, event: CustodyEvent) -> bool:
         """Add a custody event; ``False`` if its ``(chain, seq)`` is taken (another writer was first)."""
 
     async def last_custody_event(self, chain: str) -> CustodyEvent | None: ...
+
+    async def last_custody_events(self, chains: Sequence[str], kind: CustodyKind) -> dict[str, CustodyEvent]:
+        """Per chain, its latest event of ``kind`` (chains without one are left out)."""
 
     async def custody_events(self, chain: str) -> list[CustodyEvent]:
         """A chain's events in ``seq`` order."""
 
     async def custody_chains(self) -> list[str]: ...
 
+    async def count_custody(self, actor: str, kind: CustodyKind, since: datetime) -> int:
+        """How many events of ``kind`` by ``actor`` since ``since`` (a reviewer's reveals today)."""
+
+
+class RunStore(Protocol):
     async def put_run(self, run: RunRecord) -> None:
         """Insert or update the run record."""
 
-    async def runs(self, source_id: str | None = None) -> list[RunRecord]:
-        """Runs, newest first."""
+    async def runs(self, source_id: str | None = None, limit: int | None = None) -> list[RunRecord]:
+        """Runs, newest first (of one source when ``source_id`` is given; at most ``limit``)."""
+
+    async def runs_with_status(self, status: RunStatus) -> list[RunRecord]:
+        """Runs in this state (at start-up: the ``running`` ones a crash left behind)."""
+
+    async def source_runs(self, source_id: str) -> SourceRuns:
+        """The source's last run, last success and failures since then, without reading its history."""
+
+    async def run_totals(self) -> RunTotals:
+        """Runs per source and status, failed items and last success per source (for ``/metrics``)."""
+
+
+class Store(
+    BlocklistStore, MediaStore, SightingStore, SourceStateStore, HitStore, DecisionStore, UserStore, PacketStore,
+    CustodyStore, RunStore, Protocol,
+):  # fmt: skip
+    """Everything, behind one object: what ``store_from_settings`` gives the context that wires components."""
+
+    async def open(self) -> None:
+        """Connect and create tables/indexes; safe to call on an existing store."""
+
+    async def close(self) -> None: ...
 
     async def counts(self) -> dict[str, int]:
         """Totals: blocklist, media, sightings, hits, packets, runs."""

@@ -12,27 +12,22 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
-from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, PyMongoError
 from pymongo.operations import UpdateOne
 
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
-from evidence.custody import CustodyEvent
 from monitor.errors import StoreError
 from monitor.records import (
     BlocklistEntry,
-    Decision,
-    HitRecord,
-    PacketRecord,
     PerceptualRow,
-    RunRecord,
-    UserRecord,
     perceptual_row,
+    platform_of,
 )
+from monitor.store.mongo_records import MongoRecords
 from monitor.store.serialise import from_document, to_document
 
 T = TypeVar("T")
@@ -40,19 +35,29 @@ T = TypeVar("T")
 INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
     "blocklist": [([("hash_type", ASCENDING), ("value", ASCENDING), ("case", ASCENDING)], True)],
     "sightings": [([("fingerprints.values.sha256", ASCENDING)], False), ([("seen_at", ASCENDING)], False)],
-    "hits": [([("sighting_id", ASCENDING), ("entry_id", ASCENDING)], True), ([("created_at", DESCENDING)], False)],
-    "packets": [([("sighting_id", ASCENDING)], True)],
-    "runs": [([("source_id", ASCENDING), ("started_at", DESCENDING)], False)],
+    "hits": [
+        ([("sighting_id", ASCENDING), ("entry_id", ASCENDING)], True),
+        ([("created_at", DESCENDING), ("_id", ASCENDING)], False),
+        *(
+            ([(field, ASCENDING), ("created_at", DESCENDING)], False)
+            for field in ("status", "source_id", "case", "platform")
+        ),
+        *(([(field, ASCENDING)], False) for field in ("entry_id", "packet_id", "media_sha256")),
+    ],
+    "packets": [([("sighting_id", ASCENDING)], True), ([("created_at", ASCENDING)], False)],
+    "runs": [([("source_id", ASCENDING), ("started_at", DESCENDING)], False), ([("status", ASCENDING)], False)],
     "custody": [
         ([("chain", ASCENDING), ("seq", ASCENDING)], True),
-        ([("actor", ASCENDING), ("kind", ASCENDING)], False),
+        ([("actor", ASCENDING), ("kind", ASCENDING), ("at", ASCENDING)], False),
+        ([("chain", ASCENDING), ("kind", ASCENDING), ("seq", DESCENDING)], False),
     ],
     "decisions": [([("hit_id", ASCENDING), ("at", ASCENDING)], False)],
 }
 
 
-class MongoStore:
-    """``Store`` on a MongoDB database. ``client`` may be any object with PyMongo's async surface."""
+class MongoStore(MongoRecords):
+    """``Store`` on a MongoDB database. ``client`` may be any object with PyMongo's async surface. Hits,
+    decisions, users, packets, custody and runs are ``MongoRecords`` (``monitor/store/mongo_records.py``)."""
 
     def __init__(self, client: Any, database: str) -> None:
         self.client = client
@@ -66,6 +71,9 @@ class MongoStore:
         try:
             async for old in self.db["hits"].find({"uid": {"$exists": False}}, {"_id": 1}):  # stored before the UI
                 await self.db["hits"].update_one({"_id": old["_id"]}, {"$set": {"uid": str(uuid.uuid4())}})
+            async for old in self.db["hits"].find({"platform": {"$exists": False}}, {"location": 1, "source_kind": 1}):
+                platform = platform_of(str(old.get("location", "")), str(old.get("source_kind") or ""))
+                await self.db["hits"].update_one({"_id": old["_id"]}, {"$set": {"platform": platform}})
             await self.db["hits"].create_index([("uid", ASCENDING)], unique=True)
             for collection, indexes in INDEXES.items():
                 for keys, unique in indexes:
@@ -88,11 +96,16 @@ class MongoStore:
         return result.upserted_id is not None
 
     async def _find(
-        self, cls: type[T], collection: str, query: dict[str, Any], sort: list[tuple[str, int]] | None = None
-    ) -> list[T]:
+        self, cls: type[T], collection: str, query: dict[str, Any], sort: list[tuple[str, int]] | None = None,
+        limit: int = 0, skip: int = 0,
+    ) -> list[T]:  # fmt: skip
         cursor = self.db[collection].find(query)
         if sort:
             cursor = cursor.sort(sort)
+        if skip:
+            cursor = cursor.skip(skip)
+        if limit:
+            cursor = cursor.limit(limit)
         documents = await cursor.to_list(None)
         return [from_document(cls, {k: v for k, v in doc.items() if k != "_id"}) for doc in documents]
 
@@ -110,6 +123,13 @@ class MongoStore:
 
     async def blocklist_entries(self) -> list[BlocklistEntry]:
         return await self._find(BlocklistEntry, "blocklist", {}, [("added_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def blocklist_counts(self) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        for key in ("case", "hash_type"):
+            groups = await self._aggregate("blocklist", [{"$group": {"_id": f"${key}", "count": {"$sum": 1}}}])
+            counts[key] = {str(group["_id"]): int(group["count"]) for group in sorted(groups, key=lambda g: g["_id"])}
+        return counts
 
     async def get_fingerprints(self, sha256: str) -> Fingerprints | None:
         document = await self.db["media"].find_one({"_id": sha256}, {"_id": 0, "row": 0})
@@ -132,6 +152,9 @@ class MongoStore:
     async def sightings_of(self, sha256s: Sequence[str]) -> list[Sighting]:
         query = {"fingerprints.values.sha256": {"$in": list(sha256s)}}
         return await self._find(Sighting, "sightings", query, [("seen_at", ASCENDING)])
+
+    async def sightings_by_id(self, sighting_ids: Sequence[str]) -> list[Sighting]:
+        return await self._find(Sighting, "sightings", {"_id": {"$in": list(sighting_ids)}}, [("seen_at", ASCENDING)])
 
     async def get_platform_media(self, platform: str, file_id: str) -> str | None:
         found = await self.db["platform_media"].find_one({"_id": f"{platform}:{file_id}"})
@@ -159,84 +182,6 @@ class MongoStore:
 
     async def sightings(self) -> list[Sighting]:
         return await self._find(Sighting, "sightings", {}, [("seen_at", ASCENDING), ("_id", ASCENDING)])
-
-    async def put_hit(self, hit: HitRecord) -> bool:
-        return await self._insert("hits", hit.id, hit)
-
-    async def hits(self) -> list[HitRecord]:
-        return await self._find(HitRecord, "hits", {}, [("created_at", DESCENDING), ("_id", ASCENDING)])
-
-    async def get_hit(self, uid: str) -> HitRecord | None:
-        found = await self._find(HitRecord, "hits", {"uid": uid})
-        return found[0] if found else None
-
-    async def set_hit_status(self, hit_id: str, status: str) -> None:
-        try:
-            await self.db["hits"].update_one({"_id": hit_id}, {"$set": {"status": status}})
-        except PyMongoError as exc:
-            raise StoreError(f"MongoDB store: cannot set the status of hit {hit_id}: {exc}") from exc
-
-    async def put_decision(self, decision: Decision) -> bool:
-        return await self._insert("decisions", decision.id, decision)
-
-    async def decisions(self, hit_id: str) -> list[Decision]:
-        return await self._find(Decision, "decisions", {"hit_id": hit_id}, [("at", ASCENDING)])
-
-    async def put_user(self, user: UserRecord, replace: bool = False) -> bool:
-        if not replace:
-            return await self._insert("users", user.name, user)
-        try:
-            result = await self.db["users"].replace_one({"_id": user.name}, to_document(user))
-        except PyMongoError as exc:
-            raise StoreError(f"MongoDB store: cannot update user {user.name}: {exc}") from exc
-        return bool(result.matched_count)
-
-    async def get_user(self, name: str) -> UserRecord | None:
-        found = await self._find(UserRecord, "users", {"_id": name})
-        return found[0] if found else None
-
-    async def users(self) -> list[UserRecord]:
-        return await self._find(UserRecord, "users", {}, [("_id", ASCENDING)])
-
-    async def count_custody(self, actor: str, kind: str, since: datetime) -> int:
-        at = since.astimezone(UTC).isoformat(timespec="microseconds")
-        return int(await self.db["custody"].count_documents({"actor": actor, "kind": kind, "at": {"$gte": at}}))
-
-    async def put_packet(self, packet: PacketRecord) -> bool:
-        return await self._insert("packets", packet.id, packet)
-
-    async def packets(self) -> list[PacketRecord]:
-        return await self._find(PacketRecord, "packets", {}, [("created_at", ASCENDING), ("_id", ASCENDING)])
-
-    async def append_custody(self, event: CustodyEvent) -> bool:
-        """The unique (chain, seq) index makes a second writer's append fail instead of forking the chain."""
-        try:
-            await self.db["custody"].insert_one({"_id": f"{event.chain}:{event.seq}", **to_document(event)})
-        except DuplicateKeyError:
-            return False
-        except PyMongoError as exc:
-            raise StoreError(f"MongoDB store: cannot append custody event: {exc}") from exc
-        return True
-
-    async def last_custody_event(self, chain: str) -> CustodyEvent | None:
-        found = await self._find(CustodyEvent, "custody", {"chain": chain}, [("seq", DESCENDING)])
-        return found[0] if found else None
-
-    async def custody_events(self, chain: str) -> list[CustodyEvent]:
-        return await self._find(CustodyEvent, "custody", {"chain": chain}, [("seq", ASCENDING)])
-
-    async def custody_chains(self) -> list[str]:
-        return sorted(await self.db["custody"].distinct("chain"))
-
-    async def put_run(self, run: RunRecord) -> None:
-        try:
-            await self.db["runs"].replace_one({"_id": run.id}, to_document(run), upsert=True)
-        except PyMongoError as exc:
-            raise StoreError(f"MongoDB store: cannot record run {run.id}: {exc}") from exc
-
-    async def runs(self, source_id: str | None = None) -> list[RunRecord]:
-        query = {} if source_id is None else {"source_id": source_id}
-        return await self._find(RunRecord, "runs", query, [("started_at", DESCENDING)])
 
     async def counts(self) -> dict[str, int]:
         names = ("blocklist", "media", "sightings", "hits", "packets", "runs")

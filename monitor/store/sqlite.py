@@ -12,25 +12,20 @@ import asyncio
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
-from evidence.custody import CustodyEvent
 from monitor.errors import StoreError
 from monitor.records import (
     BlocklistEntry,
-    Decision,
-    HitRecord,
-    PacketRecord,
     PerceptualRow,
-    RunRecord,
-    UserRecord,
     perceptual_row,
 )
 from monitor.store.serialise import from_json, to_json
+from monitor.store.sqlite_migrations import upgrade
+from monitor.store.sqlite_records import SqliteRecords
 
 T = TypeVar("T")
 
@@ -62,7 +57,7 @@ CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, body TEXT NOT NULL);
 
 
 ADDED_COLUMNS = {"media": ("md5 TEXT", "pdq TEXT", "pdq_mirror TEXT", "pdq_quality INTEGER", "phash TEXT",
-                           "phash_mirror TEXT"), "hits": ("uid TEXT",)}  # fmt: skip
+                           "phash_mirror TEXT")}  # fmt: skip
 
 
 def add_missing_columns(db: sqlite3.Connection) -> None:
@@ -72,15 +67,11 @@ def add_missing_columns(db: sqlite3.Connection) -> None:
         for column in columns:
             if column.split()[0] not in present:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
-    # hits stored before the review UI get their random uid, in the column and in the record
-    if db.execute("SELECT 1 FROM hits WHERE uid IS NULL LIMIT 1").fetchone():
-        db.execute("UPDATE hits SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")
-        db.execute("UPDATE hits SET body = json_set(body, '$.uid', uid) WHERE json_extract(body, '$.uid') IS NULL")
-    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS hits_uid ON hits (uid)")
 
 
-class SqliteStore:
-    """``Store`` on an SQLite file (``path``); ``:memory:`` works for tests."""
+class SqliteStore(SqliteRecords):
+    """``Store`` on an SQLite file (``path``); ``:memory:`` works for tests. Hits, decisions, users, packets,
+    custody and runs are ``SqliteRecords`` (``monitor/store/sqlite_records.py``)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
@@ -109,7 +100,9 @@ class SqliteStore:
             db.execute("PRAGMA synchronous=NORMAL")
             db.isolation_level = "DEFERRED"
             db.executescript(SCHEMA)
-            add_missing_columns(db)
+            with db:  # one transaction, committed: another process may be opening the same file
+                add_missing_columns(db)
+                upgrade(db)
             self._db = db
 
         try:
@@ -151,6 +144,15 @@ class SqliteStore:
     async def blocklist_entries(self) -> list[BlocklistEntry]:
         return await self._bodies(BlocklistEntry, "SELECT body FROM blocklist ORDER BY rowid")
 
+    async def blocklist_counts(self) -> dict[str, dict[str, int]]:
+        def count(db: sqlite3.Connection) -> dict[str, dict[str, int]]:
+            return {
+                key: dict(db.execute(f"SELECT {column}, COUNT(*) FROM blocklist GROUP BY {column} ORDER BY {column}"))
+                for key, column in (("case", "case_ref"), ("hash_type", "hash_type"))
+            }
+
+        return await self._run(count)
+
     async def get_fingerprints(self, sha256: str) -> Fingerprints | None:
         found = await self._bodies(Fingerprints, "SELECT body FROM media WHERE sha256 = ?", (sha256,))
         return found[0] if found else None
@@ -167,12 +169,10 @@ class SqliteStore:
         return [PerceptualRow(*row) for row in rows]
 
     async def sightings_of(self, sha256s: Sequence[str]) -> list[Sighting]:
-        found: list[Sighting] = []
-        for start in range(0, len(sha256s), 500):
-            chunk = list(sha256s[start : start + 500])
-            marks = ", ".join("?" for _ in chunk)
-            found += await self._bodies(Sighting, f"SELECT body FROM sightings WHERE sha256 IN ({marks})", tuple(chunk))
-        return found
+        return await self._bodies_in(Sighting, "SELECT body FROM sightings WHERE sha256 IN ({marks})", sha256s)
+
+    async def sightings_by_id(self, sighting_ids: Sequence[str]) -> list[Sighting]:
+        return await self._bodies_in(Sighting, "SELECT body FROM sightings WHERE id IN ({marks})", sighting_ids)
 
     async def get_platform_media(self, platform: str, file_id: str) -> str | None:
         sql = "SELECT sha256 FROM platform_media WHERE platform = ? AND file_id = ?"
@@ -210,95 +210,6 @@ class SqliteStore:
 
     async def sightings(self) -> list[Sighting]:
         return await self._bodies(Sighting, "SELECT body FROM sightings ORDER BY seen_at, id")
-
-    async def put_hit(self, hit: HitRecord) -> bool:
-        return await self._insert(
-            "hits",
-            {
-                "id": hit.id,
-                "sighting_id": hit.sighting_id,
-                "entry_id": hit.entry_id,
-                "status": hit.status,
-                "created_at": hit.created_at.isoformat(),
-                "uid": hit.uid,
-                "body": to_json(hit),
-            },
-        )
-
-    async def hits(self) -> list[HitRecord]:
-        return await self._bodies(HitRecord, "SELECT body FROM hits ORDER BY created_at DESC, id")
-
-    async def get_hit(self, uid: str) -> HitRecord | None:
-        found = await self._bodies(HitRecord, "SELECT body FROM hits WHERE uid = ?", (uid,))
-        return found[0] if found else None
-
-    async def set_hit_status(self, hit_id: str, status: str) -> None:
-        sql = "UPDATE hits SET status = ?, body = json_set(body, '$.status', ?) WHERE id = ?"
-        await self._run(lambda db: db.execute(sql, (status, status, hit_id)))
-
-    async def put_decision(self, decision: Decision) -> bool:
-        columns = {"id": decision.id, "hit_id": decision.hit_id, "at": decision.at.isoformat()}
-        return await self._insert("decisions", columns | {"body": to_json(decision)})
-
-    async def decisions(self, hit_id: str) -> list[Decision]:
-        return await self._bodies(Decision, "SELECT body FROM decisions WHERE hit_id = ? ORDER BY at", (hit_id,))
-
-    async def put_user(self, user: UserRecord, replace: bool = False) -> bool:
-        if not replace:
-            return await self._insert("users", {"name": user.name, "body": to_json(user)})
-        sql = "UPDATE users SET body = ? WHERE name = ?"
-        return await self._run(lambda db: db.execute(sql, (to_json(user), user.name)).rowcount == 1)
-
-    async def get_user(self, name: str) -> UserRecord | None:
-        found = await self._bodies(UserRecord, "SELECT body FROM users WHERE name = ?", (name,))
-        return found[0] if found else None
-
-    async def users(self) -> list[UserRecord]:
-        return await self._bodies(UserRecord, "SELECT body FROM users ORDER BY name")
-
-    async def count_custody(self, actor: str, kind: str, since: datetime) -> int:
-        sql = """SELECT COUNT(*) FROM custody WHERE json_extract(body, '$.actor') = ?
-                 AND json_extract(body, '$.kind') = ? AND json_extract(body, '$.at') >= ?"""
-        params = (actor, kind, since.astimezone(UTC).isoformat(timespec="microseconds"))
-        return int(await self._run(lambda db: db.execute(sql, params).fetchone()[0]))
-
-    async def put_packet(self, packet: PacketRecord) -> bool:
-        return await self._insert(
-            "packets", {"id": packet.id, "sighting_id": packet.sighting_id, "body": to_json(packet)}
-        )
-
-    async def packets(self) -> list[PacketRecord]:
-        return await self._bodies(PacketRecord, "SELECT body FROM packets ORDER BY rowid")
-
-    async def append_custody(self, event: CustodyEvent) -> bool:
-        return await self._insert("custody", {"chain": event.chain, "seq": event.seq, "body": to_json(event)})
-
-    async def last_custody_event(self, chain: str) -> CustodyEvent | None:
-        sql = "SELECT body FROM custody WHERE chain = ? ORDER BY seq DESC LIMIT 1"
-        found = await self._bodies(CustodyEvent, sql, (chain,))
-        return found[0] if found else None
-
-    async def custody_events(self, chain: str) -> list[CustodyEvent]:
-        return await self._bodies(CustodyEvent, "SELECT body FROM custody WHERE chain = ? ORDER BY seq", (chain,))
-
-    async def custody_chains(self) -> list[str]:
-        rows = await self._run(lambda db: db.execute("SELECT DISTINCT chain FROM custody ORDER BY chain").fetchall())
-        return [str(row[0]) for row in rows]
-
-    async def put_run(self, run: RunRecord) -> None:
-        await self._run(
-            lambda db: db.execute(
-                "INSERT OR REPLACE INTO runs (id, source_id, started_at, body) VALUES (?, ?, ?, ?)",
-                (run.id, run.source_id, run.started_at.isoformat(), to_json(run)),
-            )
-        )
-
-    async def runs(self, source_id: str | None = None) -> list[RunRecord]:
-        if source_id is None:
-            return await self._bodies(RunRecord, "SELECT body FROM runs ORDER BY started_at DESC")
-        return await self._bodies(
-            RunRecord, "SELECT body FROM runs WHERE source_id = ? ORDER BY started_at DESC", (source_id,)
-        )
 
     async def counts(self) -> dict[str, int]:
         tables = ("blocklist", "media", "sightings", "hits", "packets", "runs")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
-from monitor.records import BlocklistEntry, HitRecord, PacketRecord, RunRecord
+from monitor.records import BlocklistEntry, HitRecord, PacketRecord, ProblemKind, RunProblem, RunRecord
 from monitor.store.base import Store
 
 SHA = "ab" * 32
@@ -93,7 +93,7 @@ class StoreContract:
         await store.put_run(run)
         finished = dataclasses.replace(
             run, finished_at=started + timedelta(minutes=1), status="ok", counters={"sightings": 3},
-            problems=({"kind": "media", "reason": "HTTP 500"},),
+            problems=(RunProblem(ProblemKind.MEDIA, "http://x/1", "HTTP 500", "http://x/a.jpg"),),
         )  # fmt: skip
         await store.put_run(finished)
         await store.put_run(RunRecord("r-2", "other", started + timedelta(hours=1)))

@@ -67,7 +67,7 @@ async def test_hostile_media_is_recorded_per_item_and_the_crawl_finishes(setting
         (run,) = await crawl_sources(context, [web_source("hostile", test_site + "/thread/hostile", 1)])
         sightings = {s.media.url.rsplit("/", 1)[-1]: s for s in await context.store.sightings()}
     assert run.status == "ok"
-    reasons = {str(p["media_url"]).rsplit("/", 1)[-1]: p["reason"] for p in run.problems}
+    reasons = {str(p.media_url).rsplit("/", 1)[-1]: p.reason for p in run.problems}
     assert "truncated or corrupt" in reasons["truncated.jpg"]
     assert "decompression bomb" in reasons["bomb.png"]
     assert "empty file" in reasons["empty.jpg"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import ClassVar
 
 import pytest
@@ -12,11 +13,12 @@ from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
 from crawlers.base import CrawlContext
-from crawlers.errors import RateLimited, SourceUnavailable
+from crawlers.errors import RateLimited, SourceUnavailable, Unavailable
 from crawlers.sighting import Checkpoint, CrawlRecord, Media, Sighting, utc_now
 from monitor.context import open_context
 from monitor.demo.pictures import encode, make_picture
 from monitor.errors import StoreError
+from monitor.records import RunStatus
 from monitor.runner import SourceRun
 
 
@@ -72,7 +74,7 @@ async def test_an_empty_media_response_is_a_problem_not_a_sighting(settings: Set
         run = await SourceRun(await context.pipeline(), SOURCE, crawler, 4).execute(context.workdir)
         stored = {s.location for s in await context.store.sightings()}
     assert stored == {f"https://t.me/demo/{n}" for n in (1, 3, 4)}
-    assert run.counters["errors"] == 1 and "empty file (the response had 0 bytes)" in run.problems[0]["reason"]
+    assert run.counters["errors"] == 1 and "empty file (the response had 0 bytes)" in run.problems[0].reason
 
 
 async def test_a_store_failure_leaves_the_watermark_before_the_unstored_message(
@@ -106,19 +108,23 @@ async def test_a_resumed_crawl_starts_after_the_watermark_and_duplicates_nothing
 
 
 @pytest.mark.parametrize(
-    ("error", "status", "phrase"),
+    ("error", "status", "retry_in"),
     [
-        (RateLimited("FloodWait of 900 s", retry_after=900), "rate-limited", "rate-limited until"),
-        (SourceUnavailable("the channel is private", status="private"), "private", "private"),
+        (RateLimited("FloodWait of 900 s", retry_after=900), RunStatus.RATE_LIMITED, timedelta(seconds=900)),
+        (SourceUnavailable("the channel is private", status=Unavailable.PRIVATE), RunStatus.PRIVATE, None),
     ],
 )
 async def test_a_crawl_error_after_some_messages_keeps_their_progress_and_sets_the_status(
-    settings: Settings, error: Exception, status: str, phrase: str
+    settings: Settings, error: Exception, status: RunStatus, retry_in: timedelta | None
 ) -> None:
     async with open_context(settings) as context:
         run = await SourceRun(await context.pipeline(), SOURCE, ListedCrawler(3, error), 2).execute(context.workdir)
         state = await context.store.get_source_state("chan")
-    assert run.status == status and run.error is not None and phrase in run.error
+    assert run.status == status and run.error == str(error)
+    if retry_in is None:
+        assert run.retry_at is None
+    else:
+        assert isinstance(error, RateLimited) and run.retry_at == error.retry_at  # as the platform asked
     assert state.watermark == 3 and run.counters["new_sightings"] == 3
 
 

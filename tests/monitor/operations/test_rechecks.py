@@ -13,21 +13,26 @@ import pytest
 from aiohttp import web
 
 from config.settings import Settings
+from crawlers.base import PostToCheck, SourceState
 from crawlers.sighting import Sighting
-from crawlers.telegram import PostRef, TelegramCrawler
+from crawlers.telegram import TelegramCrawler
 from crawlers.telegram_session import session_lease
 from monitor.context import MonitorContext, open_context
 from monitor.demo.pictures import encode, make_picture
 from monitor.demo.site import RunningSite
-from monitor.operations.rechecks import recheck_confirmed, removal_stats
+from monitor.operations.rechecks import checkers_from, recheck_confirmed, removal_stats
 from monitor.packets.custody_log import last_check
 from monitor.packets.exporting import export_packets
-from monitor.records import HitRecord
+from monitor.records import HitRecord, HitStatus
 from tests.doubles.telegram import SyntheticTelegram, TelegramClientDouble, build_channel
 from tests.monitor.review.conftest import add_hit_with_packet
 
 FIXTURE = Path(__file__).parents[3] / "tests" / "crawlers" / "fixtures" / "tme_s_page.html"
 DAY = timedelta(days=1)
+
+
+async def recheck(context: MonitorContext, now: datetime | None = None) -> dict[str, int]:
+    return await recheck_confirmed(context.store, DAY, checkers_from(context.settings), now=now)
 
 
 @dataclasses.dataclass
@@ -63,8 +68,8 @@ async def confirmed_hit(context: MonitorContext, make: Callable[..., Sighting], 
     sighting = make(location=location, source_kind=kind)
     sighting = dataclasses.replace(sighting, media=dataclasses.replace(sighting.media, url=media_url))
     (hit,) = await add_hit_with_packet(context, sighting)
-    await context.store.set_hit_status(hit.id, "confirmed")
-    return dataclasses.replace(hit, status="confirmed")
+    await context.store.set_hit_status(hit.id, HitStatus.CONFIRMED)
+    return dataclasses.replace(hit, status=HitStatus.CONFIRMED)
 
 
 async def results(context: MonitorContext, hit: HitRecord) -> list[tuple[Any, str]]:
@@ -80,17 +85,27 @@ async def test_a_web_page_is_online_until_its_page_or_media_goes_and_then_is_no_
     site.pages |= {"/thread/1": shows, "/thread/2": shows, "/thread/3": shows, "/media/a.jpg": (200, media)}
     hits = [await confirmed_hit(context, make_sighting, f"{site.url}/thread/{n}", f"{site.url}/media/a.jpg")
             for n in (1, 2, 3)]  # fmt: skip
-    assert await recheck_confirmed(context.store, DAY) == {"online": 3, "gone": 0, "unknown": 0}, [
-        await results(context, hit) for hit in hits
-    ]
+    assert await recheck(context) == {
+        "online": 3,
+        "gone": 0,
+        "unknown": 0,
+    }, [await results(context, hit) for hit in hits]
     site.pages |= {"/thread/1": (410, b"gone"), "/thread/2": (200, b"<p>removed by moderators</p>"),
                    "/thread/3": (503, b"busy")}  # fmt: skip
     later = datetime.now(UTC) + 2 * DAY
-    assert await recheck_confirmed(context.store, DAY, now=later) == {"online": 0, "gone": 2, "unknown": 1}
+    assert await recheck(context, now=later) == {
+        "online": 0,
+        "gone": 2,
+        "unknown": 1,
+    }
     assert (await results(context, hits[0]))[-1] == (False, "page gone (HTTP 410)")
     assert (await results(context, hits[1]))[-1] == (False, "page no longer shows the media")
     assert (await results(context, hits[2]))[-1] == (None, "page unreachable (HTTP 503)")
-    assert await recheck_confirmed(context.store, DAY, now=later + 2 * DAY) == {"online": 0, "gone": 0, "unknown": 1}
+    assert await recheck(context, now=later + 2 * DAY) == {
+        "online": 0,
+        "gone": 0,
+        "unknown": 1,
+    }
     assert last_check(await context.store.custody_events(hits[0].custody_chain)).startswith("no (")
 
 
@@ -99,7 +114,7 @@ async def test_replaced_media_bytes_count_as_gone(
 ) -> None:
     site.pages |= {"/t": (200, b"<img src='/m.jpg'>"), "/m.jpg": (200, encode(make_picture(99)))}
     hit = await confirmed_hit(context, make_sighting, f"{site.url}/t", f"{site.url}/m.jpg")
-    await recheck_confirmed(context.store, DAY)
+    await recheck(context)
     assert await results(context, hit) == [(False, "media replaced by other bytes")]
 
 
@@ -112,7 +127,7 @@ async def test_a_deleted_message_is_absent_from_the_tme_preview(
                                 "telegram_web")  # fmt: skip
     deleted = await confirmed_hit(context, make_sighting, f"{site.url}/synthetic_channel/122", f"{site.url}/b.jpg",
                                   "telegram_web")  # fmt: skip
-    await recheck_confirmed(context.store, DAY)
+    await recheck(context)
     assert await results(context, still) == [(True, "still in the channel preview")]
     assert await results(context, deleted) == [(False, "message deleted (absent from the channel preview)")]
 
@@ -126,10 +141,15 @@ async def test_telegram_answers_no_message_for_a_deleted_post(tmp_path: Path) ->
         return session_lease(tmp_path / "session.lock", wait=5)
 
     crawler = TelegramCrawler(lambda: TelegramClientDouble(server), lease, 2**20, 30.0, 100, history_wait=0)
-    refs = [PostRef(f"https://t.me/public_one/{n}", 1001, channel.access_hash, n) for n in (6, 7)]
-    refs.append(PostRef("https://t.me/gone/1", 999, 1, 1))  # a channel that no longer exists
-    assert await crawler.messages_still_posted(refs) == {
+    public = SourceState("channel-a", resolved={"channel_id": 1001, "access_hash": channel.access_hash})
+    gone = SourceState("channel-b", resolved={"channel_id": 999, "access_hash": 1})  # no longer exists
+    never = SourceState("channel-c")  # never resolved: cannot be asked
+    posts = [PostToCheck(f"https://t.me/public_one/{n}", "", "", public) for n in (6, 7)]
+    posts += [PostToCheck("https://t.me/gone/1", "", "", gone), PostToCheck("https://t.me/never/1", "", "", never)]
+    answers = {location: check.online for location, check in (await crawler.check_removal(posts)).items()}
+    assert answers == {
         "https://t.me/public_one/6": True, "https://t.me/public_one/7": False, "https://t.me/gone/1": False,
+        "https://t.me/never/1": None,
     }  # fmt: skip
 
 
@@ -142,7 +162,7 @@ async def test_takedown_csv_and_status_report_the_last_check_and_removal_latency
 
     site.pages |= {"/t": (404, b"")}
     hit = await confirmed_hit(context, make_sighting, f"{site.url}/t", f"{site.url}/m.jpg")
-    await recheck_confirmed(context.store, DAY)
+    await recheck(context)
     (stats,) = await removal_stats(context.store)
     assert (stats.platform, stats.confirmed, stats.removed, stats.still_online) == ("127.0.0.1", 1, 1, 0)
     assert stats.median_hours is not None and stats.median_hours > 0

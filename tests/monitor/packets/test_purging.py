@@ -12,11 +12,11 @@ from config.settings import Settings
 from crawlers.sighting import Sighting
 from evidence.packet import packet_files
 from evidence.signing import public_key_pem
+from evidence.stored_packet import PacketCheck, StoredPacket
 from evidence.verify import verify_bundle
 from monitor.context import open_context
 from monitor.packets.exporting import export_packets
 from monitor.packets.purging import purge_media
-from monitor.review.hit_details import check_packet
 from tests.monitor.review.conftest import add_hit_with_packet
 
 
@@ -37,7 +37,7 @@ async def test_a_purge_deletes_the_media_keeps_the_proof_and_is_a_custody_event(
         last = (await context.store.custody_events(hit.packet_id))[-1]
         assert (last.kind, last.actor, list(last.details["files"])) == ("purged", "ian", media)
         assert len(last.details["files"][media[0]]) == 64  # the digest of what was deleted
-        assert check_packet(folder, context.key, public_key_pem(context.signer)) == (True, None)
+        assert StoredPacket(folder, context.key).check(public_key_pem(context.signer)) == PacketCheck(True)
         again = await purge_media(context, cases=["case-7"], reason="again", actor="ian")
         assert again.files == 0 and (await context.store.custody_events(hit.packet_id))[-1] == last
         summary = await export_packets(context, tmp_path / "b.zip", recipient="court", reason="case 7")

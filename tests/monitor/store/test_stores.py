@@ -19,11 +19,12 @@ import pytest
 from monitor.store import MongoStore, SqliteStore
 from monitor.store.base import Store
 from tests.contracts.store_contract import StoreContract
+from tests.contracts.store_queries_contract import StoreQueryContract
 
 REAL_MONGODB_URL = os.environ.get("JIKIMI_TEST_MONGODB_URL")
 
 
-class TestSqliteStore(StoreContract):
+class TestSqliteStore(StoreContract, StoreQueryContract):
     @pytest.fixture
     async def store(self, tmp_path: Path) -> AsyncIterator[Store]:
         store = SqliteStore(tmp_path / "store.sqlite3")
@@ -48,7 +49,7 @@ class TestSqliteStore(StoreContract):
         assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-class TestInMemoryMongoStandIn(StoreContract):
+class TestInMemoryMongoStandIn(StoreContract, StoreQueryContract):
     """pymongo-async-mock: a stand-in for query shapes, not a MongoDB server."""
 
     @pytest.fixture
@@ -62,7 +63,7 @@ class TestInMemoryMongoStandIn(StoreContract):
 
 
 @pytest.mark.skipif(REAL_MONGODB_URL is None, reason="set JIKIMI_TEST_MONGODB_URL to run against a real MongoDB")
-class TestRealMongoStore(StoreContract):
+class TestRealMongoStore(StoreContract, StoreQueryContract):
     @pytest.fixture
     async def store(self) -> AsyncIterator[Store]:
         assert REAL_MONGODB_URL is not None
@@ -92,6 +93,7 @@ async def test_hits_stored_before_the_review_ui_get_a_uid_once_and_keep_it(tmp_p
         body = json.loads(db.execute("SELECT body FROM hits").fetchone()[0])
         del body["uid"]
         db.execute("UPDATE hits SET uid = NULL, body = ?", (json.dumps(body),))
+        db.execute("PRAGMA user_version = 0")
     uids = []
     for _ in range(2):
         reopened = SqliteStore(path)
@@ -101,3 +103,48 @@ async def test_hits_stored_before_the_review_ui_get_a_uid_once_and_keep_it(tmp_p
         uids.append(stored.uid)
         await reopened.close()
     assert uids[0] == uids[1] and uids[0] != hit.uid
+
+
+async def test_a_store_made_before_the_query_columns_is_upgraded_without_loss(tmp_path: Path) -> None:
+    """An older data directory: hits, custody, runs and packets hold only their JSON documents. Opening it
+    fills the new query columns from them, so the queries see every old record."""
+    import sqlite3
+
+    from crawlers.sighting import utc_now
+    from evidence.custody import CustodyKind, next_event
+    from monitor.records import HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus
+    from monitor.store.queries import HitQuery
+    from monitor.store.serialise import to_json
+    from monitor.store.sqlite import SCHEMA
+
+    path = tmp_path / "old.sqlite3"
+    seen = datetime(2026, 11, 1, tzinfo=UTC)
+    post = "https://t.me/chan/5"
+    hit = HitRecord("s-1", "e-1", "md5", "case-9", "", 0, "ab" * 16, "src", post, f"{post}?single", "cd" * 32, None,
+                    seen, packet_id="p-1", status=HitStatus.CONFIRMED, source_kind="telegram")  # fmt: skip
+    event = next_event(None, "p-1", CustodyKind.REVEALED, "ae", {}, utc_now())
+    run = RunRecord("r-1", "src", seen, seen, RunStatus.OK, {"errors": 4})
+    with sqlite3.connect(path) as db:  # the tables as an older jikimi made them
+        db.executescript(SCHEMA)
+        db.execute("ALTER TABLE hits ADD COLUMN uid TEXT")
+        columns = "id, sighting_id, entry_id, status, created_at, uid, body"
+        db.execute(f"INSERT INTO hits ({columns}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (hit.id, hit.sighting_id, hit.entry_id, "confirmed", seen.isoformat(), hit.uid,
+                    to_json(hit)))  # fmt: skip
+        db.execute("INSERT INTO custody (chain, seq, body) VALUES (?, ?, ?)", ("p-1", 0, to_json(event)))
+        db.execute("INSERT INTO runs (id, source_id, started_at, body) VALUES (?, ?, ?, ?)",
+                   ("r-1", "src", seen.isoformat(), to_json(run)))  # fmt: skip
+        packet = PacketRecord("p-1", "s-1", "evidence/p-1", "00", created_at=seen)
+        db.execute("INSERT INTO packets (id, sighting_id, body) VALUES (?, ?, ?)", ("p-1", "s-1", to_json(packet)))
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        found = await store.find_hits(HitQuery(case="case-9", platform="telegram", statuses=(HitStatus.CONFIRMED,)))
+        assert found.hits == [hit]
+        assert (await store.hit_facets()).platforms == ["telegram"]
+        assert await store.count_custody("ae", CustodyKind.REVEALED, seen) == 1
+        assert (await store.run_totals()).errors == {"src": 4}
+        assert (await store.source_runs("src")).last_success == seen
+        assert [p.id for p in await store.packets_since(seen)] == ["p-1"]
+    finally:
+        await store.close()

@@ -1,0 +1,91 @@
+"""Is a post still online? The HTTP checks behind ``ChecksRemoval`` for websites and ``t.me/s`` previews.
+
+Deleted-post detection, exact for each platform:
+- web page: HTTP 404 or 410 for the page, or the page no longer contains the media's URL, or the media URL
+  answers 404/410 → gone. The media answering with other bytes is "changed" (gone as this evidence).
+  Any other failure (5xx, timeout) is "unknown" (``online`` is ``None``): checked again next time.
+- ``t.me/s`` preview: the channel page just after the message (``?before=<id+1>``) no longer lists
+  ``data-post="<channel>/<id>"`` while it lists older posts → deleted; a channel page that is gone → deleted.
+(The Telegram API check is ``TelegramCrawler.check_removal``.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable, Sequence
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from crawlers.base import PostToCheck, RemovalCheck
+from crawlers.tme_markup import UnrecognisedMarkup, parse_tme_page
+from crawlers.version import CRAWLER_VERSION
+
+GONE_STATUSES = (404, 410)
+MAX_BYTES = 200 * 2**20
+HttpCheck = Callable[[aiohttp.ClientSession, PostToCheck], Awaitable[RemovalCheck]]
+
+
+async def _get(http: aiohttp.ClientSession, url: str) -> tuple[int, bytes]:
+    """Status and body (at most ``MAX_BYTES``: a bigger answer is not the media we preserved)."""
+    async with http.get(url, allow_redirects=True) as response:
+        body = bytearray()
+        async for chunk in response.content.iter_chunked(1 << 16):
+            body += chunk
+            if len(body) > MAX_BYTES:
+                break
+        return response.status, bytes(body)
+
+
+async def check_web(http: aiohttp.ClientSession, post: PostToCheck) -> RemovalCheck:
+    try:
+        status, page = await _get(http, post.location)
+        if status in GONE_STATUSES:
+            return RemovalCheck(False, f"page gone (HTTP {status})", status)
+        if status >= 400:
+            return RemovalCheck(None, f"page unreachable (HTTP {status})", status)
+        media_path = urlsplit(post.media_url).path
+        if post.media_url.encode() not in page and media_path.encode() not in page:
+            return RemovalCheck(False, "page no longer shows the media", status)
+        media_status, media = await _get(http, post.media_url)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        return RemovalCheck(None, f"unreachable ({type(exc).__name__})")
+    if media_status in GONE_STATUSES:
+        return RemovalCheck(False, f"media gone (HTTP {media_status})", media_status)
+    if media_status >= 400:
+        return RemovalCheck(None, f"media unreachable (HTTP {media_status})", media_status)
+    if hashlib.sha256(media).hexdigest() != post.media_sha256:
+        return RemovalCheck(False, "media replaced by other bytes", media_status)
+    return RemovalCheck(True, "still online (same bytes)", media_status)
+
+
+async def check_tme_preview(http: aiohttp.ClientSession, post: PostToCheck) -> RemovalCheck:
+    parts = urlsplit(post.location)
+    channel, _, message = parts.path.strip("/").rpartition("/")
+    base = f"{parts.scheme}://{parts.netloc}"
+    try:
+        status, body = await _get(http, f"{base}/s/{channel}?before={int(message) + 1}")
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        return RemovalCheck(None, f"unreachable ({type(exc).__name__})")
+    except ValueError:
+        return RemovalCheck(None, f"not a t.me post link: {post.location}")
+    if status in GONE_STATUSES:
+        return RemovalCheck(False, f"channel gone (HTTP {status})", status)
+    if status >= 400:
+        return RemovalCheck(None, f"preview unreachable (HTTP {status})", status)
+    try:
+        posts = {found.message_id for found in parse_tme_page(body.decode("utf-8", "replace"), base).posts}
+    except UnrecognisedMarkup as exc:
+        return RemovalCheck(None, f"preview markup not recognised: {exc}", status)
+    if int(message) in posts:
+        return RemovalCheck(True, "still in the channel preview", status)
+    if posts:
+        return RemovalCheck(False, "message deleted (absent from the channel preview)", status)
+    return RemovalCheck(False, "channel preview shows no posts (channel emptied or hidden)", status)
+
+
+async def check_over_http(check: HttpCheck, posts: Sequence[PostToCheck], timeout: float) -> dict[str, RemovalCheck]:
+    """Run ``check`` for each post, one at a time, in one HTTP session (politeness: no burst of requests)."""
+    headers = {"User-Agent": f"jikimi/{CRAWLER_VERSION} (removal re-check)"}
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout), headers=headers) as http:
+        return {post.location: await check(http, post) for post in posts}

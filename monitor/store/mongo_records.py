@@ -1,0 +1,225 @@
+"""The MongoDB store's review, evidence and run records: hits, decisions, users, packets, custody, runs.
+
+A mixin of ``MongoStore`` (``monitor/store/mongo.py``), which owns the client. Times are stored as the
+codec's ISO 8601 strings (UTC), so they sort and compare as text; every query here has an index
+(``INDEXES`` in ``mongo.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from evidence.custody import CustodyEvent, CustodyKind
+from monitor.errors import StoreError
+from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus, UserRecord
+from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
+from monitor.store.serialise import from_document, to_document
+
+T = TypeVar("T")
+NOT_FAILURES = [str(status) for status in RunStatus if not status.is_failure]
+NEWEST_FIRST = [("created_at", DESCENDING), ("_id", ASCENDING)]
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def hit_filter(query: HitQuery) -> dict[str, Any]:
+    """The query as a MongoDB filter: every set field must hold (``$and``)."""
+    conditions: list[dict[str, Any]] = []
+    for field, values in (
+        ("status", [str(status) for status in query.statuses]), ("case", list(query.cases)),
+        ("_id", list(query.ids)), ("uid", list(query.uids)), ("packet_id", list(query.packet_ids)),
+    ):  # fmt: skip
+        if values:
+            conditions.append({field: {"$in": values}})
+    for field, value in (
+        ("source_id", query.source_id), ("case", query.case), ("platform", query.platform),
+        ("entry_id", query.entry_id), ("media_sha256", query.media_sha256),
+    ):  # fmt: skip
+        if value is not None:
+            conditions.append({field: value})
+    if query.since is not None:
+        conditions.append({"created_at": {"$gte": _iso(query.since)}})
+    if query.exclude_sighting is not None:
+        conditions.append({"sighting_id": {"$ne": query.exclude_sighting}})
+    if query.with_packet:
+        conditions.append({"packet_id": {"$ne": None}})
+    return {"$and": conditions} if conditions else {}
+
+
+class MongoRecords:
+    """Needs ``db`` and the helpers of ``MongoStore``."""
+
+    db: Any
+
+    async def _insert(self, collection: str, record_id: str, record: Any) -> bool:
+        raise NotImplementedError
+
+    async def _find(
+        self, cls: type[T], collection: str, query: dict[str, Any], sort: list[tuple[str, int]] | None = None,
+        limit: int = 0, skip: int = 0,
+    ) -> list[T]:  # fmt: skip
+        raise NotImplementedError
+
+    async def _aggregate(self, collection: str, pipeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        try:
+            return list(await (await self.db[collection].aggregate(pipeline)).to_list(None))
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot read {collection}: {exc}") from exc
+
+    # --- hits ------------------------------------------------------------------------------------
+    async def put_hit(self, hit: HitRecord) -> bool:
+        return await self._insert("hits", hit.id, {**to_document(hit), "platform": hit.platform})
+
+    async def hits(self) -> list[HitRecord]:
+        return await self._find(HitRecord, "hits", {}, NEWEST_FIRST)
+
+    async def find_hits(self, query: HitQuery) -> HitPage:
+        wanted = hit_filter(query)
+        page = await self._find(HitRecord, "hits", wanted, NEWEST_FIRST, limit=query.limit or 0, skip=query.offset)
+        return HitPage(page, int(await self.db["hits"].count_documents(wanted)))
+
+    async def hit_facets(self) -> HitFacets:
+        async def distinct(field: str) -> list[str]:
+            return sorted(str(value) for value in await self.db["hits"].distinct(field) if value is not None)
+
+        groups = await self._aggregate("hits", [{"$group": {"_id": "$status", "count": {"$sum": 1}}}])
+        by_status = {HitStatus(group["_id"]): int(group["count"]) for group in groups}
+        return HitFacets(await distinct("source_id"), await distinct("case"), await distinct("platform"), by_status)
+
+    async def get_hit(self, uid: str) -> HitRecord | None:
+        found = await self._find(HitRecord, "hits", {"uid": uid})
+        return found[0] if found else None
+
+    async def set_hit_status(self, hit_id: str, status: HitStatus) -> None:
+        try:
+            await self.db["hits"].update_one({"_id": hit_id}, {"$set": {"status": str(status)}})
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot set the status of hit {hit_id}: {exc}") from exc
+
+    # --- decisions and users ---------------------------------------------------------------------
+    async def put_decision(self, decision: Decision) -> bool:
+        return await self._insert("decisions", decision.id, decision)
+
+    async def decisions(self, hit_id: str) -> list[Decision]:
+        return await self._find(Decision, "decisions", {"hit_id": hit_id}, [("at", ASCENDING)])
+
+    async def put_user(self, user: UserRecord, replace: bool = False) -> bool:
+        if not replace:
+            return await self._insert("users", user.name, user)
+        try:
+            result = await self.db["users"].replace_one({"_id": user.name}, to_document(user))
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot update user {user.name}: {exc}") from exc
+        return bool(result.matched_count)
+
+    async def get_user(self, name: str) -> UserRecord | None:
+        found = await self._find(UserRecord, "users", {"_id": name})
+        return found[0] if found else None
+
+    async def users(self) -> list[UserRecord]:
+        return await self._find(UserRecord, "users", {}, [("_id", ASCENDING)])
+
+    # --- packets and custody ---------------------------------------------------------------------
+    async def put_packet(self, packet: PacketRecord) -> bool:
+        return await self._insert("packets", packet.id, packet)
+
+    async def packets(self) -> list[PacketRecord]:
+        return await self._find(PacketRecord, "packets", {}, [("created_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def packets_by_id(self, packet_ids: Sequence[str]) -> list[PacketRecord]:
+        query = {"_id": {"$in": list(packet_ids)}}
+        return await self._find(PacketRecord, "packets", query, [("created_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def packets_since(self, since: datetime) -> list[PacketRecord]:
+        query = {"created_at": {"$gte": _iso(since)}}
+        return await self._find(PacketRecord, "packets", query, [("created_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def append_custody(self, event: CustodyEvent) -> bool:
+        """The unique (chain, seq) index makes a second writer's append fail instead of forking the chain."""
+        try:
+            await self.db["custody"].insert_one({"_id": f"{event.chain}:{event.seq}", **to_document(event)})
+        except DuplicateKeyError:
+            return False
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot append custody event: {exc}") from exc
+        return True
+
+    async def last_custody_event(self, chain: str) -> CustodyEvent | None:
+        found = await self._find(CustodyEvent, "custody", {"chain": chain}, [("seq", DESCENDING)], limit=1)
+        return found[0] if found else None
+
+    async def last_custody_events(self, chains: Sequence[str], kind: CustodyKind) -> dict[str, CustodyEvent]:
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"chain": {"$in": list(chains)}, "kind": str(kind)}},
+            {"$sort": {"chain": 1, "seq": -1}},
+            {"$group": {"_id": "$chain", "event": {"$first": "$$ROOT"}}},
+        ]
+        found = {}
+        for group in await self._aggregate("custody", pipeline):
+            document = {k: v for k, v in group["event"].items() if k != "_id"}
+            found[str(group["_id"])] = from_document(CustodyEvent, document)
+        return found
+
+    async def custody_events(self, chain: str) -> list[CustodyEvent]:
+        return await self._find(CustodyEvent, "custody", {"chain": chain}, [("seq", ASCENDING)])
+
+    async def custody_chains(self) -> list[str]:
+        return sorted(await self.db["custody"].distinct("chain"))
+
+    async def count_custody(self, actor: str, kind: CustodyKind, since: datetime) -> int:
+        query = {"actor": actor, "kind": str(kind), "at": {"$gte": _iso(since)}}
+        return int(await self.db["custody"].count_documents(query))
+
+    # --- runs ------------------------------------------------------------------------------------
+    async def put_run(self, run: RunRecord) -> None:
+        try:
+            await self.db["runs"].replace_one({"_id": run.id}, to_document(run), upsert=True)
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot record run {run.id}: {exc}") from exc
+
+    async def runs(self, source_id: str | None = None, limit: int | None = None) -> list[RunRecord]:
+        query = {} if source_id is None else {"source_id": source_id}
+        return await self._find(RunRecord, "runs", query, [("started_at", DESCENDING)], limit=limit or 0)
+
+    async def runs_with_status(self, status: RunStatus) -> list[RunRecord]:
+        return await self._find(RunRecord, "runs", {"status": str(status)}, [("started_at", DESCENDING)])
+
+    async def source_runs(self, source_id: str) -> SourceRuns:
+        runs = self.db["runs"]
+        last = await self._find(RunRecord, "runs", {"source_id": source_id}, [("started_at", DESCENDING)], limit=1)
+        success = await runs.find_one({"source_id": source_id, "status": RunStatus.OK.value},
+                                      sort=[("finished_at", DESCENDING)])  # fmt: skip
+        calm = await runs.find_one({"source_id": source_id, "status": {"$in": NOT_FAILURES}},
+                                   sort=[("started_at", DESCENDING)])  # fmt: skip
+        failing: dict[str, Any] = {"source_id": source_id, "status": {"$nin": NOT_FAILURES}}
+        if calm is not None:
+            failing["started_at"] = {"$gt": calm["started_at"]}
+        finished = success.get("finished_at") if success else None
+        return SourceRuns(
+            source_id, last[0] if last else None, datetime.fromisoformat(finished) if finished else None,
+            int(await runs.count_documents(failing)),
+        )  # fmt: skip
+
+    async def run_totals(self) -> RunTotals:
+        counts = await self._aggregate(
+            "runs", [{"$group": {"_id": {"source": "$source_id", "status": "$status"}, "count": {"$sum": 1}}}]
+        )
+        sums = await self._aggregate(
+            "runs", [{"$group": {"_id": "$source_id", "errors": {"$sum": "$counters.errors"}}}]
+        )
+        successes = await self._aggregate(
+            "runs", [{"$match": {"status": RunStatus.OK.value}},
+                     {"$group": {"_id": "$source_id", "last": {"$max": "$finished_at"}}}],
+        )  # fmt: skip
+        return RunTotals(
+            {(group["_id"]["source"], group["_id"]["status"]): int(group["count"]) for group in counts},
+            {str(group["_id"]): int(group["errors"] or 0) for group in sums},
+            {str(group["_id"]): datetime.fromisoformat(group["last"]) for group in successes if group["last"]},
+        )

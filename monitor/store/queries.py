@@ -1,0 +1,80 @@
+"""What callers ask the store for, as typed values: which hits, how many, and per-source run summaries.
+
+Why typed queries instead of "load everything and filter"? A review queue, a hit page or ``/metrics`` must
+cost what it shows, not what is stored: months of monitoring hold hundreds of thousands of hits. Each
+query here is answered by the back end with an index (``monitor/store/sqlite.py``, ``mongo.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from monitor.records import HitRecord, HitStatus, RunRecord
+
+
+@dataclass(frozen=True, slots=True)
+class HitQuery:
+    """Hits matching every field that is set (an empty tuple or ``None`` means "any"), newest first.
+
+    ``exclude_sighting`` leaves one sighting's hits out (the hit page's "also seen at"); ``with_packet``
+    keeps only hits that have an evidence packet (what can be exported). Pages set ``limit``; a job that
+    must see every match (removal re-checks) leaves it ``None``.
+    """
+
+    statuses: tuple[HitStatus, ...] = ()
+    source_id: str | None = None
+    case: str | None = None
+    cases: tuple[str, ...] = ()
+    platform: str | None = None
+    since: datetime | None = None
+    entry_id: str | None = None
+    media_sha256: str | None = None
+    ids: tuple[str, ...] = ()
+    uids: tuple[str, ...] = ()
+    packet_ids: tuple[str, ...] = ()
+    exclude_sighting: str | None = None
+    with_packet: bool = False
+    offset: int = 0
+    limit: int | None = 50
+
+    def __post_init__(self) -> None:
+        if self.limit is not None and self.limit <= 0 or self.offset < 0:
+            raise ValueError(f"a hit query needs a positive limit and offset (got {self.limit}, {self.offset})")
+
+
+@dataclass(frozen=True, slots=True)
+class HitPage:
+    """One page of hits and how many match in all."""
+
+    hits: list[HitRecord]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class HitFacets:
+    """The distinct values the review queue offers as filters, and the count of hits per status."""
+
+    sources: list[str] = field(default_factory=list)
+    cases: list[str] = field(default_factory=list)
+    platforms: list[str] = field(default_factory=list)
+    by_status: dict[HitStatus, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRuns:
+    """A source's runs at a glance: the last one, when it last succeeded, and its failures since then."""
+
+    source_id: str
+    last: RunRecord | None
+    last_success: datetime | None
+    failures_in_a_row: int
+
+
+@dataclass(frozen=True, slots=True)
+class RunTotals:
+    """Per (source, status): how many runs; per source: items failed and the end of the last ``ok`` run."""
+
+    runs: dict[tuple[str, str], int] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    last_success: dict[str, datetime] = field(default_factory=dict)

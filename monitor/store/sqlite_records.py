@@ -1,0 +1,203 @@
+"""The SQLite store's review, evidence and run records: hits, decisions, users, packets, custody, runs.
+
+A mixin of ``SqliteStore`` (``monitor/store/sqlite.py``), which owns the connection and its one thread.
+Queries read the query columns beside each JSON document (``monitor/store/sqlite_migrations.py``), so a
+page filters, sorts and counts with an index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from evidence.custody import CustodyEvent, CustodyKind
+from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus, UserRecord
+from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
+from monitor.store.serialise import from_json, to_json
+from monitor.store.sqlite_queries import SOURCE_RUNS_SQL, hit_page_sql
+
+T = TypeVar("T")
+CHUNK = 500  # ids per IN (…): well below SQLite's limit on parameters
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class SqliteRecords:
+    """Needs the connection methods of ``SqliteStore``."""
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        raise NotImplementedError
+
+    async def _insert(self, table: str, columns: dict[str, Any]) -> bool:
+        raise NotImplementedError
+
+    async def _bodies(self, cls: type[T], sql: str, params: tuple[Any, ...] = ()) -> list[T]:
+        raise NotImplementedError
+
+    async def _bodies_in(self, cls: type[T], sql: str, values: Sequence[str], extra: tuple[Any, ...] = ()) -> list[T]:
+        """``sql`` with ``{marks}`` for a chunk of ``values``, run chunk by chunk; ``extra`` are the parameters
+        of the statement's later ``?``s."""
+        found: list[T] = []
+        for start in range(0, len(values), CHUNK):
+            chunk = tuple(values[start : start + CHUNK])
+            found += await self._bodies(cls, sql.format(marks=", ".join("?" for _ in chunk)), chunk + extra)
+        return found
+
+    # --- hits ------------------------------------------------------------------------------------
+    async def put_hit(self, hit: HitRecord) -> bool:
+        return await self._insert(
+            "hits",
+            {
+                "id": hit.id, "sighting_id": hit.sighting_id, "entry_id": hit.entry_id, "status": str(hit.status),
+                "created_at": _iso(hit.created_at), "uid": hit.uid, "source_id": hit.source_id, "case_ref": hit.case,
+                "packet_id": hit.packet_id, "media_sha256": hit.media_sha256, "platform": hit.platform,
+                "body": to_json(hit),
+            },
+        )  # fmt: skip
+
+    async def hits(self) -> list[HitRecord]:
+        return await self._bodies(HitRecord, "SELECT body FROM hits ORDER BY created_at DESC, id")
+
+    async def find_hits(self, query: HitQuery) -> HitPage:
+        page_sql, count_sql, params = hit_page_sql(query)
+
+        def read(db: sqlite3.Connection) -> tuple[list[str], int]:
+            rows = [row[0] for row in db.execute(page_sql, params)]
+            return rows, int(db.execute(count_sql, params).fetchone()[0])
+
+        bodies, total = await self._run(read)
+        return HitPage([from_json(HitRecord, body) for body in bodies], total)
+
+    async def hit_facets(self) -> HitFacets:
+        def read(db: sqlite3.Connection) -> HitFacets:
+            def distinct(column: str) -> list[str]:
+                sql = f"SELECT DISTINCT {column} FROM hits WHERE {column} IS NOT NULL ORDER BY {column}"
+                return [str(row[0]) for row in db.execute(sql)]
+
+            statuses = db.execute("SELECT status, COUNT(*) FROM hits GROUP BY status").fetchall()
+            by_status = {HitStatus(status): int(count) for status, count in statuses}
+            return HitFacets(distinct("source_id"), distinct("case_ref"), distinct("platform"), by_status)
+
+        return await self._run(read)
+
+    async def get_hit(self, uid: str) -> HitRecord | None:
+        found = await self._bodies(HitRecord, "SELECT body FROM hits WHERE uid = ?", (uid,))
+        return found[0] if found else None
+
+    async def set_hit_status(self, hit_id: str, status: HitStatus) -> None:
+        sql = "UPDATE hits SET status = ?, body = json_set(body, '$.status', ?) WHERE id = ?"
+        await self._run(lambda db: db.execute(sql, (str(status), str(status), hit_id)))
+
+    # --- decisions and users ---------------------------------------------------------------------
+    async def put_decision(self, decision: Decision) -> bool:
+        columns = {"id": decision.id, "hit_id": decision.hit_id, "at": decision.at.isoformat()}
+        return await self._insert("decisions", columns | {"body": to_json(decision)})
+
+    async def decisions(self, hit_id: str) -> list[Decision]:
+        return await self._bodies(Decision, "SELECT body FROM decisions WHERE hit_id = ? ORDER BY at", (hit_id,))
+
+    async def put_user(self, user: UserRecord, replace: bool = False) -> bool:
+        if not replace:
+            return await self._insert("users", {"name": user.name, "body": to_json(user)})
+        sql = "UPDATE users SET body = ? WHERE name = ?"
+        return await self._run(lambda db: db.execute(sql, (to_json(user), user.name)).rowcount == 1)
+
+    async def get_user(self, name: str) -> UserRecord | None:
+        found = await self._bodies(UserRecord, "SELECT body FROM users WHERE name = ?", (name,))
+        return found[0] if found else None
+
+    async def users(self) -> list[UserRecord]:
+        return await self._bodies(UserRecord, "SELECT body FROM users ORDER BY name")
+
+    # --- packets and custody ---------------------------------------------------------------------
+    async def put_packet(self, packet: PacketRecord) -> bool:
+        columns = {"id": packet.id, "sighting_id": packet.sighting_id, "created_at": _iso(packet.created_at)}
+        return await self._insert("packets", columns | {"body": to_json(packet)})
+
+    async def packets(self) -> list[PacketRecord]:
+        return await self._bodies(PacketRecord, "SELECT body FROM packets ORDER BY rowid")
+
+    async def packets_by_id(self, packet_ids: Sequence[str]) -> list[PacketRecord]:
+        found = await self._bodies_in(PacketRecord, "SELECT body FROM packets WHERE id IN ({marks})", packet_ids)
+        return sorted(found, key=lambda packet: (packet.created_at, packet.id))
+
+    async def packets_since(self, since: datetime) -> list[PacketRecord]:
+        sql = "SELECT body FROM packets WHERE created_at >= ? ORDER BY created_at, id"
+        return await self._bodies(PacketRecord, sql, (_iso(since),))
+
+    async def append_custody(self, event: CustodyEvent) -> bool:
+        return await self._insert(
+            "custody",
+            {"chain": event.chain, "seq": event.seq, "kind": str(event.kind), "actor": event.actor,
+             "at": _iso(event.at), "body": to_json(event)},
+        )  # fmt: skip
+
+    async def last_custody_event(self, chain: str) -> CustodyEvent | None:
+        sql = "SELECT body FROM custody WHERE chain = ? ORDER BY seq DESC LIMIT 1"
+        found = await self._bodies(CustodyEvent, sql, (chain,))
+        return found[0] if found else None
+
+    async def last_custody_events(self, chains: Sequence[str], kind: CustodyKind) -> dict[str, CustodyEvent]:
+        sql = (
+            "SELECT body FROM custody AS c WHERE chain IN ({marks}) AND kind = ? AND seq = "
+            "(SELECT MAX(seq) FROM custody WHERE chain = c.chain AND kind = c.kind)"
+        )
+        found = await self._bodies_in(CustodyEvent, sql, list(dict.fromkeys(chains)), (str(kind),))
+        return {event.chain: event for event in found}
+
+    async def custody_events(self, chain: str) -> list[CustodyEvent]:
+        return await self._bodies(CustodyEvent, "SELECT body FROM custody WHERE chain = ? ORDER BY seq", (chain,))
+
+    async def custody_chains(self) -> list[str]:
+        rows = await self._run(lambda db: db.execute("SELECT DISTINCT chain FROM custody ORDER BY chain").fetchall())
+        return [str(row[0]) for row in rows]
+
+    async def count_custody(self, actor: str, kind: CustodyKind, since: datetime) -> int:
+        sql = "SELECT COUNT(*) FROM custody WHERE actor = ? AND kind = ? AND at >= ?"
+        params = (actor, str(kind), _iso(since))
+        return int(await self._run(lambda db: db.execute(sql, params).fetchone()[0]))
+
+    # --- runs ------------------------------------------------------------------------------------
+    async def put_run(self, run: RunRecord) -> None:
+        finished = _iso(run.finished_at) if run.finished_at else None
+        params = (run.id, run.source_id, run.started_at.isoformat(), str(run.status), finished,
+                  int(run.counters.get("errors", 0)), to_json(run))  # fmt: skip
+        sql = "INSERT OR REPLACE INTO runs (id, source_id, started_at, status, finished_at, errors, body) VALUES "
+        await self._run(lambda db: db.execute(sql + "(?, ?, ?, ?, ?, ?, ?)", params))
+
+    async def runs(self, source_id: str | None = None, limit: int | None = None) -> list[RunRecord]:
+        where, params = ("", ()) if source_id is None else (" WHERE source_id = ?", (source_id,))
+        sql = f"SELECT body FROM runs{where} ORDER BY started_at DESC LIMIT {-1 if limit is None else int(limit)}"
+        return await self._bodies(RunRecord, sql, params)
+
+    async def runs_with_status(self, status: RunStatus) -> list[RunRecord]:
+        sql = "SELECT body FROM runs WHERE status = ? ORDER BY started_at DESC"
+        return await self._bodies(RunRecord, sql, (str(status),))
+
+    async def source_runs(self, source_id: str) -> SourceRuns:
+        last, success, failures = await self._run(
+            lambda db: db.execute(SOURCE_RUNS_SQL, {"source": source_id}).fetchone()
+        )
+        return SourceRuns(
+            source_id, from_json(RunRecord, last) if last else None,
+            datetime.fromisoformat(success) if success else None, int(failures),
+        )  # fmt: skip
+
+    async def run_totals(self) -> RunTotals:
+        def read(db: sqlite3.Connection) -> RunTotals:
+            counts = db.execute("SELECT source_id, status, COUNT(*) FROM runs GROUP BY source_id, status")
+            sums = db.execute(
+                "SELECT source_id, coalesce(SUM(errors), 0), MAX(CASE WHEN status = 'ok' THEN finished_at END) "
+                "FROM runs GROUP BY source_id"
+            ).fetchall()
+            return RunTotals(
+                {(source, status): int(count) for source, status, count in counts},
+                {source: int(errors) for source, errors, _ in sums},
+                {source: datetime.fromisoformat(last) for source, _, last in sums if last},
+            )
+
+        return await self._run(read)
