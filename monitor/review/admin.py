@@ -80,17 +80,18 @@ async def upload_blocklist(request: web.Request) -> web.Response:
     upload = form.get("file")
     filename = getattr(upload, "filename", "") or ""
     if not isinstance(upload, web.FileField) or not filename.lower().endswith(BLOCKLIST_SUFFIXES):
-        return await _blocklist_page(request, {"error": "a .csv or .jsonl file of hashes is required"}, 400)
+        return await _blocklist_page(request, {"error": "blocklist_wrong_file"}, 400)
     data = upload.file.read(app.settings.review_max_upload_bytes + 1)
     if len(data) > app.settings.review_max_upload_bytes:
-        return await _blocklist_page(request, {"error": "larger than JIKIMI_REVIEW_MAX_UPLOAD_BYTES"}, 413)
+        return await _blocklist_page(request, {"error": "blocklist_too_large"}, 413)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / ("upload" + Path(filename).suffix.lower())
         path.write_bytes(data)
         try:
             entries = read_blocklist(path, origin=f"upload:{Path(filename).name}")
         except JikimiError as exc:
-            return await _blocklist_page(request, {"error": str(exc).replace(str(path), Path(filename).name)}, 400)
+            problem = str(exc).replace(str(path), Path(filename).name)
+            return await _blocklist_page(request, {"error": "blocklist_refused", "problem": problem}, 400)
     context = app.context
     added = await context.store.add_blocklist_entries(entries)
     report = await retro_match(await context.pipeline(), entries, context.workdir / "retro")

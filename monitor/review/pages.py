@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import jinja2
@@ -17,6 +18,19 @@ from monitor.review.security import LoginThrottle, csrf_token, current_reviewer
 TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("monitor.review", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
 )
+DURATION_UNITS = (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60))
+
+
+def duration_text(duration: timedelta) -> str:
+    """A duration as the watchlist writes it (``30m``, ``2h``, ``90s``): what the admin typed, in any language."""
+    seconds = duration.total_seconds()
+    for unit, size in DURATION_UNITS:
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
+TEMPLATES.filters["duration"] = duration_text
 
 
 @dataclass(frozen=True, slots=True)

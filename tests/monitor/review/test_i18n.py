@@ -1,0 +1,359 @@
+"""Every page in both languages: no key shown raw, no English left on a Korean page, both catalogues whole.
+
+Each template is rendered directly (no server) with a strict translator, which raises on a key missing
+from the page's language, and with representative values: every hit status, custody kind, verdict,
+role, run status, flash message and error a handler names. The text a reader sees (text and the
+``alt``/``title`` attributes) is then checked twice:
+
+- no word in it is a catalogue key (``status_pending`` shown as such), unless the language's own
+  messages use that word (English "all" is both a key and its text);
+- on a Korean page, no Latin word is left beyond the Korean messages' own technical tokens (CSV,
+  ``c`` for a shortcut), the data the test put in (names, URLs, case ids) and ``TECHNICAL``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from config.watchlist import Schedule, Source
+from crawlers.sighting import Distributor, Media, Sighting
+from evidence.custody import KINDS, CustodyEvent
+from monitor import records
+from monitor.records import ROLES, VERDICTS, HitRecord, RunRecord, UserRecord
+from monitor.review import hits as hit_routes
+from monitor.review.hit_details import HitDetails, PacketState
+from monitor.review.i18n import LANGUAGES, MESSAGES, MissingMessage, message_key, translator
+from monitor.review.pages import TEMPLATES
+from monitor.review.security import Reviewer
+
+REVIEW_PACKAGE = Path(hit_routes.__file__).parent
+
+# What the UI must name, from the code where the code lists it. ``withdrawn`` is coming (issue 11).
+HIT_STATUSES = tuple(dict.fromkeys([*map(str, hit_routes.STATUSES), *map(str, records.HIT_STATUSES), "withdrawn"]))
+RUN_STATUSES = (  # monitor/runner.py's docstring, and ``running`` while a run lasts
+    "ok", "stopped", "interrupted", "unreachable", "private", "not-found", "banned", "markup-unrecognised",
+    "rate-limited", "failed", "running",
+)  # fmt: skip
+TERMS: dict[str, tuple[str, ...]] = {
+    "status": HIT_STATUSES,
+    "custody": tuple(map(str, KINDS)),
+    "verdict": tuple(map(str, VERDICTS)),
+    "role": tuple(map(str, ROLES)),
+    "run": RUN_STATUSES,
+}
+TECHNICAL = {"sha256"}  # written in a template itself: the hash that finds the same media elsewhere
+
+# The data the pages show as it is. No value here is a word of the interface.
+CASE, OTHER_CASE, LABEL = "case-7", "case-8", "P1"
+LOCATION, TELEGRAM_LOCATION = "https://forum.example/thread/81", "https://t.me/kanal9/12"
+SOURCE_IDS = tuple(f"watch-{n}" for n in range(12))
+COMMENT, RECIPIENT = "same picture", "Seoul police"
+DISTRIBUTOR = Distributor(
+    channel_title="Kanal 9", channel_username="kanal9", sender_name="Mun", sender_username="mun_42",
+    author_signature="M.", text="a synthetic post", page_title="thread",
+)  # fmt: skip
+PACKET_ID = "c0ffee4a9e1d2b3c4d5e6f708192a3b4"
+PROBLEM = "manifest signature missing or invalid"  # hit_details.py's words, shown as a technical detail
+METADATA_ROWS = [("capture_time", "2026-11-01T12:00:00Z"), ("media.mime", "image/jpeg")]
+WATCHLIST = "/srv/jikimi/watchlist.yaml"
+WATCHLIST_PROBLEM = "watchlist.yaml: source #2: field 'kind' is missing"  # config's words, as they are
+UPLOAD_PROBLEM = "line 2: 'zz' is not a valid PDQ hash"
+NAMES = ("vera", "ian", "ada", "tom")
+HASH_TYPES = ("pdq", "sha256", "md5", "phash")
+SOURCE_KINDS = ("web", "telegram", "telegram_web")
+SHOWN_POSTER = ("channel_title", "channel_username", "sender_name", "sender_username", "author_signature", "text")
+DATA = (
+    *(CASE, OTHER_CASE, LABEL, PACKET_ID, LOCATION, TELEGRAM_LOCATION, "forum.example", "telegram", *SOURCE_IDS),
+    *(COMMENT, RECIPIENT, PROBLEM, WATCHLIST, WATCHLIST_PROBLEM, UPLOAD_PROBLEM, "0 3 * * *"),
+    *NAMES, *HASH_TYPES, *SOURCE_KINDS, *(getattr(DISTRIBUTOR, name) for name in SHOWN_POSTER),
+    *(text for row in METADATA_ROWS for text in row),
+)  # fmt: skip
+SHOWN_DATA = re.compile(
+    "|".join(rf"(?<![\w-]){re.escape(text)}(?![\w-])" for text in sorted(DATA, key=len, reverse=True))
+)
+
+KEY_WORD = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*(?![\w-])", re.ASCII)
+LATIN_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*", re.ASCII)
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+SHOWN_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+class NoConfig(BaseModel):
+    """A source's kind-specific settings: the sources page never shows them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """One template with the values one handler would give it."""
+
+    template: str
+    name: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+    reviewer: Reviewer | None = Reviewer("ada", "admin")
+
+
+def make_hit(status: str, n: int = 0, **overrides: Any) -> HitRecord:
+    values: dict[str, Any] = {
+        "sighting_id": f"s{n}", "entry_id": "e1", "hash_type": HASH_TYPES[n % len(HASH_TYPES)], "case": CASE,
+        "label": LABEL, "distance": n, "matched_value": "00" * 32, "source_id": SOURCE_IDS[n % 2],
+        "location": (LOCATION, TELEGRAM_LOCATION)[n % 2], "media_url": LOCATION + "/a.jpg",
+        "media_sha256": "ab" * 32, "posted_at": AT if n % 2 else None, "seen_at": AT, "packet_id": f"p{n}",
+        "status": status, "source_kind": SOURCE_KINDS[n % 2],
+    }  # fmt: skip
+    return HitRecord(**(values | overrides))
+
+
+def history() -> list[CustodyEvent]:
+    """One event of every kind, and a decision for every verdict (one with a comment)."""
+    details: dict[str, dict[str, Any]] = {"exported": {"recipient": RECIPIENT}}
+    events = [(kind, details.get(kind, {})) for kind in TERMS["custody"]]
+    events += [
+        ("decided", {"verdict": verdict, "comment": COMMENT if i == 0 else ""}) for i, verdict in enumerate(VERDICTS)
+    ]
+    return [
+        CustodyEvent(PACKET_ID, seq, kind, AT, NAMES[seq % 3], details) for seq, (kind, details) in enumerate(events)
+    ]
+
+
+USER_ERRORS = ("bad_request", "user_exists", "weak_password")
+BLOCKLIST_ERRORS = ("blocklist_wrong_file", "blocklist_too_large", "blocklist_refused")
+FLASHES = ("decision_saved", "user_added", "expired")
+LOGIN_ERRORS = ("locked", "login_failed")
+EXPORT_ERRORS = ("nothing_to_export", "bad_request")
+MESSAGE_KEYS = ("forbidden", "reveal_limit", "not_found", "bad_request")
+
+
+def hit_scenes() -> Iterator[Scene]:
+    hit = make_hit("pending")
+    sighting = Sighting(SOURCE_IDS[0], "web", LOCATION, AT, Media(LOCATION + "/a.mp4", mime="video/mp4"), DISTRIBUTOR)
+    packet = PacketState(PACKET_ID, True, None, True, {})
+    details = HitDetails(
+        hit, sighting, packet, same_media=[sighting],
+        same_entry=[make_hit(status, n + 1) for n, status in enumerate(HIT_STATUSES)], decisions=[], history=history(),
+    )  # fmt: skip
+    page = {
+        "d": details, "hit": hit, "revealed_until": None, "reveal_seconds": 20, "next_uid": "f" * 32,
+        "platform": hit.platform, "may_reveal": True, "verdicts": VERDICTS, "metadata_rows": METADATA_ROWS,
+    }  # fmt: skip
+    yield Scene("hit.html.j2", "blurred", page, Reviewer("ian", "investigator"))
+    yield Scene("hit.html.j2", "revealed", page | {"revealed_until": AT}, Reviewer("ian", "investigator"))
+    broken = PacketState(PACKET_ID, False, PROBLEM, False, {})
+    unverified = page | {"d": HitDetails(hit, None, broken, [], [], []), "next_uid": None, "metadata_rows": []}
+    yield Scene("hit.html.j2", "not verified", unverified, Reviewer("vera", "volunteer"))
+    without = page | {"d": HitDetails(hit, None, None, [], [], []), "may_reveal": False}
+    yield Scene("hit.html.j2", "no packet", without, Reviewer("vera", "volunteer"))
+
+
+def queue_scenes() -> Iterator[Scene]:
+    listed = [make_hit(status, n) for n, status in enumerate(HIT_STATUSES)]
+    choices = {"status": HIT_STATUSES, "source": SOURCE_IDS, "case": (CASE, OTHER_CASE), "platform": ("telegram",)}
+    page = {
+        "hits": listed, "total": len(listed), "filter": hit_routes.QueueFilter(status="pending", case=CASE),
+        "choices": choices, "older": "page=1", "newer": "",
+    }  # fmt: skip
+    yield Scene("queue.html.j2", "every status", page, Reviewer("vera", "volunteer"))
+    yield Scene("queue.html.j2", "empty", page | {"hits": [], "total": 0}, Reviewer("vera", "volunteer"))
+
+
+def admin_scenes() -> Iterator[Scene]:
+    users = [UserRecord(name, role, "hash") for name, role in zip(NAMES, ROLES, strict=False)]
+    users.append(UserRecord(NAMES[3], "volunteer", "hash", disabled=True))
+    for error in (None, *USER_ERRORS):
+        yield Scene("users.html.j2", error or "listed", {"users": users, "roles": ROLES, "error": error})
+    cases = [(CASE, 3), (OTHER_CASE, 1)]
+    yield Scene("blocklist.html.j2", "form", {"cases": cases, "result": None})
+    added = {"added": 1, "total": 2, "retro_hits": 1}
+    yield Scene("blocklist.html.j2", "uploaded", {"cases": cases, "result": added})
+    for key in BLOCKLIST_ERRORS:
+        yield Scene("blocklist.html.j2", key, {"cases": cases, "result": {"error": key, "problem": UPLOAD_PROBLEM}})
+    every, cron = Schedule(every=timedelta(minutes=30)), Schedule(cron="0 3 * * *", jitter=timedelta(seconds=90))
+    sources = [Source(id, SOURCE_KINDS[n % 3], (every, cron)[n % 2], NoConfig()) for n, id in enumerate(SOURCE_IDS)]
+    runs = [
+        RunRecord(f"r{n}", s.id, AT, status=status)
+        for n, (s, status) in enumerate(zip(sources, RUN_STATUSES, strict=False))
+    ]
+    last_runs = {s.id: run for s, run in zip(sources, [*runs, None], strict=True)}
+    page = {"sources": sources, "last_runs": last_runs, "error": None, "watchlist": WATCHLIST}
+    yield Scene("sources.html.j2", "every run status", page)
+    yield Scene("sources.html.j2", "watchlist unreadable", page | {"sources": [], "error": WATCHLIST_PROBLEM})
+
+
+def other_scenes() -> Iterator[Scene]:
+    for error in (None, *LOGIN_ERRORS):
+        yield Scene("login.html.j2", error or "form", {"error": error, "name": ""}, reviewer=None)
+    confirmed = [make_hit("confirmed", n) for n in range(2)]
+    for error in (None, *EXPORT_ERRORS):
+        page = {"confirmed": confirmed, "cases": [CASE], "error": error}
+        yield Scene("export.html.j2", error or "form", page, Reviewer("ian", "investigator"))
+    yield Scene("export.html.j2", "nothing confirmed", {"confirmed": [], "cases": [], "error": None})
+    for key in MESSAGE_KEYS:
+        yield Scene("message.html.j2", key, {"message_key": key} | ({"limit": 5} if key == "reveal_limit" else {}))
+    for role, name in zip(ROLES, NAMES, strict=False):
+        for flash in FLASHES:
+            values = {"flash": flash, "reviews": 20}
+            yield Scene("base.html.j2", f"{role} {flash}", values, Reviewer(name, role))
+    yield Scene("base.html.j2", "logged out", {"flash": "expired"}, reviewer=None)
+
+
+SCENES = [*hit_scenes(), *queue_scenes(), *admin_scenes(), *other_scenes()]
+
+
+def render(scene: Scene, language: str) -> str:
+    """The page as ``render_page`` would make it, with a translator that raises on a missing message."""
+    values = {
+        "t": translator(language, strict=True), "lang": language, "languages": LANGUAGES, "reviewer": scene.reviewer,
+        "csrf": "token", "flash": None, "path": "/", "reviews": 0, "break_after": 20,
+    }  # fmt: skip
+    return TEMPLATES.get_template(scene.template).render(values | dict(scene.values))
+
+
+class ShownText(HTMLParser):
+    """The text a reader sees: text outside scripts and styles, and attributes that are read out or shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hidden += tag in ("script", "style")
+        self.parts += [value for name, value in attrs if name in SHOWN_ATTRIBUTES and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        self.hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def interface_text(page: str) -> str:
+    """What the interface itself says on ``page``: the shown text without the data the test put in."""
+    parser = ShownText()
+    parser.feed(page)
+    return SHOWN_DATA.sub(" ", " ".join(parser.parts))
+
+
+def words_of(texts: Any, pattern: re.Pattern[str] = LATIN_WORD) -> set[str]:
+    return {word for text in texts for word in pattern.findall(PLACEHOLDER.sub(" ", text))}
+
+
+def raw_keys(text: str, language: str) -> list[str]:
+    """Catalogue keys in ``text`` that the language's own messages never use as words."""
+    own = words_of(MESSAGES[language].values(), KEY_WORD)
+    return sorted({word for word in KEY_WORD.findall(text) if word in MESSAGES["en"] and word not in own})
+
+
+def english_left(text: str) -> list[str]:
+    """Latin words with a lower-case letter (not CSV or UTC) that the Korean messages do not use themselves."""
+    allowed = words_of(MESSAGES["ko"].values()) | TECHNICAL
+    return sorted({w for w in LATIN_WORD.findall(text) if w not in allowed and any(c.islower() for c in w)})
+
+
+def scene_id(scene: Scene) -> str:
+    return f"{scene.template}:{scene.name}"
+
+
+def rendered_text(scene: Scene, language: str) -> str:
+    try:
+        return interface_text(render(scene, language))
+    except MissingMessage as missing:
+        pytest.fail(str(missing))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("scene", SCENES, ids=scene_id)
+def test_every_page_renders_in_both_languages_without_a_key_shown_raw(scene: Scene, language: str) -> None:
+    text = rendered_text(scene, language)
+    assert raw_keys(text, language) == [], text
+
+
+@pytest.mark.parametrize("scene", SCENES, ids=scene_id)
+def test_a_korean_page_leaves_no_english_word_beyond_data_and_technical_tokens(scene: Scene) -> None:
+    text = rendered_text(scene, "ko")
+    assert english_left(text) == [], text
+
+
+def test_every_template_is_rendered_by_some_scene() -> None:
+    assert set(TEMPLATES.list_templates()) == {scene.template for scene in SCENES}
+
+
+def test_every_state_kind_verdict_role_and_run_status_has_a_korean_name() -> None:
+    english, korean = translator("en", strict=True), translator("ko", strict=True)
+    for group, values in TERMS.items():
+        for value in values:
+            assert english.term(group, value), message_key(group, value)
+            assert re.search("[가-힣]", korean.term(group, value)), message_key(group, value)
+
+
+def test_both_catalogues_have_the_same_snake_case_keys_and_the_same_placeholders() -> None:
+    assert set(MESSAGES["ko"]) == set(MESSAGES["en"])
+    for key, text in MESSAGES["en"].items():
+        assert set(PLACEHOLDER.findall(MESSAGES["ko"][key])) == set(PLACEHOLDER.findall(text)), key
+        assert all(name is None or name.isidentifier() for _, name, _, _ in string.Formatter().parse(text)), key
+        assert re.fullmatch("[a-z][a-z0-9]*(_[a-z0-9]+)*", key), f"{key!r} is not lower_snake_case"
+
+
+def named_messages(source: str) -> set[str]:
+    """The message keys a handler module names: flashed, rendered as a message, or given as a page's error."""
+    values = [value for node in ast.walk(ast.parse(source)) for value in message_values(node)]
+    return {c.value for v in values for c in ast.walk(v) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+
+
+def message_values(node: ast.AST) -> list[ast.expr]:
+    """The expressions in ``node`` that hold a message key: ``flash(request, KEY)``, ``render_message(request,
+    KEY, ...)``, ``{"error": KEY}``, ``{"message_key": KEY}``, ``error = KEY`` and ``session["flash"] = KEY``."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("flash", "render_message"):
+        return node.args[1:2]
+    if isinstance(node, ast.Dict):
+        pairs = zip(node.keys, node.values, strict=True)
+        return [v for k, v in pairs if isinstance(k, ast.Constant) and k.value in ("error", "message_key")]
+    if isinstance(node, ast.Assign) and any(holds_a_message(target) for target in node.targets):
+        return [node.value]
+    return []
+
+
+def holds_a_message(target: ast.expr) -> bool:
+    if isinstance(target, ast.Name):
+        return target.id == "error"
+    return (
+        isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and target.slice.value == "flash"
+    )
+
+
+def test_every_message_a_handler_names_is_in_both_catalogues_and_shown_by_a_scene() -> None:
+    named = set().union(*(named_messages(path.read_text()) for path in REVIEW_PACKAGE.glob("*.py")))
+    assert {"decision_saved", "forbidden", "expired", "locked"} <= named  # the scan finds what it should
+    assert sorted(named - set(MESSAGES["en"])) == [] and sorted(named - set(MESSAGES["ko"])) == []
+    shown = {*USER_ERRORS, *BLOCKLIST_ERRORS, *FLASHES, *LOGIN_ERRORS, *EXPORT_ERRORS, *MESSAGE_KEYS}
+    assert sorted(named - shown) == []
+
+
+def test_a_missing_message_raises_when_strict_and_reads_sensibly_in_production() -> None:
+    with pytest.raises(MissingMessage, match="no message 'status_archived' in the 'ko' catalogue"):
+        translator("ko", strict=True)("status_archived")
+    korean = translator("ko")
+    assert korean("no_such_key") == "no_such_key"
+    assert korean.term("status", "archived") == "archived"  # a new state reads as itself, not status_archived
+    assert korean.term("status", "confirmed-once") == MESSAGES["ko"]["status_confirmed_once"]
+    assert translator("fr")("login") == "Log in"
+
+
+def test_a_schedule_reads_as_the_watchlist_writes_it_in_both_languages() -> None:
+    from monitor.review.pages import duration_text
+
+    shown = [duration_text(timedelta(seconds=s)) for s in (1800, 7200, 90, 86400, 1.5)]
+    assert shown == ["30m", "2h", "90s", "1d", "1.5s"]
+    assert translator("ko")("schedule_every", every="30m") == "30m마다"
