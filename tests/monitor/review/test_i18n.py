@@ -28,30 +28,26 @@ from pydantic import BaseModel
 
 from config.watchlist import Schedule, Source
 from crawlers.sighting import Distributor, Media, Sighting
-from evidence.custody import KINDS, CustodyEvent
-from monitor import records
-from monitor.records import ROLES, VERDICTS, HitRecord, RunRecord, UserRecord
+from evidence.custody import CustodyEvent, CustodyKind
+from monitor.records import HitRecord, HitStatus, Role, RunRecord, RunStatus, UserRecord, Verdict
 from monitor.review import hits as hit_routes
 from monitor.review.hit_details import HitDetails, PacketState
 from monitor.review.i18n import LANGUAGES, MESSAGES, MissingMessage, message_key, translator
 from monitor.review.pages import TEMPLATES
+from monitor.review.queue import QueueFilter
 from monitor.review.security import Reviewer
 
 REVIEW_PACKAGE = Path(hit_routes.__file__).parent
 
-# What the UI must name, from the code where the code lists it. ``withdrawn`` is coming (issue 11).
-HIT_STATUSES = tuple(dict.fromkeys([*map(str, hit_routes.STATUSES), *map(str, records.HIT_STATUSES), "withdrawn"]))
-RUN_STATUSES = (  # monitor/runner.py's docstring, and ``running`` while a run lasts
-    "ok", "stopped", "interrupted", "unreachable", "private", "not-found", "banned", "markup-unrecognised",
-    "rate-limited", "failed", "running",
-)  # fmt: skip
+# What the UI must name: every value of the states in monitor/records.py (``withdrawn`` is coming, issue 13).
 TERMS: dict[str, tuple[str, ...]] = {
-    "status": HIT_STATUSES,
-    "custody": tuple(map(str, KINDS)),
-    "verdict": tuple(map(str, VERDICTS)),
-    "role": tuple(map(str, ROLES)),
-    "run": RUN_STATUSES,
+    "status": (*map(str, HitStatus), "withdrawn"),
+    "custody": tuple(map(str, CustodyKind)),
+    "verdict": tuple(map(str, Verdict)),
+    "role": tuple(map(str, Role)),
+    "run": tuple(map(str, RunStatus)),
 }
+HIT_STATUSES, RUN_STATUSES, VERDICTS, ROLES = TERMS["status"], TERMS["run"], tuple(Verdict), tuple(Role)
 TECHNICAL = {"sha256"}  # written in a template itself: the hash that finds the same media elsewhere
 
 # The data the pages show as it is. No value here is a word of the interface.
@@ -160,7 +156,7 @@ def queue_scenes() -> Iterator[Scene]:
     listed = [make_hit(status, n) for n, status in enumerate(HIT_STATUSES)]
     choices = {"status": HIT_STATUSES, "source": SOURCE_IDS, "case": (CASE, OTHER_CASE), "platform": ("telegram",)}
     page = {
-        "hits": listed, "total": len(listed), "filter": hit_routes.QueueFilter(status="pending", case=CASE),
+        "hits": listed, "total": len(listed), "filter": QueueFilter(status="pending", case=CASE),
         "choices": choices, "older": "page=1", "newer": "",
     }  # fmt: skip
     yield Scene("queue.html.j2", "every status", page, Reviewer("vera", "volunteer"))
