@@ -89,11 +89,17 @@ def open_renderer(settings: Settings) -> Renderer | None:
 
 
 @asynccontextmanager
-async def open_context(settings: Settings) -> AsyncIterator[MonitorContext]:
+async def open_context(settings: Settings, hash_pool: HashPool | None = None) -> AsyncIterator[MonitorContext]:
+    """The store, the hash pool, the keys and the renderer, opened from ``settings`` and closed again.
+
+    ``hash_pool``: one the caller owns (and closes), e.g. the tests' shared pool; otherwise a pool is started
+    here (a few seconds: spawned processes import the hashing libraries) and shut down at the end.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     store = store_from_settings(settings)
     await store.open()
-    pool = HashPool(settings.hash_worker_count, settings.hash_max_pixels, settings.hash_max_video_frames)
+    pool = hash_pool or HashPool(settings.hash_worker_count, settings.hash_max_pixels, settings.hash_max_video_frames)
+    renderer = None
     try:
         configured = settings.signing_key.get_secret_value() if settings.signing_key else None
         signer = load_or_create_signing_key(settings.data_dir / "keys" / "signing.key", configured)
@@ -102,5 +108,6 @@ async def open_context(settings: Settings) -> AsyncIterator[MonitorContext]:
     finally:
         if renderer is not None:
             await renderer.close()
-        pool.close()
+        if hash_pool is None:
+            pool.close()
         await store.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,6 +25,10 @@ def run(
     watchlist: Annotated[Path | None, typer.Option(help="Watchlist YAML (default JIKIMI_WATCHLIST).")] = None,
 ) -> None:
     """Run every source on its schedule and serve the review UI, until SIGTERM or Ctrl-C."""
+    # First, before the heavy imports: a SIGTERM from now on is a request to stop, not the default death.
+    stop_requested = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop_requested.set())
     from monitor.context import MonitorContext
     from monitor.operations.daemon import Daemon, ReviewServer
     from monitor.operations.logs import setup_logging
@@ -36,7 +42,8 @@ def run(
         return running_review_server(context, settings)
 
     serve: ReviewServer | None = review_server if settings.daemon_serve_review else None
-    asyncio.run(Daemon(settings, watchlist or settings.watchlist, review_server=serve).run())
+    daemon = Daemon(settings, watchlist or settings.watchlist, review_server=serve, stop_requested=stop_requested)
+    asyncio.run(daemon.run())
 
 
 def status(

@@ -27,6 +27,7 @@ import logging
 import os
 import signal
 import socket
+import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
@@ -83,10 +84,11 @@ def single_daemon(settings: Settings) -> Iterator[None]:
 class Daemon:
     def __init__(
         self, settings: Settings, watchlist: Path, alerter: Alerter | None = None, first_run_delay: float = 5.0,
-        review_server: ReviewServer | None = None,
+        review_server: ReviewServer | None = None, stop_requested: threading.Event | None = None,
     ) -> None:  # fmt: skip
         self.settings = settings
         self.review_server = review_server
+        self._stop_requested = stop_requested or threading.Event()  # set by a signal before the loop ran
         self.first_run_delay = first_run_delay
         self.watchlist = watchlist
         self.alerter = alerter or Alerter(channels_from_settings(settings))
@@ -109,6 +111,8 @@ class Daemon:
         """Start, serve until asked to stop, stop. The signal handlers come first: a SIGTERM while the store,
         the hash pool and the review server are opening stops the daemon cleanly once they are open."""
         self._install_signals()
+        if self._stop_requested.is_set():
+            self.request_stop()
         log.info("daemon starting", extra={"runner": runner_id()})
         self._apply(self._read_watchlist(at_start=True))  # a bad watchlist stops us before anything starts
         with single_daemon(self.settings):

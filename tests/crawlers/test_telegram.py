@@ -19,6 +19,7 @@ from config.watchlist import Schedule, Source
 from crawlers.telegram import TelegramCrawler, TelegramSourceConfig
 from crawlers.telegram_session import session_lease
 from monitor.context import MonitorContext, open_context
+from monitor.fingerprint.pool import HashPool
 from monitor.matching.intake import hash_pictures
 from monitor.records import RunRecord
 from monitor.runner import SourceRun
@@ -53,11 +54,11 @@ def crawler(server: SyntheticTelegram, tmp_path: Path) -> TelegramCrawler:
 
 
 @pytest.fixture
-async def context(settings: Settings, tmp_path: Path) -> AsyncIterator[MonitorContext]:
+async def context(hash_pool: HashPool, settings: Settings, tmp_path: Path) -> AsyncIterator[MonitorContext]:
     folder = tmp_path / "intake"
     folder.mkdir()
     (folder / "1.jpg").write_bytes(picture_bytes(BLOCKED_SEED))
-    async with open_context(settings) as context:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         await context.store.add_blocklist_entries(hash_pictures(folder, "case-tg").entries)
         yield context
 

@@ -14,6 +14,7 @@ from monitor.context import MonitorContext, open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite
 from monitor.demo.tme_site import TME_CHANNELS, DemoChannel, demo_channel
+from monitor.fingerprint.pool import HashPool
 from monitor.matching.hash_lists import read_blocklist
 from monitor.records import RunRecord
 from monitor.runner import SourceRun
@@ -32,8 +33,8 @@ async def site() -> AsyncIterator[tuple[str, DemoChannel]]:
 
 
 @pytest.fixture
-async def context(settings: Settings) -> AsyncIterator[MonitorContext]:
-    async with open_context(settings) as context:
+async def context(hash_pool: HashPool, settings: Settings) -> AsyncIterator[MonitorContext]:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         await context.store.add_blocklist_entries(read_blocklist(make_demo_blocklist(settings.data_dir, settings)))
         yield context
 

@@ -13,6 +13,7 @@ from crawlers.web import WebSourceConfig
 from monitor.context import MonitorContext, open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import demo_media
+from monitor.fingerprint.pool import HashPool
 from monitor.matching.hash_lists import read_blocklist
 from monitor.runner import crawl_sources
 
@@ -32,9 +33,9 @@ async def prepared(context: MonitorContext, settings: Settings) -> None:
 
 
 async def test_edited_copies_are_hit_unrelated_pictures_are_not_and_each_hit_is_preserved(
-    settings: Settings, test_site: str
+    hash_pool: HashPool, settings: Settings, test_site: str
 ) -> None:
-    async with open_context(settings) as context:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         await prepared(context, settings)
         (run,) = await crawl_sources(context, [web_source("forum", test_site + "/")])
         hits = await context.store.hits()
@@ -47,9 +48,11 @@ async def test_edited_copies_are_hit_unrelated_pictures_are_not_and_each_hit_is_
     assert run.counters["hits"] == len(hits) and run.counters["packets"] == len(packets)
 
 
-async def test_a_second_run_of_the_same_crawl_adds_nothing(settings: Settings, test_site: str) -> None:
+async def test_a_second_run_of_the_same_crawl_adds_nothing(
+    hash_pool: HashPool, settings: Settings, test_site: str
+) -> None:
     source = web_source("forum", test_site + "/")
-    async with open_context(settings) as context:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         await prepared(context, settings)
         (first,) = await crawl_sources(context, [source])
         counts = await context.store.counts()
@@ -60,9 +63,11 @@ async def test_a_second_run_of_the_same_crawl_adds_nothing(settings: Settings, t
     assert second.counters["new_sightings"] == second.counters["hits"] == second.counters["packets"] == 0
 
 
-async def test_hostile_media_is_recorded_per_item_and_the_crawl_finishes(settings: Settings, test_site: str) -> None:
+async def test_hostile_media_is_recorded_per_item_and_the_crawl_finishes(
+    hash_pool: HashPool, settings: Settings, test_site: str
+) -> None:
     fast = settings.model_copy(update={"crawl_download_timeout": 3.0})
-    async with open_context(fast) as context:
+    async with open_context(fast, hash_pool=hash_pool) as context:
         await prepared(context, fast)
         (run,) = await crawl_sources(context, [web_source("hostile", test_site + "/thread/hostile", 1)])
         sightings = {s.media.url.rsplit("/", 1)[-1]: s for s in await context.store.sightings()}
@@ -80,9 +85,9 @@ async def test_hostile_media_is_recorded_per_item_and_the_crawl_finishes(setting
 
 
 async def test_a_dead_site_is_marked_unreachable_and_the_next_source_is_still_crawled(
-    settings: Settings, test_site: str
+    hash_pool: HashPool, settings: Settings, test_site: str
 ) -> None:
-    async with open_context(settings) as context:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         dead, alive = await crawl_sources(
             context, [web_source("dead", "http://127.0.0.1:9/"), web_source("alive", test_site + "/", 0)]
         )
@@ -90,8 +95,10 @@ async def test_a_dead_site_is_marked_unreachable_and_the_next_source_is_still_cr
     assert alive.status == "ok" and alive.counters["sightings"] > 0
 
 
-async def test_no_plaintext_media_is_left_in_the_data_directory(settings: Settings, test_site: str) -> None:
-    async with open_context(settings) as context:
+async def test_no_plaintext_media_is_left_in_the_data_directory(
+    hash_pool: HashPool, settings: Settings, test_site: str
+) -> None:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         await prepared(context, settings)
         await crawl_sources(context, [web_source("forum", test_site + "/")])
     samples = [item.body[1000:1256] for item in demo_media().values()]
@@ -117,7 +124,7 @@ def test_work_directories_left_by_a_killed_crawl_are_swept_but_fresh_ones_kept(t
 
 
 async def test_a_web_packet_keeps_the_http_exchange_as_a_warc_with_the_exact_page(
-    settings: Settings, test_site: str
+    hash_pool: HashPool, settings: Settings, test_site: str
 ) -> None:
     import io
 
@@ -125,7 +132,7 @@ async def test_a_web_packet_keeps_the_http_exchange_as_a_warc_with_the_exact_pag
 
     from evidence.encryption import decrypt_bytes
 
-    async with open_context(settings) as context:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         await prepared(context, settings)
         await crawl_sources(context, [web_source("forum", test_site + "/", 1)])
         packet = (await context.store.packets())[0]

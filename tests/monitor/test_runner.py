@@ -18,6 +18,7 @@ from crawlers.sighting import Checkpoint, CrawlRecord, Media, Sighting, utc_now
 from monitor.context import open_context
 from monitor.demo.pictures import encode, make_picture
 from monitor.errors import StoreError
+from monitor.fingerprint.pool import HashPool
 from monitor.records import RunStatus
 from monitor.runner import SourceRun
 
@@ -60,16 +61,18 @@ class ListedCrawler:
 SOURCE = Source("chan", "listed", Schedule(every=parse_duration("1h")), NoFields())
 
 
-async def test_the_watermark_reaches_the_last_message_once_all_are_stored(settings: Settings) -> None:
-    async with open_context(settings) as context:
+async def test_the_watermark_reaches_the_last_message_once_all_are_stored(
+    hash_pool: HashPool, settings: Settings
+) -> None:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         run = await SourceRun(await context.pipeline(), SOURCE, ListedCrawler(12), 4).execute(context.workdir)
         state = await context.store.get_source_state("chan")
     assert run.status == "ok" and run.counters["new_sightings"] == 12
     assert state.watermark == 12
 
 
-async def test_an_empty_media_response_is_a_problem_not_a_sighting(settings: Settings) -> None:
-    async with open_context(settings) as context:
+async def test_an_empty_media_response_is_a_problem_not_a_sighting(hash_pool: HashPool, settings: Settings) -> None:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         crawler = ListedCrawler(4, empty=frozenset({2}))
         run = await SourceRun(await context.pipeline(), SOURCE, crawler, 4).execute(context.workdir)
         stored = {s.location for s in await context.store.sightings()}
@@ -78,9 +81,9 @@ async def test_an_empty_media_response_is_a_problem_not_a_sighting(settings: Set
 
 
 async def test_a_store_failure_leaves_the_watermark_before_the_unstored_message(
-    settings: Settings, monkeypatch: pytest.MonkeyPatch
+    hash_pool: HashPool, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with open_context(settings) as context:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         original = context.store.put_sighting
 
         async def failing(sighting: Sighting) -> bool:
@@ -97,8 +100,10 @@ async def test_a_store_failure_leaves_the_watermark_before_the_unstored_message(
     assert {str(n) for n in range(1, state.watermark + 1)} <= stored
 
 
-async def test_a_resumed_crawl_starts_after_the_watermark_and_duplicates_nothing(settings: Settings) -> None:
-    async with open_context(settings) as context:
+async def test_a_resumed_crawl_starts_after_the_watermark_and_duplicates_nothing(
+    hash_pool: HashPool, settings: Settings
+) -> None:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         pipeline = await context.pipeline()
         await SourceRun(pipeline, SOURCE, ListedCrawler(5), 4).execute(context.workdir)
         resumed = ListedCrawler(9)
@@ -115,9 +120,9 @@ async def test_a_resumed_crawl_starts_after_the_watermark_and_duplicates_nothing
     ],
 )
 async def test_a_crawl_error_after_some_messages_keeps_their_progress_and_sets_the_status(
-    settings: Settings, error: Exception, status: RunStatus, retry_in: timedelta | None
+    hash_pool: HashPool, settings: Settings, error: Exception, status: RunStatus, retry_in: timedelta | None
 ) -> None:
-    async with open_context(settings) as context:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         run = await SourceRun(await context.pipeline(), SOURCE, ListedCrawler(3, error), 2).execute(context.workdir)
         state = await context.store.get_source_state("chan")
     assert run.status == status and run.error == str(error)

@@ -13,6 +13,7 @@ from crawlers.web import WebSourceConfig
 from monitor.context import open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite, demo_app, demo_media
+from monitor.fingerprint.pool import HashPool
 from monitor.matching.hash_lists import read_blocklist
 from monitor.matching.retro import RetroMatcher, RetroMatches, retro_match
 from monitor.records import BlocklistEntry, PerceptualRow
@@ -21,12 +22,14 @@ from monitor.runner import crawl_sources
 pytestmark = pytest.mark.slow
 
 
-async def test_an_import_after_the_crawl_finds_the_copies_seen_before_and_preserves_them(settings: Settings) -> None:
+async def test_an_import_after_the_crawl_finds_the_copies_seen_before_and_preserves_them(
+    hash_pool: HashPool, settings: Settings
+) -> None:
     site = RunningSite(demo_app())
     url = await site.start(0)
     source = Source("forum", "web", Schedule(every=parse_duration("1h")),
                     WebSourceConfig(start_urls=[url + "/"], allowed_domains=["127.0.0.1"], max_depth=3))  # type: ignore[list-item]  # fmt: skip
-    async with open_context(settings) as context:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         await crawl_sources(context, [source])
         assert await context.store.hits() == []
         entries = read_blocklist(make_demo_blocklist(settings.data_dir, settings))

@@ -94,6 +94,14 @@ async def snapshot(settings: Settings) -> dict[str, Any]:
         }
 
 
+def started(data_dir: Path, daemon: subprocess.Popen[bytes]) -> bool:
+    """The daemon is up: its own status file is there (written once the store, pool and scheduler are open)."""
+    try:
+        return bool(json.loads((data_dir / "daemon-status.json").read_text()).get("pid") == daemon.pid)
+    except (OSError, ValueError):
+        return False
+
+
 def running_crawls(data_dir: Path) -> list[str]:
     try:
         return list(json.loads((data_dir / "daemon-status.json").read_text()).get("running", []))
@@ -126,16 +134,18 @@ async def test_kill_9_at_random_moments_loses_and_duplicates_nothing(demo_site: 
     logs = tmp_path / "daemon.log"
     with logs.open("ab") as log:
         for _ in range(ROUNDS):
+            (crashed_dir / "daemon-status.json").unlink(missing_ok=True)
             daemon = subprocess.Popen([*JIKIMI, "run", "--watchlist", str(sources)], env=environment(crashed_dir),
                                       stdout=log, stderr=log)  # fmt: skip
-            (crashed_dir / "daemon-status.json").unlink(missing_ok=True)
             await wait_for(lambda proc=daemon: running_crawls(crashed_dir) or proc.poll() is not None, timeout=60)
             assert daemon.poll() is None, "the daemon exited by itself"
             await asyncio.sleep(chance.uniform(0.0, 3.0))
             daemon.send_signal(signal.SIGKILL)
             await asyncio.to_thread(daemon.wait, 30)
+        (crashed_dir / "daemon-status.json").unlink(missing_ok=True)  # the killed one's is stale
         daemon = subprocess.Popen([*JIKIMI, "run", "--watchlist", str(sources)], env=environment(crashed_dir),
                                   stdout=log, stderr=log)  # fmt: skip
+        await wait_for(lambda: started(crashed_dir, daemon) or daemon.poll() is not None, timeout=60)
         target = len(expected["sightings"])
         await wait_for(lambda: _sightings(crashed_dir) >= target and not running_crawls(crashed_dir), timeout=240)
         await asyncio.sleep(4)  # one more round of both sources: nothing new may appear
@@ -160,3 +170,28 @@ def _sightings(data_dir: Path) -> int:
             return int(db.execute("SELECT COUNT(*) FROM sightings").fetchone()[0])
     except sqlite3.Error:
         return 0
+
+
+async def test_a_sigterm_while_the_daemon_starts_stops_it_cleanly(demo_site: str, tmp_path: Path) -> None:
+    """systemd may stop a daemon that is still opening its store and hash pool: that is a clean stop (exit 0),
+    not a death by the signal's default action."""
+    sources = watchlist(tmp_path, demo_site)
+    daemon = await asyncio.create_subprocess_exec(
+        *JIKIMI, "run", "--watchlist", str(sources), env=environment(tmp_path / "data"),
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert daemon.stderr is not None
+    try:
+        seen = b""
+        while b'"daemon starting"' not in seen:  # logged once its signal handlers are in place
+            line = await asyncio.wait_for(daemon.stderr.readline(), timeout=60)
+            assert line, f"the daemon ended before starting: {seen.decode()}"
+            seen += line
+        daemon.send_signal(signal.SIGTERM)
+        rest = await asyncio.wait_for(daemon.stderr.read(), timeout=60)
+        assert await asyncio.wait_for(daemon.wait(), timeout=60) == 0
+        assert b'"message": "daemon stopped"' in rest
+    finally:
+        if daemon.returncode is None:
+            daemon.kill()
+            await daemon.wait()

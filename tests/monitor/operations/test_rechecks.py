@@ -20,6 +20,7 @@ from crawlers.telegram_session import session_lease
 from monitor.context import MonitorContext, open_context
 from monitor.demo.pictures import encode, make_picture
 from monitor.demo.site import RunningSite
+from monitor.fingerprint.pool import HashPool
 from monitor.operations.rechecks import checkers_from, recheck_confirmed, removal_stats
 from monitor.packets.custody_log import last_check
 from monitor.packets.exporting import export_packets
@@ -58,8 +59,8 @@ async def site() -> AsyncIterator[Site]:
 
 
 @pytest.fixture
-async def context(settings: Settings) -> AsyncIterator[MonitorContext]:
-    async with open_context(settings) as opened:
+async def context(hash_pool: HashPool, settings: Settings) -> AsyncIterator[MonitorContext]:
+    async with open_context(settings, hash_pool=hash_pool) as opened:
         yield opened
 
 

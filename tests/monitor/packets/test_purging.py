@@ -15,15 +15,16 @@ from evidence.signing import public_key_pem
 from evidence.stored_packet import PacketCheck, StoredPacket
 from evidence.verify import verify_bundle
 from monitor.context import open_context
+from monitor.fingerprint.pool import HashPool
 from monitor.packets.exporting import export_packets
 from monitor.packets.purging import purge_media
 from tests.monitor.review.conftest import add_hit_with_packet
 
 
 async def test_a_purge_deletes_the_media_keeps_the_proof_and_is_a_custody_event(
-    settings: Settings, make_sighting: Callable[..., Sighting], tmp_path: Path
+    hash_pool: HashPool, settings: Settings, make_sighting: Callable[..., Sighting], tmp_path: Path
 ) -> None:
-    async with open_context(settings) as context:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         (hit,) = await add_hit_with_packet(context, make_sighting())
         assert hit.packet_id is not None
         folder = context.settings.data_dir / (await context.store.packets())[0].path

@@ -18,6 +18,7 @@ from evidence.verify import verify_bundle
 from monitor.context import open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite, demo_app
+from monitor.fingerprint.pool import HashPool
 from monitor.matching.hash_lists import read_blocklist
 from monitor.packets.exporting import export_packets
 from monitor.packets.timestamps import TimestampSettings, timestamp_pending
@@ -49,20 +50,20 @@ async def authority(tmp_path: Path) -> AsyncIterator[tuple[str, LocalTsa, Path]]
     await site.stop()
 
 
-async def capture(settings: Settings, forum: Source) -> None:
-    async with open_context(settings) as context:
+async def capture(hash_pool: HashPool, settings: Settings, forum: Source) -> None:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         await context.store.add_blocklist_entries(read_blocklist(make_demo_blocklist(settings.data_dir, settings)))
         await crawl_sources(context, [forum])
 
 
 async def capture_stamped_and_export(
-    settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path], out: Path
+    hash_pool: HashPool, settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path], out: Path
 ) -> tuple[list[PacketRecord], list[list[str]], Path]:
     """Capture with the authority up, then export: the packets, their custody kinds, the bundle."""
     url, _, chain = authority
     settings = settings.model_copy(update={"tsa_url": url, "tsa_chain": chain})
-    await capture(settings, forum)
-    async with open_context(settings) as context:
+    await capture(hash_pool, settings, forum)
+    async with open_context(settings, hash_pool=hash_pool) as context:
         packets = await context.store.packets()
         kinds = [[e.kind for e in await context.store.custody_events(p.id)] for p in packets]
         summary = await export_packets(context, out, recipient="police", reason="case 7")
@@ -70,9 +71,11 @@ async def capture_stamped_and_export(
 
 
 async def test_each_packet_is_time_stamped_at_capture_and_the_bundle_verifies_with_its_times(
-    settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path], tmp_path: Path
+    hash_pool: HashPool, settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path], tmp_path: Path
 ) -> None:
-    packets, kinds, bundle_path = await capture_stamped_and_export(settings, forum, authority, tmp_path / "b.zip")
+    packets, kinds, bundle_path = await capture_stamped_and_export(
+        hash_pool, settings, forum, authority, tmp_path / "b.zip"
+    )
     assert packets and kinds == [["captured", "timestamped"]] * len(packets)
     report = verify_bundle(bundle_path)
     assert set(report.timestamps) == {p.id for p in packets}
@@ -86,9 +89,9 @@ async def test_each_packet_is_time_stamped_at_capture_and_the_bundle_verifies_wi
 
 
 async def test_a_forged_token_fails_verification_naming_it(
-    settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path], tmp_path: Path
+    hash_pool: HashPool, settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path], tmp_path: Path
 ) -> None:
-    _, _, bundle_path = await capture_stamped_and_export(settings, forum, authority, tmp_path / "b.zip")
+    _, _, bundle_path = await capture_stamped_and_export(hash_pool, settings, forum, authority, tmp_path / "b.zip")
     forged = tmp_path / "forged.zip"
     import hashlib
 
@@ -116,12 +119,12 @@ async def test_a_forged_token_fails_verification_naming_it(
 
 
 async def test_with_the_authority_down_packets_wait_and_are_time_stamped_later(
-    settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path]
+    hash_pool: HashPool, settings: Settings, forum: Source, authority: tuple[str, LocalTsa, Path]
 ) -> None:
     url, _, chain = authority
     down = settings.model_copy(update={"tsa_url": "http://127.0.0.1:9/tsr", "tsa_chain": chain, "tsa_timeout": 2.0})
-    await capture(down, forum)
-    async with open_context(down) as context:
+    await capture(hash_pool, down, forum)
+    async with open_context(down, hash_pool=hash_pool) as context:
         packets = await context.store.packets()
         waiting = [[e.kind for e in await context.store.custody_events(p.id)] for p in packets]
         assert packets and waiting == [["captured"]] * len(packets)

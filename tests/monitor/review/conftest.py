@@ -17,6 +17,7 @@ from crawlers.sighting import BlocklistHit, Distributor, Sighting
 from monitor.context import MonitorContext, open_context
 from monitor.counters import RunCounters
 from monitor.fingerprint.media import fingerprint_file
+from monitor.fingerprint.pool import HashPool
 from monitor.records import HitRecord, UserRecord
 from monitor.review.app import build_app
 from monitor.review.passwords import hash_password
@@ -68,11 +69,11 @@ def settings_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 async def world(
-    settings: Settings, settings_overrides: dict[str, Any], make_sighting: Callable[..., Sighting]
+    hash_pool: HashPool, settings: Settings, settings_overrides: dict[str, Any], make_sighting: Callable[..., Sighting]
 ) -> AsyncIterator[World]:
     settings = review_settings(settings, **settings_overrides)
     clients: list[TestClient[Any, Any]] = []
-    async with open_context(settings) as context:
+    async with open_context(settings, hash_pool=hash_pool) as context:
         sighting = make_sighting(distributor=Distributor(page_title="thread", text="a synthetic post"))
         hits = await add_hit_with_packet(context, sighting)
         for name, role in ACCOUNTS.items():
