@@ -161,6 +161,9 @@ class SourceRun:
             tasks.create_task(self._handle(sequence, record, refetch))
 
     async def _handle(self, sequence: int, sighting: Sighting, refetch: MediaFetcher | None) -> None:
+        """Process one sighting. It leaves ``_in_flight`` only once it is stored or recorded as a problem: an
+        item that failed otherwise (the store refused, the run was cancelled) keeps blocking every later
+        checkpoint, even while the other items are still finishing."""
         try:
             done = await self.pipeline.process(sighting, self.counters, refetch)
             if done is not None and done.error:
@@ -172,8 +175,8 @@ class SourceRun:
             reason = str(exc) if isinstance(exc, MediaError) else f"{type(exc).__name__}: {exc}"
             self.problems.append(RunProblem(ProblemKind.MEDIA, sighting.location, reason, sighting.media.url))
         finally:
-            self._in_flight.discard(sequence)
             self.item_limit.release()
+        self._in_flight.discard(sequence)
         self.on_progress(self.counters)
         await self._commit_ready()
 
