@@ -31,8 +31,8 @@ from monitor.records import (
     PerceptualRow,
     RunRecord,
     UserRecord,
-    perceptual_row,
 )
+from monitor.signals.kept import perceptual_row, row_columns, row_from_columns
 from monitor.store.serialise import from_document, to_document
 
 T = TypeVar("T")
@@ -116,7 +116,7 @@ class MongoStore:
         return None if document is None else from_document(Fingerprints, document)
 
     async def put_fingerprints(self, fingerprints: Fingerprints) -> bool:
-        row = to_document(perceptual_row(fingerprints))
+        row = row_columns(perceptual_row(fingerprints))  # flat, as SQLite's columns (monitor/signals/kept.py)
         try:
             result = await self.db["media"].update_one(
                 {"_id": fingerprints.sha256}, {"$setOnInsert": {**to_document(fingerprints), "row": row}}, upsert=True
@@ -127,7 +127,7 @@ class MongoStore:
 
     async def perceptual_rows(self, after: str, limit: int) -> list[PerceptualRow]:
         cursor = self.db["media"].find({"_id": {"$gt": after}}, {"row": 1}).sort([("_id", ASCENDING)]).limit(limit)
-        return [PerceptualRow(**document["row"]) for document in await cursor.to_list(None)]
+        return [row_from_columns(document["row"]) for document in await cursor.to_list(None)]
 
     async def sightings_of(self, sha256s: Sequence[str]) -> list[Sighting]:
         query = {"fingerprints.values.sha256": {"$in": list(sha256s)}}
