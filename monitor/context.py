@@ -6,6 +6,7 @@ parts to the components that need them.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from monitor.fingerprint.pool import HashPool
 from monitor.matching.matcher import BlocklistMatcher
 from monitor.packets.timestamps import TimestampSettings
 from monitor.pipeline import EvidenceSettings, Pipeline
+from monitor.signals import MatchRule
 from monitor.store import Store, store_from_settings
 
 
@@ -45,24 +47,33 @@ class MonitorContext:
     def workdir(self) -> Path:
         return self.settings.data_dir / "tmp"
 
-    async def matcher(self) -> BlocklistMatcher:
+    async def matcher(self, blocklist: bool = True) -> BlocklistMatcher:
+        """A matcher over the whole blocklist, its rules from the settings (other signals: their defaults).
+
+        Building the indexes is CPU-bound (a million entries: seconds), so it runs in a thread and the event
+        loop — the review UI, the daemon's other runs — keeps answering (numpy releases the GIL for the
+        heavy parts). Why not the hash pool's processes? The built indexes would have to be pickled back.
+        ``blocklist=False`` gives the rules without the entries: retro-matching indexes only the new ones.
+        """
         settings = self.settings
-        matcher = BlocklistMatcher(
-            {"pdq": settings.match_pdq_threshold, "phash": settings.match_phash_threshold},
-            settings.match_pdq_min_quality,
-            {"phash": settings.match_phash_variant_threshold},
-            settings.match_video_share,
-        )
-        matcher.add(await self.store.blocklist_entries())
+        rules = {
+            "pdq": MatchRule(settings.match_pdq_threshold, min_quality=settings.match_pdq_min_quality),
+            "phash": MatchRule(settings.match_phash_threshold, settings.match_phash_variant_threshold),
+            "video_pdq": MatchRule(settings.match_pdq_threshold, min_share=settings.match_video_share),
+        }
+        matcher = BlocklistMatcher(rules)
+        if blocklist:
+            await asyncio.to_thread(matcher.add, await self.store.blocklist_entries())
         return matcher
 
-    async def pipeline(self) -> Pipeline:
+    async def pipeline(self, blocklist: bool = True) -> Pipeline:
+        """The pipeline, its matcher as ``matcher(blocklist)`` gives it (``False``: to record retro-matches)."""
         timestamps = TimestampSettings(self.settings.tsa_url, self.settings.tsa_timeout)
         evidence = EvidenceSettings(
             self.evidence_root, self.key, self.settings.operator, self.signer, timestamps, self.renderer,
             renderer_missing(self.settings),
         )  # fmt: skip
-        return Pipeline(self.store, await self.matcher(), self.hash_pool, evidence)
+        return Pipeline(self.store, await self.matcher(blocklist), self.hash_pool, evidence)
 
 
 def media_key(settings: Settings) -> bytes:

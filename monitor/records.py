@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from crawlers.sighting import CrawlProblem, Fingerprints, utc_now
+from crawlers.sighting import CrawlProblem, utc_now
 
 
 def platform_of(location: str, source_kind: str) -> str:
@@ -192,32 +193,15 @@ class RunRecord:
 
 @dataclass(frozen=True, slots=True)
 class PerceptualRow:
-    """The hashes of one stored media file that retro-matching scans: the picture's and its mirror's."""
+    """What retro-matching scans of one stored media file, by signal name (``monitor/signals/kept.py``).
+
+    ``hashes``: each signal's kept values, the media's own first (a picture signal's second value is the
+    left-right mirror). ``qualities``: the quality of each signal that reports one (PDQ).
+    """
 
     sha256: str
-    md5: str | None
-    pdq: str | None
-    pdq_mirror: str | None
-    pdq_quality: int | None
-    phash: str | None
-    phash_mirror: str | None
-
-
-# Index of the left-right mirror in Fingerprints.variants: pdqhash's dihedral order is original, rot90,
-# rot180, rot270, flip top-bottom, flip left-right, …; the variants leave the original out.
-MIRROR_VARIANT = {"pdq": 4, "phash": 0}
-
-
-def perceptual_row(fingerprints: Fingerprints) -> PerceptualRow:
-    def mirror(signal: str) -> str | None:
-        variants = fingerprints.variants.get(signal, ())
-        return variants[MIRROR_VARIANT[signal]] if len(variants) > MIRROR_VARIANT[signal] else None
-
-    values = fingerprints.values
-    return PerceptualRow(
-        fingerprints.sha256, values.get("md5"), values.get("pdq"), mirror("pdq"), fingerprints.pdq_quality,
-        values.get("phash"), mirror("phash"),
-    )  # fmt: skip
+    hashes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    qualities: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ async def _add_and_retro_match(entries: list[BlocklistEntry]) -> int:
 
     async with open_context(load_settings()) as context:
         added = await context.store.add_blocklist_entries(entries)
-        report = await retro_match(await context.pipeline(), entries, context.workdir / "retro")
+        report = await retro_match(await context.pipeline(blocklist=False), entries, context.workdir / "retro")
     make_console().print(
         f"retro-match: {report.scanned} media seen before, {report.media_matched} now match "
         f"({report.sightings_matched} sightings): {report.hits_recorded} new hits, {report.preserved} preserved, "

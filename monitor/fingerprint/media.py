@@ -1,8 +1,10 @@
 """Compute the fingerprints of one media file: exact hashes of the bytes, perceptual hashes of the content.
 
-A picture is decoded once, at reduced size (``monitor/fingerprint/picture.py``), and every perceptual hash
-and query-side variant is computed from that decode (``monitor/fingerprint/variants.py``); a file that is
-not a picture is tried as a video (``monitor/fingerprint/video.py``).
+Every registered signal is computed by its kind (``monitor/signals/base.py``): exact signals from one read
+of the bytes (``monitor/fingerprint/exact.py``); picture signals from one decode at reduced size
+(``monitor/fingerprint/picture.py``), each with its query-side variants: its own rotations and mirrors, the
+same of the border-trimmed picture, and centre crops (``monitor/fingerprint/variants.py``); a file that is
+not a picture is tried as a video, whose frames the frame signal hashes (``monitor/fingerprint/video.py``).
 
 Bad input never raises out of ``fingerprint_file``: the exact hashes are always computed (they need no
 decoding), and a file that cannot be decoded — truncated, corrupt, not an image, a decompression bomb —
@@ -14,9 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
+
 from crawlers.sighting import Fingerprints
 from monitor.fingerprint.exact import exact_hashes
-from monitor.fingerprint.picture import NOT_A_PICTURE, decode_picture, perceptual_hashes, plain_hashes
+from monitor.fingerprint.picture import NOT_A_PICTURE, decode_picture, picture_hashes, plain_hashes
 from monitor.fingerprint.variants import CENTRE_CROPS, centre_crop, trimmed_versions
 from monitor.fingerprint.video import video_frames
 
@@ -37,23 +41,29 @@ def fingerprint_file(path: Path | str, max_pixels: int = 89_478_485, max_video_f
             video = video_frames(path, max_video_frames)
         except ValueError as video_exc:
             return Fingerprints(values=values, error=f"neither a picture nor a video: {video_exc}")
-        return Fingerprints(values=values, frames=video.pdq, frame_seconds=video.seconds)
-    pdq, quality, phash, pdq_variants, phash_variants = perceptual_hashes(picture)
+        return Fingerprints(values=values, frames=video.hashes, frame_seconds=video.seconds)
+    return picture_fingerprints(picture, values)
+
+
+def picture_fingerprints(picture: Image.Image, exact: dict[str, str]) -> Fingerprints:
+    """Every picture signal's value and query-side variants, from one decoded picture."""
+    hashed = picture_hashes(picture)
+    variants = {name: list(hashes.variants) for name, hashes in hashed.items()}
     trimmed = trimmed_versions(picture)
     for version in trimmed:
-        t_pdq, _, t_phash, t_pdq_variants, t_phash_variants = perceptual_hashes(version)
-        pdq_variants += [t_pdq, *t_pdq_variants]
-        phash_variants += [t_phash, *t_phash_variants]
+        for name, hashes in picture_hashes(version).items():
+            variants[name] += [hashes.value, *hashes.variants]
     base = trimmed[0] if trimmed else picture
     if min(base.size) >= 128:  # PDQ's cost grows with pixels; a variant needs no full detail
         base = base.reduce(2)
     for share in CENTRE_CROPS:
-        c_pdq, c_phash = plain_hashes(centre_crop(base, share))
-        pdq_variants.append(c_pdq)
-        phash_variants.append(c_phash)
+        for name, value in plain_hashes(centre_crop(base, share)).items():
+            variants[name].append(value)
+    # Fingerprints has one quality slot, PDQ's (crawlers/sighting.py): the signal that reports a quality fills it
+    quality = next((hashes.quality for hashes in hashed.values() if hashes.quality is not None), None)
     return Fingerprints(
-        values={**values, "pdq": pdq, "phash": phash},
-        variants={"pdq": tuple(dict.fromkeys(pdq_variants)), "phash": tuple(dict.fromkeys(phash_variants))},
+        values={**exact, **{name: hashes.value for name, hashes in hashed.items()}},
+        variants={name: tuple(dict.fromkeys(found)) for name, found in variants.items()},
         pdq_quality=quality,
         width=picture.width,
         height=picture.height,

@@ -1,5 +1,4 @@
-"""Decode a picture once, at reduced size, and compute its perceptual hashes (PDQ with its dihedral
-variants, pHash with its rotations and mirrors).
+"""Decode a picture once, at reduced size, and compute every picture signal's hashes from that decode.
 
 Decoding dominates the cost, so a picture is decoded once, at reduced size, and every perceptual hash is
 computed from that one decode. JPEG ``draft`` lets libjpeg decode at 1/2, 1/4 or 1/8 scale (the smallest
@@ -13,17 +12,13 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import numpy as np
-import pdqhash
-import scipy.fftpack
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from monitor.signals.bits import bits_to_hex
+from monitor.signals import PictureHashes, PictureSignal, signals_of
 
 NOT_A_PICTURE = "not a picture Pillow can decode"
 DRAFT_SIZE = 192
 MAX_SIDE = 512
-_ODD_COLUMNS = np.array([(-1) ** column for column in range(8)], dtype=np.float64)
 
 
 def decode_picture(path: Path, max_pixels: int) -> Image.Image:
@@ -55,35 +50,11 @@ def decode_picture(path: Path, max_pixels: int) -> Image.Image:
     return picture
 
 
-def _phash_bits(low: np.ndarray) -> str:
-    return bits_to_hex((low > np.median(low)).ravel())
+def picture_hashes(picture: Image.Image) -> dict[str, PictureHashes]:
+    """Every picture signal's value, dihedral variants and quality for one decoded picture."""
+    return {signal.name: signal.hash_picture(picture) for signal in signals_of(PictureSignal)}
 
 
-def phash_dihedral(picture: Image.Image) -> list[str]:
-    """pHash exactly as ``imagehash.phash`` computes it, then the pHashes of the 7 other rotations/mirrors.
-
-    Why not call imagehash eight times? Mirroring a picture multiplies its DCT coefficients in odd columns
-    (left-right) or odd rows (top-bottom) by -1, and transposing it transposes them; every rotation and
-    mirror is a combination of those, so all eight hashes come from one resize and one DCT.
-    """
-    grey = np.asarray(picture.convert("L").resize((32, 32), Image.Resampling.LANCZOS), dtype=np.float64)
-    low = scipy.fftpack.dct(scipy.fftpack.dct(grey, axis=0), axis=1)[:8, :8]
-    odd_rows, odd_columns = np.outer(_ODD_COLUMNS, np.ones(8)), np.outer(np.ones(8), _ODD_COLUMNS)
-    variants = [low, low * odd_columns, low * odd_rows, low * odd_rows * odd_columns]
-    variants += [variant.T for variant in variants]
-    return [_phash_bits(variant) for variant in variants]
-
-
-def plain_hashes(picture: Image.Image) -> tuple[str, str]:
-    """PDQ and pHash of a picture, no variants."""
-    bits, _ = pdqhash.compute(np.asarray(picture))
-    return bits_to_hex(bits), phash_dihedral(picture)[0]
-
-
-def perceptual_hashes(picture: Image.Image) -> tuple[str, int, str, list[str], list[str]]:
-    """(pdq, quality, phash, pdq variants, phash variants) of a decoded picture."""
-    pdq_all, qualities = pdqhash.compute_dihedral(np.asarray(picture))
-    pdq_hexes = [bits_to_hex(bits) for bits in pdq_all]
-    phash, *phash_variants = phash_dihedral(picture)
-    quality = int(np.asarray(qualities).flat[0])
-    return pdq_hexes[0], quality, phash, pdq_hexes[1:], phash_variants
+def plain_hashes(picture: Image.Image) -> dict[str, str]:
+    """Every picture signal's value alone (a crop: no variants)."""
+    return {signal.name: signal.hash_plain(picture) for signal in signals_of(PictureSignal)}

@@ -17,8 +17,8 @@ VICTIM_CROPS: dict[str, tuple[float, float, float, float]] = {
 }
 
 
-def crop_variant_hashes(path: Path | str, max_pixels: int = 89_478_485) -> list[tuple[str, str, str]]:
-    """(variant name, PDQ, pHash) of crops of a picture that is at hand (a victim's, on their side).
+def crop_variant_hashes(path: Path | str, max_pixels: int = 89_478_485) -> list[tuple[str, dict[str, str]]]:
+    """(variant name, picture signal → value) of crops of a picture that is at hand (a victim's, on their side).
 
     Why on the victim's side? A query can be trimmed or cropped, but it cannot grow back what a distributor
     cut off; hashing the victim's picture cropped a few ways makes those crops matchable.
@@ -31,5 +31,5 @@ def crop_variant_hashes(path: Path | str, max_pixels: int = 89_478_485) -> list[
     found = []
     for name, (left, top, right, bottom) in VICTIM_CROPS.items():
         box = (int(width * left), int(height * top), width - int(width * right), height - int(height * bottom))
-        found.append((name, *plain_hashes(picture.crop(box))))
+        found.append((name, plain_hashes(picture.crop(box))))
     return found

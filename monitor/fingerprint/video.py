@@ -1,10 +1,11 @@
-"""Fingerprint a video by its frames: PDQ of a frame about every second and at scene changes.
+"""Fingerprint a video by its frames: the frame signal's hash (PDQ) of a frame about every second and at
+scene changes.
 
 Frames are decoded scaled down (PDQ needs little detail), a frame almost identical to the previous kept
 one (within ``DUPLICATE_BITS``) is dropped, and at most ``max_frames`` are hashed: a video longer than
 that many seconds is sampled at evenly spaced seek points instead of decoded whole, so a 10-hour upload
 costs no more than a ``max_frames``-second one. A video matches a blocklisted video when enough of the
-entry's frames are found among its frames (the rule of Meta's vPDQ; ``monitor/matching/video_index.py``).
+entry's frames are found among its frames (the rule of Meta's vPDQ; ``monitor/signals/frame_index.py``).
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from pathlib import Path
 
 import av
 import numpy as np
-import pdqhash
 
-from monitor.signals.bits import bits_to_hex, hamming_distance
+from monitor.signals import FrameSignal, hamming_distance, signals_of
 
 FRAME_SIDE = 192
 SAMPLE_SECONDS = 1.0
@@ -26,7 +26,7 @@ DUPLICATE_BITS = 8
 
 @dataclass(frozen=True, slots=True)
 class VideoFrames:
-    pdq: tuple[str, ...]
+    hashes: tuple[str, ...]
     seconds: tuple[float, ...]
     quality: tuple[int, ...]
 
@@ -81,8 +81,17 @@ def _sampled(
     return kept
 
 
+def frame_signal() -> type[FrameSignal]:
+    """The registered frame signal: ``Fingerprints`` holds one list of frames (see ``FrameSignal``)."""
+    found = signals_of(FrameSignal)
+    if len(found) != 1:
+        raise ValueError(f"videos need exactly one registered frame signal (found {len(found)})")
+    return found[0]
+
+
 def video_frames(path: Path | str, max_frames: int = 600) -> VideoFrames:
-    """The kept frames' PDQ hashes; ``ValueError`` saying why when the file has no decodable video frame."""
+    """The kept frames' hashes; ``ValueError`` saying why when the file has no decodable video frame."""
+    hash_frame = frame_signal().hash_frame
     try:
         with av.open(str(path)) as container:
             if not container.streams.video:
@@ -102,8 +111,7 @@ def video_frames(path: Path | str, max_frames: int = 600) -> VideoFrames:
     seconds: list[float] = []
     qualities: list[int] = []
     for when, rgb in frames:
-        bits, quality = pdqhash.compute(rgb)
-        value = bits_to_hex(bits)
+        value, quality = hash_frame(rgb)
         if hashes and hamming_distance(value, hashes[-1]) <= DUPLICATE_BITS:
             continue
         hashes.append(value)

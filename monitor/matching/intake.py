@@ -13,6 +13,7 @@ from monitor.errors import BlocklistError
 from monitor.fingerprint.media import fingerprint_file
 from monitor.fingerprint.victim_crops import crop_variant_hashes
 from monitor.records import BlocklistEntry
+from monitor.signals import SIGNALS
 
 PICTURE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic"}
 VIDEO_SUFFIXES = {".mp4", ".mov", ".webm", ".mkv", ".avi", ".m4v", ".3gp"}
@@ -27,14 +28,15 @@ class ImageIntake:
 
 
 def hash_pictures(
-    folder: Path, case: str, label: str = "picture", min_pdq_quality: int = 50, max_pixels: int = 89_478_485,
+    folder: Path, case: str, label: str = "picture", min_quality: int = 50, max_pixels: int = 89_478_485,
     crop_variants: bool = True,
 ) -> ImageIntake:  # fmt: skip
     """Hash every picture under ``folder`` into entries of ``case``; nothing of the pictures is kept.
 
-    Besides each picture's own hashes, a few crops of it are hashed as extra PDQ and pHash entries labelled
-    with the crop, so cropped copies match (``crop_variants``). PDQ hashes below ``min_pdq_quality`` are
-    left out: such a PDQ would match unrelated flat pictures.
+    Every registered signal's value becomes an entry. Besides, a few crops of each picture are hashed by
+    every picture signal as extra entries labelled with the crop, so cropped copies match (``crop_variants``).
+    A value whose quality is below ``min_quality`` (PDQ's: ``match_pdq_min_quality``) is left out, and so
+    are the crops of such a picture: such a hash would match unrelated flat pictures.
     """
     if not folder.is_dir():
         raise BlocklistError(f"{folder}: not a folder of pictures")
@@ -49,17 +51,19 @@ def hash_pictures(
         name = f"{label} {number}"
         if fingerprints.error:
             skipped.append(f"{name}: {fingerprints.error}")
-        for hash_type, value in fingerprints.values.items():
-            if hash_type == "pdq" and (fingerprints.pdq_quality or 0) < min_pdq_quality:
+        trusted = True
+        for signal in SIGNALS.values():
+            value = signal.value_of(fingerprints)
+            if value is None:
                 continue
-            entries.append(BlocklistEntry(hash_type, value, case.strip(), name, "victim intake"))
-        if fingerprints.frames:
-            frames = ",".join(fingerprints.frames)
-            entries.append(BlocklistEntry("video_pdq", frames, case.strip(), name, "victim intake"))
-            continue
-        if crop_variants and not fingerprints.error and (fingerprints.pdq_quality or 0) >= min_pdq_quality:
-            for variant, pdq, phash in crop_variant_hashes(path, max_pixels):
-                for hash_type, value in (("pdq", pdq), ("phash", phash)):
+            quality = signal.quality_of(fingerprints)
+            if quality is not None and quality < min_quality:
+                trusted = False
+                continue
+            entries.append(BlocklistEntry(signal.name, value, case.strip(), name, "victim intake"))
+        if crop_variants and trusted and not fingerprints.error and not fingerprints.frames:
+            for variant, hashes in crop_variant_hashes(path, max_pixels):
+                for hash_type, value in hashes.items():
                     entry = BlocklistEntry(hash_type, value, case.strip(), name, "victim intake", variant=variant)
                     entries.append(entry)
     return ImageIntake(entries, skipped)

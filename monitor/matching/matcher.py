@@ -1,91 +1,72 @@
-"""Match a media file's fingerprints against the blocklist: one index per hash type, thresholds per type.
+"""Match a media file's fingerprints against the blocklist: one index per registered signal, one rule each.
 
-Each perceptual hash is queried with its variants (mirrored, rotated, border-trimmed, cropped); an entry is
-hit once, at the smallest distance any variant reached. PDQ is not trusted below ``pdq_min_quality`` (flat
-pictures all hash alike), as Meta's HMA does.
-
-Why a stricter radius for variants? Every variant on the query side and every crop stored on the victim's
-side is one more comparison, and a 64-bit pHash at radius 10 gives unrelated pictures a real chance to
-meet somewhere. A match between the picture itself and the entry itself uses the full threshold; a match
-that involves a variant on either side must be within ``variant_thresholds`` (default: pHash 6).
-PDQ's 256 bits keep chance matches negligible at 31, so it keeps one threshold.
+For every signal the matcher asks the signal for its index (``index_for``), for what to query
+(``probes``: the media's value, then its variants — mirrored, rotated, border-trimmed, cropped) and for
+its quality; it names no signal. An entry is hit once, at the smallest distance any probe reached. The
+``MatchRule`` of each signal (``monitor/signals/base.py``) decides the rest: a value below the signal's
+``min_quality`` is not trusted (PDQ of flat pictures); a match that involves a variant on either side must
+be within the stricter ``variant_radius`` (pHash: 6); an entry made of parts (a video's frames) needs
+``min_share`` of them found.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 from crawlers.sighting import BlocklistHit, Fingerprints
-from monitor.matching.video_index import VideoIndex
 from monitor.records import BlocklistEntry
-from monitor.signals import DISTANCE_SIGNALS, EXACT_SIGNALS, SIGNALS
-from monitor.signals.index import ExactIndex, SignalIndex
-from monitor.signals.mih import MultiIndexHashIndex
-
-DEFAULT_VARIANT_THRESHOLDS = {"phash": 6}
+from monitor.signals import SIGNALS, IndexMatch, MatchRule, SignalIndex, SignalType, signal_for
 
 
-def variant_radii(thresholds: dict[str, int], variant_thresholds: dict[str, int] | None = None) -> dict[str, int]:
-    """The radius of a match that involves a variant: the stricter one where set, never above the threshold."""
-    strict = DEFAULT_VARIANT_THRESHOLDS if variant_thresholds is None else variant_thresholds
-    return {name: min(strict.get(name, limit), limit) for name, limit in thresholds.items()}
+def rules_for(rules: Mapping[str, MatchRule] | None = None) -> dict[str, MatchRule]:
+    """A rule for every registered signal: the one given, else the signal's default."""
+    given = rules or {}
+    return {name: given.get(name, signal.default_rule) for name, signal in SIGNALS.items()}
 
 
 class BlocklistMatcher:
-    """Holds an index per hash type; ``add`` makes a new entry matchable at once (no rebuild)."""
+    """Holds an index per registered signal; ``add`` makes new entries matchable at once."""
 
-    def __init__(
-        self, thresholds: dict[str, int], pdq_min_quality: int, variant_thresholds: dict[str, int] | None = None,
-        video_share: float = 0.5,
-    ) -> None:  # fmt: skip
-        self.thresholds = {name: thresholds.get(name, signal.default_threshold) for name, signal in SIGNALS.items()}
-        self.variant_thresholds = variant_radii(self.thresholds, variant_thresholds)
-        self.pdq_min_quality = pdq_min_quality
+    def __init__(self, rules: Mapping[str, MatchRule] | None = None) -> None:
+        self.rules = rules_for(rules)
+        self.signals: dict[str, type[SignalType]] = dict(SIGNALS)
         self.indexes: dict[str, SignalIndex[BlocklistEntry]] = {
-            name: MultiIndexHashIndex(SIGNALS[name].bits, self.thresholds[name]) for name in DISTANCE_SIGNALS
+            name: signal.index_for(self.rules[name].threshold) for name, signal in self.signals.items()
         }
-        self.indexes.update({name: ExactIndex() for name in EXACT_SIGNALS})
-        self.videos = VideoIndex(self.thresholds["pdq"], video_share)
 
     def add(self, entries: Iterable[BlocklistEntry]) -> None:
-        """Make entries matchable. A large batch (an import) rebuilds the fast indexes once."""
+        """Make entries matchable, one batch per signal. CPU-bound for a large list: callers on the event
+        loop run it in a thread (``MonitorContext.matcher``)."""
         by_type: dict[str, list[BlocklistEntry]] = {}
         for entry in entries:
             by_type.setdefault(entry.hash_type, []).append(entry)
         for hash_type, group in by_type.items():
-            if hash_type not in self.indexes:
-                self.videos.add(group)
-                continue
-            index = self.indexes[hash_type]
-            if isinstance(index, MultiIndexHashIndex) and len(group) > 1000:
-                index.add_many([entry.value for entry in group], group)
-            else:
-                for entry in group:
-                    index.add(entry.value, entry)
+            self.indexes[signal_for(hash_type).name].add_many([entry.value for entry in group], group)
 
     def __len__(self) -> int:
-        return sum(len(index) for index in self.indexes.values()) + len(self.videos)
+        return sum(len(index) for index in self.indexes.values())
 
     def match(self, fingerprints: Fingerprints) -> tuple[BlocklistHit, ...]:
         best: dict[str, BlocklistHit] = {}
-        for name, index in self.indexes.items():
-            value = fingerprints.values.get(name)
-            if value is None or len(index) == 0:
-                continue
-            if name == "pdq" and (fingerprints.pdq_quality or 0) < self.pdq_min_quality:
-                continue
-            probes = [value, *fingerprints.variants.get(name, ())]
-            answers = index.query_batch(probes, self.thresholds[name])
-            for number, (probe, matches) in enumerate(zip(probes, answers, strict=True)):
-                for found in matches:
-                    entry = found.entry
-                    if (number or entry.variant) and found.distance > self.variant_thresholds[name]:
-                        continue
-                    current = best.get(entry.id)
-                    if current is None or found.distance < current.distance:
-                        best[entry.id] = BlocklistHit(
-                            entry.id, entry.hash_type, entry.case, entry.label, found.distance, probe
-                        )
-        for entry, distance, found_frames in self.videos.match(fingerprints.frames):
-            best[entry.id] = BlocklistHit(entry.id, entry.hash_type, entry.case, entry.label, distance, found_frames)
+        for name, signal in self.signals.items():
+            for probe, found in self._matches(name, signal, fingerprints):
+                entry, current = found.entry, best.get(found.entry.id)
+                if current is None or found.distance < current.distance:
+                    best[entry.id] = BlocklistHit(
+                        entry.id, entry.hash_type, entry.case, entry.label, found.distance, found.matched or probe
+                    )
         return tuple(sorted(best.values(), key=lambda hit: (hit.distance, hit.entry_id)))
+
+    def _matches(
+        self, name: str, signal: type[SignalType], fingerprints: Fingerprints
+    ) -> Iterator[tuple[str, IndexMatch[BlocklistEntry]]]:
+        """(probe, match) for every match of one signal that its rule accepts."""
+        index, rule = self.indexes[name], self.rules[name]
+        if len(index) == 0 or not rule.trusts(signal.quality_of(fingerprints)):
+            return
+        probes = signal.probes(fingerprints)
+        answers = index.query_batch(probes, rule.threshold) if probes else []
+        for number, (probe, matches) in enumerate(zip(probes, answers, strict=True)):
+            for found in matches:
+                if rule.accepts(found.distance, found.share, variant=bool(number or found.entry.variant)):
+                    yield probe, found

@@ -1,10 +1,15 @@
 """Retro-matching: when the blocklist grows, find the media seen earlier that now match.
 
 jikimi keeps the fingerprints of everything it has seen (never the media). After an import, the new
-entries go into a small index of their own, and every stored media file's hashes are queried against
-it in large vectorised batches: SHA-256 and MD5 exactly, PDQ and pHash of the picture and of its mirror
-image within the thresholds. (The other query variants — rotations, trims, crops — are computed at
-crawl time but not stored per media, to keep the store small; new sightings get all of them.)
+entries go into small indexes of their own (each signal's ``index_for``), and what every stored media
+keeps of each signal (``monitor/signals/kept.py``: an exact hash; a picture hash and its mirror image's)
+is queried against them in large batches, under each signal's ``MatchRule``. (The other query variants —
+rotations, trims, crops — are computed at crawl time but not kept per media, to keep the store small; new
+sightings get all of them. Video frame lists are not kept per media either: see ``FrameSignal``.)
+
+Building the indexes and scanning are CPU-bound (numpy, which releases the GIL for the heavy parts), so
+they run in a thread: the event loop (the review UI, the daemon) keeps answering during an import; the
+store is read between batches on the loop, as always.
 
 Each match becomes hits on every stored sighting of that media. Where the post is still online, the
 media is fetched again (``crawlers/refetch.py``) and preserved as evidence.
@@ -12,9 +17,10 @@ media is fetched again (``crawlers/refetch.py``) and preserved as evidence.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -22,9 +28,9 @@ from typing import Protocol
 from crawlers.refetch import refetch_sighting
 from crawlers.sighting import BlocklistHit, Sighting
 from monitor.counters import RunCounters
-from monitor.matching.matcher import BlocklistMatcher, variant_radii
+from monitor.matching.matcher import BlocklistMatcher, rules_for
 from monitor.records import BlocklistEntry, PerceptualRow
-from monitor.signals.mih import MultiIndexHashIndex, pack
+from monitor.signals import SIGNALS, MatchRule, SignalIndex
 from monitor.store.base import Store
 
 BATCH = 50_000
@@ -45,68 +51,51 @@ class RetroMatches:
 
 
 class RetroMatcher:
-    """The new entries, indexed to be queried by many stored hashes at once."""
+    """The new entries, indexed per signal to be queried by many stored hashes at once."""
 
-    def __init__(
-        self, entries: Sequence[BlocklistEntry], thresholds: dict[str, int], pdq_min_quality: int,
-        variant_thresholds: dict[str, int] | None = None,
-    ) -> None:  # fmt: skip
-        self.exact: dict[tuple[str, str], list[BlocklistEntry]] = {}
-        self.indexes: dict[str, MultiIndexHashIndex[BlocklistEntry]] = {}
-        self.thresholds = thresholds
-        self.variant_thresholds = variant_radii(thresholds, variant_thresholds)
-        self.pdq_min_quality = pdq_min_quality
-        for entry in entries:
-            if entry.hash_type in ("sha256", "md5"):
-                self.exact.setdefault((entry.hash_type, entry.value), []).append(entry)
-        for signal, bits in (("pdq", 256), ("phash", 64)):
-            chosen = [entry for entry in entries if entry.hash_type == signal]
-            if chosen:
-                index: MultiIndexHashIndex[BlocklistEntry] = MultiIndexHashIndex(bits, thresholds[signal])
+    def __init__(self, entries: Sequence[BlocklistEntry], rules: Mapping[str, MatchRule] | None = None) -> None:
+        self.rules = rules_for(rules)
+        self.indexes: dict[str, SignalIndex[BlocklistEntry]] = {}
+        for name, signal in SIGNALS.items():
+            chosen = [entry for entry in entries if entry.hash_type == name]
+            if chosen and signal.kept_columns():
+                index: SignalIndex[BlocklistEntry] = signal.index_for(self.rules[name].threshold)
                 index.add_many([entry.value for entry in chosen], chosen)
-                self.indexes[signal] = index
+                self.indexes[name] = index
 
-    def scan(self, rows: list[PerceptualRow], found: RetroMatches) -> None:
+    def scan(self, rows: Sequence[PerceptualRow], found: RetroMatches) -> None:
+        """Query every row's kept hashes; a hash after the first (the mirror) counts as a variant."""
         found.scanned += len(rows)
-        for row in rows:
-            for hash_type, value in (("sha256", row.sha256), ("md5", row.md5)):
-                for entry in self.exact.get((hash_type, value or ""), ()):
-                    found.add(row.sha256, entry, 0, value or "")
-        for signal, index in self.indexes.items():
-            trusted = [r for r in rows if signal != "pdq" or (r.pdq_quality or 0) >= self.pdq_min_quality]
+        for name, index in self.indexes.items():
+            rule = self.rules[name]
             probes = [
-                (r.sha256, value, mirror) for r in trusted for mirror, value in enumerate(getattr_pair(r, signal))
+                (row.sha256, value, number)
+                for row in rows
+                if rule.trusts(row.qualities.get(name))
+                for number, value in enumerate(row.hashes.get(name, ()))
             ]
-            probes = [probe for probe in probes if probe[1]]
             for start in range(0, len(probes), QUERY_BLOCK):
                 block = probes[start : start + QUERY_BLOCK]
-                queries = pack([value for _, value, _ in block], index.nbytes)  # type: ignore[misc]
-                query_of, entry_rows, distances = index.query_many(queries, self.thresholds[signal])
-                for number, entry_row, distance in zip(query_of, entry_rows, distances, strict=True):
-                    sha256, value, mirror = block[int(number)]
-                    entry = index.entry(int(entry_row))
-                    if (mirror or entry.variant) and distance > self.variant_thresholds[signal]:
-                        continue
-                    found.add(sha256, entry, int(distance), value or "")
-
-
-def getattr_pair(row: PerceptualRow, signal: str) -> tuple[str | None, str | None]:
-    return (row.pdq, row.pdq_mirror) if signal == "pdq" else (row.phash, row.phash_mirror)
+                answers = index.query_batch([value for _, value, _ in block], rule.threshold)
+                for (sha256, value, number), matches in zip(block, answers, strict=True):
+                    for match in matches:
+                        if rule.accepts(match.distance, match.share, variant=bool(number or match.entry.variant)):
+                            found.add(sha256, match.entry, match.distance, value)
 
 
 async def find_retro_matches(
-    store: Store, entries: Sequence[BlocklistEntry], thresholds: dict[str, int], pdq_min_quality: int,
-    variant_thresholds: dict[str, int] | None = None,
-) -> RetroMatches:  # fmt: skip
-    """Scan every stored media file's hashes against ``entries``, in batches of ``BATCH``."""
-    matcher = RetroMatcher(entries, thresholds, pdq_min_quality, variant_thresholds)
+    store: Store, entries: Sequence[BlocklistEntry], rules: Mapping[str, MatchRule] | None = None
+) -> RetroMatches:
+    """Scan every stored media file's hashes against ``entries``, in batches of ``BATCH``; the index build
+    and each batch's scan run in a thread."""
+    matcher = await asyncio.to_thread(RetroMatcher, entries, rules)
     found = RetroMatches()
     after = ""
     while True:
         rows = await store.perceptual_rows(after, BATCH)
         if not rows:
             return found
-        matcher.scan(rows, found)
+        await asyncio.to_thread(matcher.scan, rows, found)
         after = rows[-1].sha256
 
 
@@ -133,11 +122,7 @@ class RetroReport:
 
 async def retro_match(pipeline: RecordsHits, entries: Sequence[BlocklistEntry], workdir: Path) -> RetroReport:
     """Record hits on earlier sightings that ``entries`` now match, preserving what is still online."""
-    matcher = pipeline.matcher
-    thresholds = {"pdq": matcher.thresholds["pdq"], "phash": matcher.thresholds["phash"]}
-    found = await find_retro_matches(
-        pipeline.store, entries, thresholds, matcher.pdq_min_quality, matcher.variant_thresholds
-    )
+    found = await find_retro_matches(pipeline.store, entries, pipeline.matcher.rules)
     counters = RunCounters()
     sightings = await pipeline.store.sightings_of(list(found.by_media))
     not_preserved = 0

@@ -252,7 +252,9 @@ class Daemon:
     async def _current_pipeline(self, context: MonitorContext) -> Pipeline:
         """One pipeline while the blocklist is unchanged; rebuilt (matcher and indexes) when entries were added.
 
-        Entries are only ever added, so their count tells whether the indexes are stale.
+        Entries are only ever added, so their count tells whether the indexes are stale. The rebuild's
+        CPU-bound part runs in a thread (``MonitorContext.matcher``): the review server and the other runs
+        keep going meanwhile.
         """
         size = (await context.store.counts())["blocklist"]
         if self._pipeline is None or self._pipeline[0] != size:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import tempfile
 from collections.abc import Mapping
@@ -74,7 +75,13 @@ async def blocklist(request: web.Request) -> web.Response:
 @requires("admin")
 async def upload_blocklist(request: web.Request) -> web.Response:
     """A CSV or JSONL of hashes, validated whole (one bad row refuses the file, naming the row), then
-    retro-matched against the media seen before, as ``jikimi blocklist import`` does."""
+    retro-matched against the media seen before, as ``jikimi blocklist import`` does.
+
+    Reading a large list and retro-matching it are CPU-bound: they run in threads (``read_blocklist`` here,
+    the index of the new entries and the scan in ``find_retro_matches``), so the UI keeps answering other
+    requests while a big list is imported. Retro-matching needs the rules, not a matcher over the whole
+    blocklist (``pipeline(blocklist=False)``); the daemon rebuilds its own when it sees the list grew.
+    """
     app = review_app(request)
     form = await request.post()
     upload = form.get("file")
@@ -86,15 +93,15 @@ async def upload_blocklist(request: web.Request) -> web.Response:
         return await _blocklist_page(request, {"error": "blocklist_too_large"}, 413)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / ("upload" + Path(filename).suffix.lower())
-        path.write_bytes(data)
+        await asyncio.to_thread(path.write_bytes, data)
         try:
-            entries = read_blocklist(path, origin=f"upload:{Path(filename).name}")
+            entries = await asyncio.to_thread(read_blocklist, path, f"upload:{Path(filename).name}")
         except JikimiError as exc:
             problem = str(exc).replace(str(path), Path(filename).name)
             return await _blocklist_page(request, {"error": "blocklist_refused", "problem": problem}, 400)
     context = app.context
     added = await context.store.add_blocklist_entries(entries)
-    report = await retro_match(await context.pipeline(), entries, context.workdir / "retro")
+    report = await retro_match(await context.pipeline(blocklist=False), entries, context.workdir / "retro")
     result = {"added": added, "total": len(entries), "retro_hits": report.hits_recorded}
     return await _blocklist_page(request, result, 200)
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from monitor.signals.base import HexSignal
+import hashlib
+
+from monitor.signals.base import ByteDigest, ExactSignal
 
 
-class Md5Signal(HexSignal):
+class Md5Signal(ExactSignal):
     name = "md5"
     bits = 128
     label = "MD5"
+
+    @classmethod
+    def new_hasher(cls) -> ByteDigest:
+        return hashlib.md5(usedforsecurity=False)

@@ -24,9 +24,9 @@ from monitor.errors import StoreError
 from monitor.records import (
     BlocklistEntry,
     PerceptualRow,
-    perceptual_row,
     platform_of,
 )
+from monitor.signals.kept import perceptual_row, row_columns, row_from_columns
 from monitor.store.mongo_records import MongoRecords
 from monitor.store.serialise import from_document, to_document
 
@@ -136,7 +136,7 @@ class MongoStore(MongoRecords):
         return None if document is None else from_document(Fingerprints, document)
 
     async def put_fingerprints(self, fingerprints: Fingerprints) -> bool:
-        row = to_document(perceptual_row(fingerprints))
+        row = row_columns(perceptual_row(fingerprints))  # flat, as SQLite's columns (monitor/signals/kept.py)
         try:
             result = await self.db["media"].update_one(
                 {"_id": fingerprints.sha256}, {"$setOnInsert": {**to_document(fingerprints), "row": row}}, upsert=True
@@ -147,7 +147,7 @@ class MongoStore(MongoRecords):
 
     async def perceptual_rows(self, after: str, limit: int) -> list[PerceptualRow]:
         cursor = self.db["media"].find({"_id": {"$gt": after}}, {"row": 1}).sort([("_id", ASCENDING)]).limit(limit)
-        return [PerceptualRow(**document["row"]) for document in await cursor.to_list(None)]
+        return [row_from_columns(document["row"]) for document in await cursor.to_list(None)]
 
     async def sightings_of(self, sha256s: Sequence[str]) -> list[Sighting]:
         query = {"fingerprints.values.sha256": {"$in": list(sha256s)}}

@@ -21,8 +21,8 @@ from monitor.errors import StoreError
 from monitor.records import (
     BlocklistEntry,
     PerceptualRow,
-    perceptual_row,
 )
+from monitor.signals.kept import hash_columns, perceptual_row, quality_columns, row_columns, row_from_columns
 from monitor.store.serialise import from_json, to_json
 from monitor.store.sqlite_migrations import upgrade
 from monitor.store.sqlite_records import SqliteRecords
@@ -33,9 +33,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS blocklist (
     id TEXT PRIMARY KEY, hash_type TEXT NOT NULL, value TEXT NOT NULL, case_ref TEXT NOT NULL,
     body TEXT NOT NULL, UNIQUE (hash_type, value, case_ref));
-CREATE TABLE IF NOT EXISTS media (
-    sha256 TEXT PRIMARY KEY, body TEXT NOT NULL, md5 TEXT, pdq TEXT, pdq_mirror TEXT, pdq_quality INTEGER,
-    phash TEXT, phash_mirror TEXT);
+CREATE TABLE IF NOT EXISTS media (sha256 TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sightings (
     id TEXT PRIMARY KEY, source_id TEXT NOT NULL, sha256 TEXT NOT NULL, seen_at TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS sightings_sha256 ON sightings (sha256);
@@ -56,17 +54,18 @@ CREATE TABLE IF NOT EXISTS users (name TEXT PRIMARY KEY, body TEXT NOT NULL);
 """
 
 
-ADDED_COLUMNS = {"media": ("md5 TEXT", "pdq TEXT", "pdq_mirror TEXT", "pdq_quality INTEGER", "phash TEXT",
-                           "phash_mirror TEXT")}  # fmt: skip
+def add_media_columns(db: sqlite3.Connection) -> None:
+    """Give the media table a column for everything a registered signal keeps (``monitor/signals/kept.py``).
 
-
-def add_missing_columns(db: sqlite3.Connection) -> None:
-    """Bring a data directory made by an earlier version up to date (columns are only ever added)."""
-    for table, columns in ADDED_COLUMNS.items():
-        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
-        for column in columns:
-            if column.split()[0] not in present:
-                db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+    Columns are only ever added: a data directory of an earlier version already has today's
+    (``md5, pdq, pdq_mirror, pdq_quality, phash, phash_mirror``) and keeps its rows as they are; media stored
+    before a signal was added have ``NULL`` there, and retro-matching skips them for that signal.
+    """
+    present = {row[1] for row in db.execute("PRAGMA table_info(media)")}
+    wanted = [(name, "TEXT") for name in hash_columns()] + [(name, "INTEGER") for name in quality_columns()]
+    for name, kind in wanted:
+        if name not in present:
+            db.execute(f"ALTER TABLE media ADD COLUMN {name} {kind}")
 
 
 class SqliteStore(SqliteRecords):
@@ -101,7 +100,7 @@ class SqliteStore(SqliteRecords):
             db.isolation_level = "DEFERRED"
             db.executescript(SCHEMA)
             with db:  # one transaction, committed: another process may be opening the same file
-                add_missing_columns(db)
+                add_media_columns(db)
                 upgrade(db)
             self._db = db
 
@@ -158,15 +157,17 @@ class SqliteStore(SqliteRecords):
         return found[0] if found else None
 
     async def put_fingerprints(self, fingerprints: Fingerprints) -> bool:
-        row = perceptual_row(fingerprints)
-        columns = {name: getattr(row, name) for name in PerceptualRow.__dataclass_fields__}
+        columns = row_columns(perceptual_row(fingerprints))
         return await self._insert("media", columns | {"body": to_json(fingerprints)})
 
     async def perceptual_rows(self, after: str, limit: int) -> list[PerceptualRow]:
-        names = ", ".join(PerceptualRow.__dataclass_fields__)
-        sql = f"SELECT {names} FROM media WHERE sha256 > ? ORDER BY sha256 LIMIT ?"
-        rows = await self._run(lambda db: db.execute(sql, (after, limit)).fetchall())
-        return [PerceptualRow(*row) for row in rows]
+        names = hash_columns() + quality_columns()
+        sql = f"SELECT {', '.join(names)} FROM media WHERE sha256 > ? ORDER BY sha256 LIMIT ?"
+
+        def read(db: sqlite3.Connection) -> list[PerceptualRow]:  # rows are built on the store's thread
+            return [row_from_columns(dict(zip(names, row, strict=True))) for row in db.execute(sql, (after, limit))]
+
+        return await self._run(read)
 
     async def sightings_of(self, sha256s: Sequence[str]) -> list[Sighting]:
         return await self._bodies_in(Sighting, "SELECT body FROM sightings WHERE sha256 IN ({marks})", sha256s)

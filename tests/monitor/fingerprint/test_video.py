@@ -17,20 +17,20 @@ from tests.conftest import write_video
 
 
 def matcher_of(entries: list[BlocklistEntry]) -> BlocklistMatcher:
-    matcher = BlocklistMatcher({"pdq": 31, "phash": 10}, 50, video_share=0.5)
+    matcher = BlocklistMatcher()  # default rules: frames within 31 bits, half of an entry's frames
     matcher.add(entries)
     return matcher
 
 
 def test_frames_are_kept_about_once_a_second_and_at_scene_changes(tmp_path: Path) -> None:
     video = video_frames(write_video(tmp_path / "v.mp4", [1, 2, 3], seconds_each=2.0))
-    assert 4 <= len(video.pdq) <= 7
+    assert 4 <= len(video.hashes) <= 7
     assert video.seconds[0] == 0.0 and all(b > a for a, b in zip(video.seconds, video.seconds[1:], strict=False))
 
 
 def test_a_long_video_is_sampled_not_decoded_whole(tmp_path: Path) -> None:
     video = video_frames(write_video(tmp_path / "long.mp4", list(range(10)), seconds_each=2.0), max_frames=4)
-    assert 1 <= len(video.pdq) <= 4
+    assert 1 <= len(video.hashes) <= 4
 
 
 def test_a_re_encoded_smaller_copy_matches_the_victims_video_and_an_unrelated_one_does_not(tmp_path: Path) -> None:

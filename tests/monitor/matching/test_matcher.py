@@ -9,7 +9,7 @@ NEAR_PDQ = "0" * 4 + "f" * 60  # 16 bits away
 
 
 def matcher(*entries: BlocklistEntry) -> BlocklistMatcher:
-    found = BlocklistMatcher({"pdq": 31, "phash": 10}, pdq_min_quality=50)
+    found = BlocklistMatcher()  # default rules: PDQ within 31 bits and at least quality 50, pHash within 10
     found.add(entries)
     return found
 

@@ -91,3 +91,40 @@ def test_the_delta_is_folded_into_the_tables_when_it_grows() -> None:
         index.add(f"{number:016x}", number)
     assert len(index) == 12 and index.nbytes_beyond_hashes > 0
     assert {m.entry for m in index.query("0" * 16, 2)} == {n for n in range(12) if n.bit_count() <= 2}
+
+
+from monitor.signals.frame_index import FrameIndex  # noqa: E402
+from monitor.signals.index import SignalIndex  # noqa: E402
+
+INDEXES = {
+    "exact": lambda: ExactIndex(),
+    "hamming": lambda: HammingIndex(64),
+    "multi-index": lambda: MultiIndexHashIndex(64, 10),
+    "frames": lambda: FrameIndex(64, 10),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(INDEXES))
+@pytest.mark.parametrize("bulk", [1, 1500], ids=["small", "large"])
+def test_every_index_answers_a_batch_as_it_answers_each_value_after_adding_in_bulk(kind: str, bulk: int) -> None:
+    rng = random.Random(bulk)
+    values = [random_hex(rng, 64) for _ in range(bulk)]
+    values += [flip_bits(rng, value, 3) for value in values[:5]]
+    index: SignalIndex[int] = INDEXES[kind]()
+    index.add_many(values[:bulk], list(range(bulk)))
+    for number in range(bulk, len(values)):
+        index.add(values[number], number)
+    assert len(index) == len(values)
+    probes = values[:5] + [random_hex(rng, 64)]
+    expected = [sorted((m.entry, m.distance) for m in index.query(probe, 10)) for probe in probes]
+    assert [sorted((m.entry, m.distance) for m in found) for found in index.query_batch(probes, 10)] == expected
+    assert all(any(distance == 0 for _, distance in found) for found in expected[:-1])  # each finds itself
+
+
+def test_a_video_entry_reports_the_share_of_its_frames_found_and_their_median_distance() -> None:
+    frames = ["0" * 16, "f" * 16, "0f" * 8, "f0" * 8]
+    index: FrameIndex[str] = FrameIndex(64, 10)
+    index.add(",".join(frames), "clip")
+    (match,) = index.query(",".join([frames[0], "0" * 15 + "3", frames[1]]), 10)  # frame 0 twice: once counted
+    assert (match.entry, match.share, match.distance, match.matched) == ("clip", 0.5, 0, "frames 2/4")
+    assert index.query("3c" * 8, 10) == []
