@@ -8,6 +8,7 @@ so a new field needs no codec change.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -65,9 +66,16 @@ def _decode(hint: Any, data: Any) -> Any:
     return data
 
 
+@functools.cache
+def _field_hints(cls: type) -> dict[str, Any]:
+    """The resolved type of each field of ``cls``, worked out once per class (``get_type_hints`` evaluates
+    every annotation string, which costs more than decoding the record itself)."""
+    hints = typing.get_type_hints(cls)
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls)}
+
+
 def from_jsonable(cls: type[T], data: Mapping[str, Any]) -> T:
     """Rebuild a dataclass ``cls`` from ``to_jsonable`` output; unknown keys are ignored (newer writers)."""
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    kwargs = {name: _decode(hints[name], value) for name, value in data.items() if name in names}
+    hints = _field_hints(cls)  # type: ignore[arg-type]
+    kwargs = {name: _decode(hints[name], value) for name, value in data.items() if name in hints}
     return cls(**kwargs)

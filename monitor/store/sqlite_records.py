@@ -65,12 +65,11 @@ class SqliteRecords:
     async def find_hits(self, query: HitQuery) -> HitPage:
         page_sql, count_sql, params = hit_page_sql(query)
 
-        def read(db: sqlite3.Connection) -> tuple[list[str], int]:
-            rows = [row[0] for row in db.execute(page_sql, params)]
-            return rows, int(db.execute(count_sql, params).fetchone()[0])
+        def read(db: sqlite3.Connection) -> HitPage:
+            hits = [from_json(HitRecord, row[0]) for row in db.execute(page_sql, params)]
+            return HitPage(hits, int(db.execute(count_sql, params).fetchone()[0]))
 
-        bodies, total = await self._run(read)
-        return HitPage([from_json(HitRecord, body) for body in bodies], total)
+        return await self._run(read)
 
     async def hit_facets(self) -> HitFacets:
         def read(db: sqlite3.Connection) -> HitFacets:
