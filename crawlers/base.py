@@ -1,5 +1,6 @@
 """The ``Crawler`` protocol: what every source kind (web, telegram_web, telegram) provides, and the optional
-abilities a kind may add (``RefetchesMedia``, ``ChecksRemoval``), so ``monitor/`` never switches on a kind."""
+abilities a kind may add (``RefetchesMedia``, ``RecapturesPosts``, ``ChecksRemoval``), so that ``monitor/``
+never switches on a kind."""
 
 from __future__ import annotations
 
@@ -66,6 +67,16 @@ class RefetchesMedia(Protocol):
     """A crawler that can download a sighting's media again (a hit on media known only by its id)."""
 
     async def fetch_media(self, sighting: Sighting, workdir: Path) -> Path | None: ...
+
+
+@runtime_checkable
+class RecapturesPosts(Protocol):
+    """A crawler that can capture a post it saw earlier again, now: retro-matching preserves what a new
+    blocklist entry matches among media whose bytes were not kept."""
+
+    async def recapture(self, sighting: Sighting, workdir: Path) -> Sighting | None:
+        """The sighting with fresh page and media files under ``workdir`` when the post is still online with
+        the same media bytes; ``None`` when it is gone, changed or cannot be fetched now."""
 
 
 @dataclass(frozen=True, slots=True)

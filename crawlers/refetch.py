@@ -1,9 +1,10 @@
-"""Fetch a matched post's page and media again, to preserve evidence of something seen earlier.
+"""Fetch a matched post's page and media again over HTTP, to preserve evidence of something seen earlier.
 
-Used by retro-matching: the media of an old sighting was not kept (only its fingerprints), so when it
-turns out to match, the page and the media are downloaded again. It is evidence only if the media is
-still there and byte-identical (same SHA-256); otherwise the post is reported as offline or changed.
-Telegram API sightings need the telethon crawler's session and are preserved at its next crawl.
+``RecapturesPosts`` for websites and ``t.me/s`` previews: the media of an old sighting was not kept (only its
+fingerprints), so when it turns out to match, the page and the media are downloaded again. It is evidence
+only if the media is still there and byte-identical (same SHA-256); otherwise the post is reported as
+offline or changed. (Telegram API sightings need the telethon crawler's session: its next crawl preserves
+them.)
 """
 
 from __future__ import annotations
@@ -36,8 +37,6 @@ async def _get(session: aiohttp.ClientSession, url: str) -> tuple[int, list[tupl
 async def refetch_sighting(sighting: Sighting, workdir: Path, timeout: float = 30.0) -> Sighting | None:
     """The sighting with fresh page and media files, or ``None`` when it is offline, changed or not HTTP."""
     if sighting.fingerprints is None or not sighting.media.url.startswith(("http://", "https://")):
-        return None
-    if sighting.source_kind == "telegram":
         return None
     workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
     client_timeout = aiohttp.ClientTimeout(total=timeout)

@@ -203,3 +203,9 @@ class TelegramWebCrawler:
         from crawlers.removal_checks import check_over_http, check_tme_preview
 
         return await check_over_http(check_tme_preview, posts, self.recheck_timeout)
+
+    async def recapture(self, sighting: Sighting, workdir: Path) -> Sighting | None:
+        """The page and its media fetched again, if the same bytes are still there (``crawlers/refetch.py``)."""
+        from crawlers.refetch import refetch_sighting
+
+        return await refetch_sighting(sighting, workdir)

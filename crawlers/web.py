@@ -198,3 +198,9 @@ class WebCrawler:
         from crawlers.removal_checks import check_over_http, check_web
 
         return await check_over_http(check_web, posts, self.recheck_timeout)
+
+    async def recapture(self, sighting: Sighting, workdir: Path) -> Sighting | None:
+        """The page and its media fetched again, if the same bytes are still there (``crawlers/refetch.py``)."""
+        from crawlers.refetch import refetch_sighting
+
+        return await refetch_sighting(sighting, workdir)

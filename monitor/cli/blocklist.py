@@ -50,11 +50,16 @@ def blocklist_add_images(
 async def _add_and_retro_match(entries: list[BlocklistEntry]) -> int:
     """Store the entries, then find the media seen earlier that they match (see monitor/matching/retro.py)."""
     from monitor.context import open_context
-    from monitor.matching.retro import retro_match
+    from monitor.matching.retro import recapture_with, retro_match
 
     async with open_context(load_settings()) as context:
         added = await context.store.add_blocklist_entries(entries)
-        report = await retro_match(await context.pipeline(blocklist=False), entries, context.workdir / "retro")
+        report = await retro_match(
+            await context.pipeline(blocklist=False),
+            entries,
+            context.workdir / "retro",
+            recapture_with(context.settings),
+        )
     make_console().print(
         f"retro-match: {report.scanned} media seen before, {report.media_matched} now match "
         f"({report.sightings_matched} sightings): {report.hits_recorded} new hits, {report.preserved} preserved, "
@@ -70,13 +75,10 @@ def blocklist_stats() -> None:
 
     async def run() -> None:
         async with open_context(load_settings()) as context:
-            entries = await context.store.blocklist_entries()
-        by_type: dict[str, int] = {}
-        for entry in entries:
-            by_type[entry.hash_type] = by_type.get(entry.hash_type, 0) + 1
-        cases = {entry.case for entry in entries}
+            counts = await context.store.blocklist_counts()
+        by_type = counts["hash_type"]
         console = make_console()
-        console.print(f"entries: {len(entries)}, cases: {len(cases)}")
+        console.print(f"entries: {sum(by_type.values())}, cases: {len(counts['case'])}")
         for hash_type, count in sorted(by_type.items()):
             console.print(f"  {hash_type}: {count}")
 

@@ -20,7 +20,7 @@ from PIL import Image
 
 from crawlers.sighting import Fingerprints
 from monitor.fingerprint.exact import exact_hashes
-from monitor.fingerprint.picture import NOT_A_PICTURE, decode_picture, picture_hashes, plain_hashes
+from monitor.fingerprint.picture import NotAPicture, decode_picture, picture_hashes, plain_hashes
 from monitor.fingerprint.variants import CENTRE_CROPS, centre_crop, trimmed_versions
 from monitor.fingerprint.video import video_frames
 
@@ -34,14 +34,14 @@ def fingerprint_file(path: Path | str, max_pixels: int = 89_478_485, max_video_f
         return Fingerprints(values=values, error="empty file")
     try:
         picture = decode_picture(path, max_pixels)
-    except ValueError as exc:
-        if not str(exc).startswith(NOT_A_PICTURE):
-            return Fingerprints(values=values, error=str(exc))
+    except NotAPicture:
         try:
             video = video_frames(path, max_video_frames)
         except ValueError as video_exc:
             return Fingerprints(values=values, error=f"neither a picture nor a video: {video_exc}")
         return Fingerprints(values=values, frames=video.hashes, frame_seconds=video.seconds)
+    except ValueError as exc:  # a picture, but broken or refused
+        return Fingerprints(values=values, error=str(exc))
     return picture_fingerprints(picture, values)
 
 

@@ -17,6 +17,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from monitor.signals import PictureHashes, PictureSignal, signals_of
 
 NOT_A_PICTURE = "not a picture Pillow can decode"
+
+
+class NotAPicture(ValueError):
+    """Pillow does not recognise the file as a picture at all (it may be a video): not a broken picture."""
+
+
 DRAFT_SIZE = 192
 MAX_SIDE = 512
 
@@ -29,7 +35,7 @@ def decode_picture(path: Path, max_pixels: int) -> Image.Image:
         try:
             picture = Image.open(path)
         except UnidentifiedImageError:
-            raise ValueError(f"{NOT_A_PICTURE} (unrecognised format)") from None
+            raise NotAPicture(f"{NOT_A_PICTURE} (unrecognised format)") from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise ValueError(f"refused as a decompression bomb: {exc}") from None
         except (OSError, SyntaxError, ValueError) as exc:  # a header Pillow recognised but cannot read

@@ -20,12 +20,15 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from crawlers.refetch import refetch_sighting
+from config.settings import Settings
+from crawlers.base import RecapturesPosts
+from crawlers.errors import UnknownSourceKind
+from crawlers.registry import crawler_for
 from crawlers.sighting import BlocklistHit, Sighting
 from monitor.counters import RunCounters
 from monitor.matching.matcher import BlocklistMatcher, rules_for
@@ -120,7 +123,26 @@ class RetroReport:
     not_preserved: int
 
 
-async def retro_match(pipeline: RecordsHits, entries: Sequence[BlocklistEntry], workdir: Path) -> RetroReport:
+Recapture = Callable[[Sighting, Path], Awaitable[Sighting | None]]
+"""Captures an earlier sighting again (``RecapturesPosts``), or answers ``None``."""
+
+
+def recapture_with(settings: Settings) -> Recapture:
+    """Each sighting recaptured by its kind's crawler, when that kind can (``RecapturesPosts``)."""
+
+    async def recapture(sighting: Sighting, workdir: Path) -> Sighting | None:
+        try:
+            crawler = crawler_for(sighting.source_kind).from_settings(settings)
+        except UnknownSourceKind:
+            return None
+        return await crawler.recapture(sighting, workdir) if isinstance(crawler, RecapturesPosts) else None
+
+    return recapture
+
+
+async def retro_match(
+    pipeline: RecordsHits, entries: Sequence[BlocklistEntry], workdir: Path, recapture: Recapture
+) -> RetroReport:
     """Record hits on earlier sightings that ``entries`` now match, preserving what is still online."""
     found = await find_retro_matches(pipeline.store, entries, pipeline.matcher.rules)
     counters = RunCounters()
@@ -130,7 +152,7 @@ async def retro_match(pipeline: RecordsHits, entries: Sequence[BlocklistEntry], 
         for sighting in sightings:
             assert sighting.fingerprints is not None
             with_hits = dataclasses.replace(sighting, hits=tuple(found.by_media[sighting.fingerprints.sha256]))
-            fresh = await refetch_sighting(with_hits, workdir)
+            fresh = await recapture(with_hits, workdir)
             if fresh is None:
                 not_preserved += 1
             await pipeline.record_hits(fresh or with_hits, counters, None, preserve=fresh is not None)

@@ -14,7 +14,7 @@ from config.errors import JikimiError
 from config.watchlist import load_watchlist
 from crawlers.registry import config_models
 from monitor.matching.hash_lists import read_blocklist
-from monitor.matching.retro import retro_match
+from monitor.matching.retro import recapture_with, retro_match
 from monitor.records import Role, UserRecord
 from monitor.review.pages import flash, render_page, review_app
 from monitor.review.passwords import WeakPassword, hash_password
@@ -101,7 +101,9 @@ async def upload_blocklist(request: web.Request) -> web.Response:
             return await _blocklist_page(request, {"error": "blocklist_refused", "problem": problem}, 400)
     context = app.context
     added = await context.store.add_blocklist_entries(entries)
-    report = await retro_match(await context.pipeline(blocklist=False), entries, context.workdir / "retro")
+    report = await retro_match(
+        await context.pipeline(blocklist=False), entries, context.workdir / "retro", recapture_with(context.settings)
+    )
     result = {"added": added, "total": len(entries), "retro_hits": report.hits_recorded}
     return await _blocklist_page(request, result, 200)
 

@@ -18,7 +18,7 @@ from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite, demo_app, demo_media
 from monitor.fingerprint.pool import HashPool
 from monitor.matching.hash_lists import read_blocklist
-from monitor.matching.retro import RetroMatcher, RetroMatches, find_retro_matches, retro_match
+from monitor.matching.retro import RetroMatcher, RetroMatches, find_retro_matches, recapture_with, retro_match
 from monitor.records import BlocklistEntry, PerceptualRow
 from monitor.runner import crawl_sources
 from monitor.signals.kept import perceptual_row, row_columns
@@ -38,13 +38,17 @@ async def test_an_import_after_the_crawl_finds_the_copies_seen_before_and_preser
         assert await context.store.hits() == []
         entries = read_blocklist(make_demo_blocklist(settings.data_dir, settings))
         await context.store.add_blocklist_entries(entries)
-        report = await retro_match(await context.pipeline(), entries, context.workdir / "retro")
+        report = await retro_match(
+            await context.pipeline(), entries, context.workdir / "retro", recapture_with(settings)
+        )
         hit_media = {h.media_url.rsplit("/", 1)[-1] for h in await context.store.hits()}
         packets = await context.store.packets()
         await site.stop()
         gone = BlocklistEntry("sha256", hashlib.sha256(demo_media()["photo-205.jpg"].body).hexdigest(), "case-late")
         await context.store.add_blocklist_entries([gone])
-        offline = await retro_match(await context.pipeline(), [gone], context.workdir / "retro")
+        offline = await retro_match(
+            await context.pipeline(), [gone], context.workdir / "retro", recapture_with(settings)
+        )
     # picture and mirror hashes are stored per media; a bordered copy needs the crawl-time trim variant
     assert hit_media == {"copy-exact.jpg", "copy-resized.jpg", "copy-resized-small.jpg", "copy-mirrored.jpg",
                          "copy-recompressed.jpg"}  # fmt: skip
