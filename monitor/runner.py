@@ -77,11 +77,7 @@ class SourceRun:
             await self._crawl(workdir)
             if self.stop.is_set():
                 status, error = RunStatus.STOPPED, "stopped by shutdown; resumes from its watermark"
-            elif (
-                self.counters.sightings == 0
-                and self.problems
-                and all(p.kind == ProblemKind.PAGE for p in self.problems)
-            ):
+            elif self._nothing_but_page_problems():
                 status, error = RunStatus.UNREACHABLE, self.problems[0].reason
         except RateLimited as exc:
             status, error, retry_at = RunStatus.RATE_LIMITED, str(exc), exc.retry_at
