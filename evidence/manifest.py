@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 MANIFEST_NAME = "manifest-sha256.txt"
 _LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
@@ -31,3 +32,21 @@ def shows_the_media(name: str) -> bool:
     """Packet files that carry the picture itself (the media, and the screenshot showing it): left out of
     hash-only bundles; their digests stay in the signed manifest."""
     return name.startswith("media/") or name == "capture.png"
+
+
+def first_mismatch(listed: Mapping[str, str], read: Callable[[str], bytes | None]) -> tuple[str, str] | None:
+    """The first file of a manifest that is missing or has other bytes, as ``(name, what is wrong)``.
+
+    ``read(name)`` gives the file's plaintext, or ``None`` when it is not there. The files that show the
+    picture may be missing (a hash-only bundle, purged media): their digests stay in the signed manifest.
+    Used on packets at rest (``evidence/stored_packet.py``) and in bundles (``evidence/verify.py``).
+    """
+    for name, digest in listed.items():
+        content = read(name)
+        if content is None:
+            if shows_the_media(name):
+                continue
+            return name, "listed in the manifest but missing"
+        if hashlib.sha256(content).hexdigest() != digest:
+            return name, "SHA-256 does not match the manifest"
+    return None

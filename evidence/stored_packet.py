@@ -9,7 +9,6 @@ folder's mode themselves, and a change to the layout is made in one place.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence.encryption import decrypt_bytes, encrypt_bytes_to
-from evidence.manifest import MANIFEST_NAME, parse_manifest, shows_the_media
+from evidence.manifest import MANIFEST_NAME, first_mismatch, parse_manifest, shows_the_media
 from evidence.packet import ENCRYPTED_SUFFIX, packet_files
 from evidence.signing import SIGNATURE_SUFFIX, signature_valid
 
@@ -80,12 +79,9 @@ class StoredPacket:
         signature = files.get(MANIFEST_NAME + SIGNATURE_SUFFIX)
         if signature is None or not signature_valid(public_key, manifest, decrypt_bytes(signature, self.key)):
             return PacketCheck(False, "manifest signature missing or invalid")
-        for name, digest in parse_manifest(manifest.decode("utf-8"), MANIFEST_NAME).items():
-            if name not in files and shows_the_media(name):
-                continue
-            if name not in files or hashlib.sha256(decrypt_bytes(files[name], self.key)).hexdigest() != digest:
-                return PacketCheck(False, f"{name} does not match the manifest")
-        return PacketCheck(True)
+        listed = parse_manifest(manifest.decode("utf-8"), MANIFEST_NAME)
+        mismatch = first_mismatch(listed, lambda name: decrypt_bytes(files[name], self.key) if name in files else None)
+        return PacketCheck(True) if mismatch is None else PacketCheck(False, f"{mismatch[0]}: {mismatch[1]}")
 
     def has_timestamp(self) -> bool:
         return self._encrypted(TOKEN_NAME).exists()

@@ -6,6 +6,7 @@ changed. Nothing here needs the store, the keys (but the public ones in the bund
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import tempfile
 import zipfile
@@ -18,7 +19,7 @@ from evidence.bundle import PAYLOAD, PUBLIC_KEY_NAME, TSA_CHAIN_NAME
 from evidence.canonical_json import utc_z
 from evidence.custody import CustodyBroken, event_from_json, verify_chain
 from evidence.errors import VerificationFailed
-from evidence.manifest import MANIFEST_NAME, parse_manifest, shows_the_media
+from evidence.manifest import MANIFEST_NAME, first_mismatch, parse_manifest
 from evidence.signing import SIGNATURE_SUFFIX, signature_valid
 from evidence.timestamping import TOKEN_SUFFIX, TimestampInvalid, verify_token
 
@@ -63,6 +64,11 @@ def _check_bag(folder: Path) -> None:
 
 def _read(folder: Path, name: str) -> bytes:
     return (folder / name).read_bytes()
+
+
+def _read_if_there(packet: Path, name: str) -> bytes | None:
+    path = packet / name
+    return path.read_bytes() if path.exists() else None
 
 
 def _check_signature(folder: Path, manifest: str) -> None:
@@ -116,14 +122,10 @@ def _check_packets(folder: Path, stamps: dict[str, str]) -> list[str]:
             listed = parse_manifest(_read(folder, manifest).decode("utf-8"), manifest)
         except (UnicodeDecodeError, ValueError) as exc:
             raise _fail(manifest, f"unreadable manifest ({exc})") from None
-        for name, digest in listed.items():
-            member = folder / (prefix + name)
-            if not member.exists():
-                if shows_the_media(name):
-                    continue  # a hash-only bundle (or purged media): the digest stays in the packet manifest
-                raise _fail(prefix + name, f"listed in {manifest} but missing")
-            if hashlib.sha256(member.read_bytes()).hexdigest() != digest:
-                raise _fail(prefix + name, f"SHA-256 does not match {manifest}")
+        mismatch = first_mismatch(listed, functools.partial(_read_if_there, folder / prefix))
+        if mismatch is not None:
+            name, problem = mismatch
+            raise _fail(prefix + name, problem.replace("the manifest", manifest))
         _check_signature(folder, manifest)
         _check_custody(folder, packet_id, manifest)
         stamps[packet_id] = _check_timestamp(folder, manifest)
