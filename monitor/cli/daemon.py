@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from config.settings import load_settings
 from evidence.canonical_json import utc_z
 from monitor.cli.console import make_console
 
@@ -23,6 +21,9 @@ def run(
     watchlist: Annotated[Path | None, typer.Option(help="Watchlist YAML (default JIKIMI_WATCHLIST).")] = None,
 ) -> None:
     """Run every source on its schedule and serve the review UI, until SIGTERM or Ctrl-C."""
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import MonitorContext
     from monitor.operations.daemon import Daemon, ReviewServer
     from monitor.operations.logs import setup_logging
@@ -44,6 +45,9 @@ def status(
     removals: Annotated[bool, typer.Option("--removals", help="Removal of confirmed material, per platform.")] = False,
 ) -> None:
     """Each source's last run, next run and state; totals; with --removals, how fast material came down."""
+    import asyncio
+
+    from config.settings import load_settings
     from config.watchlist import load_watchlist
     from crawlers.registry import config_models
     from monitor.operations.rechecks import removal_stats

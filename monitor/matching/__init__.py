@@ -1,11 +1,30 @@
 """Matching fingerprints against the blocklist: the matcher, video matching, hash lists, victim intake and
-retro-matching of media seen before."""
+retro-matching of media seen before.
 
-from monitor.matching.hash_lists import read_blocklist, write_blocklist_csv
-from monitor.matching.intake import ImageIntake, hash_pictures
-from monitor.matching.matcher import BlocklistMatcher
-from monitor.matching.retro import RetroReport, find_retro_matches, retro_match
-from monitor.matching.video_index import VideoIndex
+The names below are imported on first use (``config/lazy_imports.py``): reading a hash list must not
+load the hashing libraries that intake and retro-matching need."""
+
+from typing import TYPE_CHECKING
+
+from config.lazy_imports import lazy_exports
+
+if TYPE_CHECKING:
+    from monitor.matching.hash_lists import read_blocklist, write_blocklist_csv
+    from monitor.matching.intake import ImageIntake, hash_pictures
+    from monitor.matching.matcher import BlocklistMatcher
+    from monitor.matching.retro import RetroReport, find_retro_matches, retro_match
+    from monitor.matching.video_index import VideoIndex
+else:
+    __getattr__ = lazy_exports(
+        __name__,
+        {
+            "monitor.matching.hash_lists": ("read_blocklist", "write_blocklist_csv"),
+            "monitor.matching.intake": ("ImageIntake", "hash_pictures"),
+            "monitor.matching.matcher": ("BlocklistMatcher",),
+            "monitor.matching.retro": ("RetroReport", "find_retro_matches", "retro_match"),
+            "monitor.matching.video_index": ("VideoIndex",),
+        },
+    )
 
 __all__ = [
     "BlocklistMatcher",

@@ -21,18 +21,18 @@ import statistics
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import aiohttp
-
-from crawlers.tme_markup import UnrecognisedMarkup, parse_tme_page
 from crawlers.version import CRAWLER_VERSION
 from evidence.canonical_json import utc_z
 from evidence.custody import CustodyEvent
 from monitor.packets.custody_log import append_event
 from monitor.records import CONFIRMED, HitRecord
 from monitor.store.base import Store
+
+if TYPE_CHECKING:
+    import aiohttp
 
 log = logging.getLogger("jikimi.rechecks")
 GONE_STATUSES = (404, 410)
@@ -59,6 +59,8 @@ async def _get(http: aiohttp.ClientSession, url: str) -> tuple[int, bytes]:
 
 
 async def check_web(http: aiohttp.ClientSession, hit: HitRecord) -> CheckResult:
+    import aiohttp  # here, not at the top: `jikimi status` imports this module for removal_stats
+
     try:
         status, page = await _get(http, hit.location)
         if status in GONE_STATUSES:
@@ -81,6 +83,10 @@ async def check_web(http: aiohttp.ClientSession, hit: HitRecord) -> CheckResult:
 
 
 async def check_tme_preview(http: aiohttp.ClientSession, hit: HitRecord) -> CheckResult:
+    import aiohttp
+
+    from crawlers.tme_markup import UnrecognisedMarkup, parse_tme_page  # parsel and lxml
+
     parts = urlsplit(hit.location)
     channel, _, message = parts.path.strip("/").rpartition("/")
     base = f"{parts.scheme}://{parts.netloc}"
@@ -118,6 +124,8 @@ async def recheck_confirmed(
     now: datetime | None = None, timeout: float = 30.0,
 ) -> dict[str, int]:  # fmt: skip
     """Check each confirmed hit's location that is due; record each check. Returns counts by outcome."""
+    import aiohttp
+
     now = now or datetime.now(UTC)
     hits = [h for h in await store.hits() if h.status == CONFIRMED]
     due: dict[str, HitRecord] = {}  # one check per location, on the chain of its first hit
