@@ -1,31 +1,52 @@
-"""The registry of source kinds: kind name → crawler class. Add a kind by adding a line here."""
+"""The registry of source kinds: kind name → crawler class and watchlist model. Add a kind with a line in each.
+
+Crawlers are named as ``"module:Class"`` strings and imported on first use: ``crawlers.telegram``
+imports telethon and the other two import Scrapy and Twisted, and most processes that read the registry
+(validating a watchlist, ``jikimi status``, the review UI) never crawl. The watchlist models live in
+``crawlers/source_configs.py``, which imports only pydantic, so they are held as classes.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
 
 from pydantic import BaseModel
 
 from config.errors import did_you_mean
-from crawlers.base import Crawler
+from config.lazy_imports import load_object
 from crawlers.errors import UnknownSourceKind
-from crawlers.telegram import TelegramCrawler
-from crawlers.telegram_web import TelegramWebCrawler
-from crawlers.web import WebCrawler
+from crawlers.source_configs import TelegramSourceConfig, TelegramWebSourceConfig, WebSourceConfig
 
-CRAWLERS: dict[str, type[Crawler]] = {
-    WebCrawler.kind: WebCrawler,
-    TelegramCrawler.kind: TelegramCrawler,
-    TelegramWebCrawler.kind: TelegramWebCrawler,
+if TYPE_CHECKING:
+    from crawlers.base import Crawler
+
+CRAWLERS: dict[str, str] = {
+    "web": "crawlers.web:WebCrawler",
+    "telegram": "crawlers.telegram:TelegramCrawler",
+    "telegram_web": "crawlers.telegram_web:TelegramWebCrawler",
 }
+"""kind → ``"module:Class"`` of its crawler (a class satisfying ``crawlers.base.Crawler``)."""
+
+CONFIG_MODELS: dict[str, type[BaseModel]] = {
+    "web": WebSourceConfig,
+    "telegram": TelegramSourceConfig,
+    "telegram_web": TelegramWebSourceConfig,
+}
+"""kind → the model validating that kind's fields in the watchlist (the crawler's ``config_model``)."""
 
 
 def crawler_for(kind: str) -> type[Crawler]:
-    """The crawler class of ``kind``; an unknown kind raises ``UnknownSourceKind`` with a did-you-mean hint."""
+    """The crawler class of ``kind``, imported now if it was not yet.
+
+    An unknown kind raises ``UnknownSourceKind`` with a did-you-mean hint, without importing any crawler.
+    """
     try:
-        return CRAWLERS[kind]
+        spec = CRAWLERS[kind]
     except KeyError:
         raise UnknownSourceKind(f"unknown source kind {kind!r}, {did_you_mean(kind, list(CRAWLERS))}") from None
+    return cast("type[Crawler]", load_object(spec))  # tests/crawlers/test_registry.py checks each one
 
 
 def config_models() -> dict[str, type[BaseModel]]:
     """kind → the model validating that kind's fields in the watchlist (for ``config.load_watchlist``)."""
-    return {kind: crawler.config_model for kind, crawler in CRAWLERS.items()}
+    return dict(CONFIG_MODELS)

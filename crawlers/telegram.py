@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import telethon
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel
 from telethon import TelegramClient, errors
 from telethon.tl import types
 
@@ -31,6 +31,7 @@ from config.watchlist import Source
 from crawlers.base import CrawlContext, PostToCheck, RemovalCheck, SourceState
 from crawlers.errors import CrawlError, RateLimited, SourceUnavailable, Unavailable
 from crawlers.sighting import Capture, Checkpoint, CrawlProblem, CrawlRecord, Media, Sighting, utc_now
+from crawlers.source_configs import TelegramSourceConfig
 from crawlers.telegram_links import message_link, parse_channel
 from crawlers.telegram_records import distributor_of, media_of, raw_post_json
 from crawlers.telegram_session import lease_path, open_session, session_lease
@@ -47,24 +48,6 @@ UNAVAILABLE: dict[type[Exception], Unavailable] = {
     errors.ChannelInvalidError: Unavailable.NOT_FOUND,
     errors.PeerIdInvalidError: Unavailable.NOT_FOUND,
 }
-
-
-class TelegramSourceConfig(BaseModel):
-    """Fields of a ``kind: telegram`` source. Unset limits fall back to the ``JIKIMI_TELEGRAM_*`` settings."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    channel: str
-    backfill_messages: int | None = Field(None, ge=0, description="First run: read this many recent messages.")
-    backfill_days: float | None = Field(None, gt=0, description="First run: read the messages of these days.")
-    max_media_bytes: int | None = Field(None, gt=0)
-    flood_wait_budget: float | None = Field(None, ge=0)
-
-    @field_validator("channel")
-    @classmethod
-    def _channel(cls, value: str) -> str:
-        parse_channel(value)
-        return value
 
 
 class FloodBudget:

@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -31,29 +31,11 @@ from crawlers.errors import SourceUnavailable, Unavailable
 from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
 from crawlers.sighting import Checkpoint, CrawlProblem, CrawlRecord, Distributor, ForwardedFrom, Sighting
-from crawlers.telegram_links import parse_channel
+from crawlers.source_configs import TelegramWebSourceConfig
 from crawlers.tme_markup import TmePost, UnrecognisedMarkup, parse_tme_page
 
 UNRECOGNISED = "unrecognised t.me/s markup"
 NO_PREVIEW = "no public preview"
-
-
-class TelegramWebSourceConfig(BaseModel):
-    """Fields of a ``kind: telegram_web`` source."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    channel: str
-    base_url: str = "https://t.me"
-    backfill_messages: int | None = Field(None, ge=0, description="First run: read back this many messages.")
-
-    @field_validator("channel")
-    @classmethod
-    def _public_username(cls, value: str) -> str:
-        ref = parse_channel(value)
-        if ref.username is None:
-            raise ValueError("the t.me/s preview needs the channel's public @username, not a numeric id")
-        return ref.username
 
 
 class TelegramWebSpider(scrapy.Spider):

@@ -12,13 +12,12 @@ The bytes go to a temporary file unchanged; the pipeline hashes them itself.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 import scrapy
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from twisted.python.failure import Failure
@@ -30,30 +29,7 @@ from crawlers.html_media import extract_media_urls
 from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
 from crawlers.sighting import CrawlProblem, CrawlRecord, Distributor, Media, Sighting
-
-
-class WebSourceConfig(BaseModel):
-    """Fields of a ``kind: web`` source in the watchlist."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    start_urls: list[AnyHttpUrl] = Field(min_length=1)
-    allowed_domains: list[str] = Field(default_factory=list)
-    max_depth: int = Field(2, ge=0, le=20)
-    max_pages: int = Field(1000, ge=1)
-    allow: list[str] = Field(default_factory=list, description="Follow only links matching one of these regexes.")
-    deny: list[str] = Field(default_factory=list, description="Never follow links matching these regexes.")
-    obey_robots: bool = True
-
-    @field_validator("allow", "deny")
-    @classmethod
-    def _regexes(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
-        return patterns
+from crawlers.source_configs import WebSourceConfig
 
 
 class WebSpider(scrapy.Spider):

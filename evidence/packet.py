@@ -28,7 +28,7 @@ import socket
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -38,8 +38,10 @@ from crawlers.version import CRAWLER_VERSION, TOOL_NAME
 from evidence.canonical_json import canonical_json, utc_z
 from evidence.encryption import decrypt_chunks, encrypt_bytes_to, encrypt_file, key_id
 from evidence.manifest import MANIFEST_NAME, render_manifest
-from evidence.rendered_capture import RenderedCapture
 from evidence.signing import SIGNATURE_SUFFIX, public_key_id, public_key_pem, sign
+
+if TYPE_CHECKING:
+    from evidence.rendered_capture import RenderedCapture  # jinja2: the verifier has no page to render
 
 PACKET_NAMESPACE = uuid.UUID("6b1d2c3e-6a7f-5e0c-9d3b-6a696b696d69")
 ENCRYPTED_SUFFIX = ".enc"

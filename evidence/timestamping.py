@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-import aiohttp
 from cryptography import x509
 from rfc3161_client import HashAlgorithm, TimestampRequestBuilder, VerifierBuilder, decode_timestamp_response
 from rfc3161_client.errors import VerificationError
@@ -32,6 +31,8 @@ class TimestampInvalid(EvidenceError):
 
 async def request_token(data: bytes, url: str, timeout: float) -> bytes:
     """The DER time-stamp response for ``data`` from the authority at ``url``."""
+    import aiohttp  # here, not at the top: the offline verifier imports this module and needs no HTTP client
+
     request = TimestampRequestBuilder().data(data).hash_algorithm(HashAlgorithm.SHA256).nonce(nonce=True)
     query = request.cert_request(cert_request=True).build()
     headers = {"Content-Type": "application/timestamp-query"}

@@ -1,7 +1,8 @@
 """The ``jikimi`` command line (typer + rich): one module per command group, assembled here.
 
-Every command works on ``JIKIMI_DATA_DIR``. Commands import what they need when they run, so ``jikimi
---help`` and ``jikimi verify`` start without loading the crawlers, the hashing libraries or the stores.
+Every command works on ``JIKIMI_DATA_DIR``. Commands import what they need when they run (settings included), so
+``jikimi --help`` and ``jikimi verify`` start without loading the crawlers, the hashing libraries or the stores
+(``tests/test_imports.py`` checks it).
 
 Errors: a ``JikimiError`` is printed as its message and exits with its ``exit_code`` (2 for bad input
 such as a bad watchlist or hash list, 1 otherwise); anything else is a bug and shows a traceback

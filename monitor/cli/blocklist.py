@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from config.settings import load_settings
 from monitor.cli.console import make_console
 
 if TYPE_CHECKING:
@@ -22,6 +20,8 @@ def blocklist_import(
     file: Path, origin: Annotated[str, typer.Option(help="Where the list came from.")] = "import"
 ) -> None:
     """Import a hash list (CSV hash_type,hash,case,label or JSON lines). All rows or none."""
+    import asyncio
+
     from monitor.matching.hash_lists import read_blocklist
 
     entries = read_blocklist(file, origin)
@@ -36,6 +36,9 @@ def blocklist_add_images(
     label: Annotated[str, typer.Option(help="Label prefix for the entries.")] = "picture",
 ) -> None:
     """Hash a victim's pictures locally and store only the hashes. The pictures are not copied."""
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.matching.intake import hash_pictures
 
     settings = load_settings()
@@ -49,6 +52,7 @@ def blocklist_add_images(
 
 async def _add_and_retro_match(entries: list[BlocklistEntry]) -> int:
     """Store the entries, then find the media seen earlier that they match (see monitor/matching/retro.py)."""
+    from config.settings import load_settings
     from monitor.context import open_context
     from monitor.matching.retro import recapture_with, retro_match
 
@@ -71,6 +75,9 @@ async def _add_and_retro_match(entries: list[BlocklistEntry]) -> int:
 @blocklist_app.command("stats")
 def blocklist_stats() -> None:
     """How many hashes of each type and case the blocklist holds."""
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import open_context
 
     async def run() -> None:

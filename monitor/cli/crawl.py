@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,6 @@ from typing import Annotated
 import typer
 
 from config.errors import JikimiError
-from config.settings import load_settings
 from monitor.cli.console import crawl_progress, hit_json, hits_table, make_console, print_runs
 
 
@@ -19,6 +17,9 @@ def crawl(
     source: Annotated[list[str] | None, typer.Option(help="Only this source id (repeatable).")] = None,
 ) -> None:
     """Crawl each source of the watchlist once."""
+    import asyncio
+
+    from config.settings import load_settings
     from config.watchlist import load_watchlist
     from crawlers.registry import config_models
     from monitor.context import open_context
@@ -44,6 +45,9 @@ def crawl(
 
 def list_hits(as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False) -> None:
     """List the hits, newest first."""
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import open_context
 
     async def run() -> None:

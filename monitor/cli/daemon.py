@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import threading
 from contextlib import AbstractAsyncContextManager
@@ -12,7 +11,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from config.settings import load_settings
 from evidence.canonical_json import utc_z
 from monitor.cli.console import make_console
 
@@ -29,6 +27,9 @@ def run(
     stop_requested = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stop_requested.set())
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import MonitorContext
     from monitor.operations.daemon import Daemon, ReviewServer
     from monitor.operations.logs import setup_logging
@@ -51,6 +52,9 @@ def status(
     removals: Annotated[bool, typer.Option("--removals", help="Removal of confirmed material, per platform.")] = False,
 ) -> None:
     """Each source's last run, next run and state; totals; with --removals, how fast material came down."""
+    import asyncio
+
+    from config.settings import load_settings
     from config.watchlist import load_watchlist
     from crawlers.registry import config_models
     from monitor.operations.rechecks import removal_stats

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import typer
 
-from config.settings import load_settings
 from monitor.cli.console import crawl_progress, hits_table, make_console, print_runs
 
 
 def demo(port: Annotated[int, typer.Option(help="Port of the demo site on 127.0.0.1.")] = 8765) -> None:
     """Run a whole monitoring pass on the bundled synthetic forum and print the hits."""
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.demo.run import run_demo
 
     console = make_console()

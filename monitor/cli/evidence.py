@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,6 @@ from typing import Annotated
 import typer
 
 from config.errors import JikimiError
-from config.settings import load_settings
 from monitor.cli.console import make_console
 
 custody_app = typer.Typer(no_args_is_help=True, help="The hash-chained custody log of evidence packets.")
@@ -26,6 +24,9 @@ def export(
     since: Annotated[datetime | None, typer.Option(help="Only packets made since (ISO date, UTC).")] = None,
 ) -> None:
     """Export evidence packets to one bundle that verifies offline (the export is a custody event)."""
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import open_context
     from monitor.packets.exporting import export_packets
 
@@ -46,6 +47,9 @@ def export(
 @custody_app.command("verify")
 def custody_verify() -> None:
     """Check every custody chain in the store; exits 1 naming the first edited, removed or moved event."""
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import open_context
     from monitor.packets.custody_log import verify_all_chains
 
@@ -72,6 +76,9 @@ def verify(bundle: Path) -> None:
 
 def timestamp() -> None:
     """Ask the time-stamping authority (TSA_URL) again for every packet still awaiting its token."""
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import open_context
     from monitor.packets.timestamps import TimestampSettings, timestamp_pending
 
@@ -96,6 +103,9 @@ def purge(
     packets: Annotated[str, typer.Option(help="Comma-separated packet ids.")] = "",
 ) -> None:
     """Delete the pictures (media and screenshots) of packets; hashes, metadata and proofs stay."""
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import open_context
     from monitor.packets.purging import purge_media
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import sys
 from typing import Annotated
@@ -10,10 +9,8 @@ from typing import Annotated
 import typer
 
 from config.errors import UsageError
-from config.settings import load_settings
 from monitor.cli.console import make_console
 from monitor.records import Role, UserRecord
-from monitor.review.passwords import WeakPassword, hash_password
 
 users_app = typer.Typer(no_args_is_help=True, help="Accounts of the review UI (no default account exists).")
 
@@ -23,6 +20,9 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default JIKIMI_REVIEW_PORT).")] = None,
 ) -> None:
     """Serve the review UI until stopped (Ctrl-C)."""
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import open_context
     from monitor.review.app import serve_forever
 
@@ -51,6 +51,10 @@ def add_user(
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ) -> None:
     """Add an account; the password is prompted for (or read from stdin) and stored only as an argon2 hash."""
+    import asyncio
+
+    from monitor.review.passwords import WeakPassword, hash_password  # hashes a dummy password on import
+
     if role not in tuple(Role):
         raise UsageError(f"role must be one of {', '.join(Role)} (got {role!r})")
     try:
@@ -66,6 +70,9 @@ def add_user(
 def list_users() -> None:
     """Accounts and their roles."""
 
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import open_context
 
     async def run() -> list[UserRecord]:
@@ -81,6 +88,9 @@ def list_users() -> None:
 def disable_user(name: str) -> None:
     """Disable an account: its sessions end at their next request."""
 
+    import asyncio
+
+    from config.settings import load_settings
     from monitor.context import open_context
 
     async def run() -> bool:
@@ -96,6 +106,7 @@ def disable_user(name: str) -> None:
 
 
 async def _put_user(record: UserRecord) -> bool:
+    from config.settings import load_settings
     from monitor.context import open_context
 
     async with open_context(load_settings()) as context:

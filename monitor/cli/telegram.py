@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from config.errors import JikimiError
-from config.settings import load_settings
 from monitor.cli.console import make_console
 
 telegram_app = typer.Typer(no_args_is_help=True, help="Telegram account access for kind: telegram sources.")
@@ -22,6 +20,9 @@ def telegram_login(
     ] = None,
 ) -> None:
     """Log in with phone and code, and store the session (a secret) with mode 0600."""
+    import asyncio
+
+    from config.settings import load_settings
     from crawlers.telegram_session import log_in
 
     settings = load_settings()

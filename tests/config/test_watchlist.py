@@ -8,7 +8,7 @@ import pytest
 from config.errors import ConfigError
 from config.watchlist import load_watchlist
 from crawlers.registry import config_models
-from crawlers.web import WebSourceConfig
+from crawlers.source_configs import WebSourceConfig
 
 GOOD = """
 sources:

@@ -16,7 +16,8 @@ from telethon.tl import functions, types
 from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
-from crawlers.telegram import TelegramCrawler, TelegramSourceConfig
+from crawlers.source_configs import TelegramSourceConfig
+from crawlers.telegram import TelegramCrawler
 from crawlers.telegram_session import session_lease
 from monitor.context import MonitorContext, open_context
 from monitor.fingerprint.pool import HashPool

@@ -9,7 +9,8 @@ import pytest
 from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
-from crawlers.telegram_web import TelegramWebCrawler, TelegramWebSourceConfig
+from crawlers.source_configs import TelegramWebSourceConfig
+from crawlers.telegram_web import TelegramWebCrawler
 from monitor.context import MonitorContext, open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite

@@ -12,7 +12,8 @@ from config.settings import Settings
 from config.watchlist import Schedule, Source
 from crawlers.base import CrawlContext, SourceState
 from crawlers.sighting import CrawlProblem, Sighting
-from crawlers.web import WebCrawler, WebSourceConfig
+from crawlers.source_configs import WebSourceConfig
+from crawlers.web import WebCrawler
 
 pytestmark = pytest.mark.slow
 

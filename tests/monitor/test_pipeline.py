@@ -9,7 +9,7 @@ import pytest
 from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
-from crawlers.web import WebSourceConfig
+from crawlers.source_configs import WebSourceConfig
 from monitor.context import MonitorContext, open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import demo_media

@@ -12,7 +12,7 @@ from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
 from crawlers.sighting import Fingerprints
-from crawlers.web import WebSourceConfig
+from crawlers.source_configs import WebSourceConfig
 from monitor.context import open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite, demo_app, demo_media

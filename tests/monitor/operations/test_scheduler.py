@@ -11,7 +11,7 @@ import pytest
 from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
-from crawlers.web import WebSourceConfig
+from crawlers.source_configs import WebSourceConfig
 from monitor.operations.scheduler import SourceScheduler, backoff_delay, job_store
 
 

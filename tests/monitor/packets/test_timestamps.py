@@ -12,7 +12,7 @@ import pytest
 from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
-from crawlers.web import WebSourceConfig
+from crawlers.source_configs import WebSourceConfig
 from evidence.errors import VerificationFailed
 from evidence.verify import verify_bundle
 from monitor.context import open_context

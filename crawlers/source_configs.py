@@ -1,0 +1,75 @@
+"""The watchlist fields of each source kind: one pydantic model per kind, kept apart from the crawlers.
+
+Why not beside each crawler class? Validating a watchlist (``jikimi status``, the daemon, the review UI's
+sources page) needs every kind's model, and the crawler modules import telethon or Scrapy/Twisted, which
+cost far more than the validation itself. This module imports only pydantic and ``telegram_links``.
+Each crawler still names its model in ``config_model``; the registry's contract test checks they agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, field_validator
+
+from crawlers.telegram_links import parse_channel
+
+
+class WebSourceConfig(BaseModel):
+    """Fields of a ``kind: web`` source in the watchlist."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    start_urls: list[AnyHttpUrl] = Field(min_length=1)
+    allowed_domains: list[str] = Field(default_factory=list)
+    max_depth: int = Field(2, ge=0, le=20)
+    max_pages: int = Field(1000, ge=1)
+    allow: list[str] = Field(default_factory=list, description="Follow only links matching one of these regexes.")
+    deny: list[str] = Field(default_factory=list, description="Never follow links matching these regexes.")
+    obey_robots: bool = True
+
+    @field_validator("allow", "deny")
+    @classmethod
+    def _regexes(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a regular expression: {exc}") from None
+        return patterns
+
+
+class TelegramSourceConfig(BaseModel):
+    """Fields of a ``kind: telegram`` source. Unset limits fall back to the ``JIKIMI_TELEGRAM_*`` settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel: str
+    backfill_messages: int | None = Field(None, ge=0, description="First run: read this many recent messages.")
+    backfill_days: float | None = Field(None, gt=0, description="First run: read the messages of these days.")
+    max_media_bytes: int | None = Field(None, gt=0)
+    flood_wait_budget: float | None = Field(None, ge=0)
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str) -> str:
+        parse_channel(value)
+        return value
+
+
+class TelegramWebSourceConfig(BaseModel):
+    """Fields of a ``kind: telegram_web`` source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    channel: str
+    base_url: str = "https://t.me"
+    backfill_messages: int | None = Field(None, ge=0, description="First run: read back this many messages.")
+
+    @field_validator("channel")
+    @classmethod
+    def _public_username(cls, value: str) -> str:
+        ref = parse_channel(value)
+        if ref.username is None:
+            raise ValueError("the t.me/s preview needs the channel's public @username, not a numeric id")
+        return ref.username
