@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,10 +12,7 @@ import pytest
 from aiohttp import web
 
 from config.settings import Settings
-from crawlers.base import PostToCheck, SourceState
 from crawlers.sighting import Sighting
-from crawlers.telegram import TelegramCrawler
-from crawlers.telegram_session import session_lease
 from monitor.context import MonitorContext, open_context
 from monitor.demo.pictures import encode, make_picture
 from monitor.demo.site import RunningSite
@@ -25,7 +21,6 @@ from monitor.operations.rechecks import checkers_from, recheck_confirmed, remova
 from monitor.packets.custody_log import last_check
 from monitor.packets.exporting import export_packets
 from monitor.records import HitRecord, HitStatus
-from tests.doubles.telegram import SyntheticTelegram, TelegramClientDouble, build_channel
 from tests.monitor.review.conftest import add_hit_with_packet
 
 FIXTURE = Path(__file__).parents[3] / "tests" / "crawlers" / "fixtures" / "tme_s_page.html"
@@ -131,27 +126,6 @@ async def test_a_deleted_message_is_absent_from_the_tme_preview(
     await recheck(context)
     assert await results(context, still) == [(True, "still in the channel preview")]
     assert await results(context, deleted) == [(False, "message deleted (absent from the channel preview)")]
-
-
-async def test_telegram_answers_no_message_for_a_deleted_post(tmp_path: Path) -> None:
-    server = SyntheticTelegram()
-    channel = build_channel(server, 1001, "public_one", 20, picture_seed=lambda n: n)
-    del channel.messages[7]
-
-    def lease() -> AbstractAsyncContextManager[None]:
-        return session_lease(tmp_path / "session.lock", wait=5)
-
-    crawler = TelegramCrawler(lambda: TelegramClientDouble(server), lease, 2**20, 30.0, 100, history_wait=0)
-    public = SourceState("channel-a", resolved={"channel_id": 1001, "access_hash": channel.access_hash})
-    gone = SourceState("channel-b", resolved={"channel_id": 999, "access_hash": 1})  # no longer exists
-    never = SourceState("channel-c")  # never resolved: cannot be asked
-    posts = [PostToCheck(f"https://t.me/public_one/{n}", "", "", public) for n in (6, 7)]
-    posts += [PostToCheck("https://t.me/gone/1", "", "", gone), PostToCheck("https://t.me/never/1", "", "", never)]
-    answers = {location: check.online for location, check in (await crawler.check_removal(posts)).items()}
-    assert answers == {
-        "https://t.me/public_one/6": True, "https://t.me/public_one/7": False, "https://t.me/gone/1": False,
-        "https://t.me/never/1": None,
-    }  # fmt: skip
 
 
 async def test_takedown_csv_and_status_report_the_last_check_and_removal_latency(
