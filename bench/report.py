@@ -74,7 +74,7 @@ def conditions_text(results: Results) -> str:
     when = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
     return (
         f"Latest figures (`make bench`, measured {when} on this machine:"
-        f" {found[0]['cpus']} cores shared with other work, 1-minute load average {loads[0]}–{loads[-1]} when"
+        f" {found[0]['cpus']} cores shared with other work, 1-minute load average {loads[0]:.1f}–{loads[-1]:.1f} when"
         f" the benchmarks started; Python {found[0]['python']}). Absolute rates move with the load, so each is"
         " set beside a baseline measured in the same run, in alternating rounds. Every timing is the best of"
         f" {repeats[0]} repeats, median in brackets; ratios are best to best (median to median); costs that"
@@ -149,7 +149,9 @@ def index_growth(result: Results) -> str:
     return (
         "Ten times the hashes multiplies the time of a query (best to best; 10 is linear) by "
         + "; ".join(parts)
-        + ". All three return the same matches."
+        + ". The two sizes run one after the other, not in the same rounds, so these growth figures carry the"
+        " load's swings between them and are rougher than the ratios in the table. All three return the same"
+        " matches."
     )
 
 
