@@ -26,9 +26,12 @@ browser:
 test: lint browser
 	$(VENV)/bin/python -m pytest -q
 
+# The benchmarks write bench/results/*.json; the report then writes README.md's figures from them
+# (tests/test_readme_figures.py checks they agree). `make bench BENCHMARKS="index retro"` runs a few.
 bench: $(STAMP)
 	$(VENV)/bin/python -m pip install --quiet -e '.[test,bench]'
-	$(VENV)/bin/python -m bench
+	$(VENV)/bin/python -m bench $(BENCHMARKS)
+	$(VENV)/bin/python -m bench.report
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

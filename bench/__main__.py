@@ -1,19 +1,40 @@
-"""Run every benchmark and write ``bench/results/*.json``."""
+"""Run the benchmarks and write ``bench/results/*.json``: all of them, or those named (``python -m bench index``).
+
+``make bench`` runs this, then ``python -m bench.report`` to write the README's figures from the results.
+Each benchmark's wall time is printed, so a slow one is easy to spot.
+"""
 
 from __future__ import annotations
 
-from bench import daemon_idle, evidence, hashing, index, retro, robustness, telegram
+import sys
+import time
+from collections.abc import Callable
+
+from bench import daemon_idle, evidence, hashing, index, retro, robustness, startup, telegram
+
+BENCHMARKS: dict[str, Callable[[], None]] = {
+    "hashing": hashing.main,
+    "index": index.main,
+    "retro": retro.main,
+    "robustness": robustness.main,
+    "telegram": telegram.main,
+    "evidence": evidence.main,
+    "startup": startup.main,
+    "daemon_idle": daemon_idle.main,
+}
 
 
-def main() -> None:
-    hashing.main()
-    index.main()
-    retro.main()
-    robustness.main()
-    telegram.main()
-    evidence.main()
-    daemon_idle.main()
+def main(names: list[str]) -> None:
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        sys.exit(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    started = time.monotonic()
+    for name in names or list(BENCHMARKS):
+        start = time.monotonic()
+        BENCHMARKS[name]()
+        print(f"[{name}: {time.monotonic() - start:.0f} s]", flush=True)
+    print(f"[all: {time.monotonic() - started:.0f} s]")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -3,7 +3,8 @@
 ``PICTURES`` generated photo-like pictures (gradients, shapes, noise, text; no people). Half are "victim"
 pictures put in a blocklist, half are not. Every picture is edited each way below; recall is the share of
 edited victim pictures that match their own entry, the false-positive rate the share of the other half's
-pictures (original and edited) that match any entry. Blocklists: built by ``add-images`` (the picture at
+pictures (original and edited) that match any entry, with the counts behind both. No timing: this measures
+what matches, not how fast. Blocklists: built by ``add-images`` (the picture at
 hand: its hashes plus crop variants) and, separately, by a one-hash-per-picture import.
 Matchers: pHash alone (threshold 10, no variants), PDQ alone (threshold 31, quality >= 50, no variants),
 and jikimi's combined matcher (both, with the query-side variants of ``monitor/fingerprint/picture.py``).
@@ -12,7 +13,6 @@ and jikimi's combined matcher (both, with the query-side variants of ``monitor/f
 from __future__ import annotations
 
 import io
-import json
 import os
 import random
 import tempfile
@@ -22,6 +22,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageOps
 
+from bench.timing import conditions, write_result
 from crawlers.sighting import Fingerprints
 from monitor.demo.pictures import make_picture
 from monitor.fingerprint.media import fingerprint_file
@@ -138,6 +139,7 @@ def matchers(entries: list[BlocklistEntry]) -> dict[str, Callable[[Fingerprints]
 
 
 def main() -> None:
+    start = conditions()
     seeds = list(range(10_000, 10_000 + PICTURES))
     victims = set(seeds[::2])
     with tempfile.TemporaryDirectory() as folder, ProcessPoolExecutor(os.cpu_count()) as pool:
@@ -156,10 +158,17 @@ def main() -> None:
                 victim_rows = [(s, cases) for s, cases in rows if s in victims]
                 other_rows = [(s, cases) for s, cases in rows if s not in victims]
                 recall = sum(f"case-{s}" in cases for s, cases in victim_rows) / len(victim_rows)
-                false_positive = sum(bool(cases) for _, cases in other_rows) / len(other_rows)
-                table.setdefault(edit, {})[column] = {"recall": recall, "false_positive_rate": false_positive}
-    out = Path(__file__).parent / "results" / "robustness.json"
-    out.write_text(json.dumps({"pictures": PICTURES, "table": table, "targets": TARGETS}, indent=2) + "\n")
+                false_positives = sum(bool(cases) for _, cases in other_rows)
+                table.setdefault(edit, {})[column] = {
+                    "recall": recall,
+                    "false_positive_rate": false_positives / len(other_rows),
+                    "false_positives": false_positives,
+                    "unrelated_checked": len(other_rows),
+                }
+    out = write_result(
+        "robustness",
+        {"conditions": start, "pictures": PICTURES, "blocklisted": len(victims), "table": table, "targets": TARGETS},
+    )
     columns = list(next(iter(table.values())))
     print(f"robustness ({PICTURES} pictures, half in the blocklist): recall % (false-positive %)")
     print(f"  {'edit':17}" + "".join(f"{c:>24}" for c in columns))
