@@ -36,7 +36,6 @@ SIZES = (LARGEST // 10, LARGEST)
 IMPORTED = 10_000
 THRESHOLDS = {"pdq": 31, "phash": 10}
 PHASH_MIRROR_RADIUS = 6  # the matcher's radius when a variant (here the stored mirror hash) is involved
-PDQ_MIN_QUALITY = 50
 READ_BATCH = 50_000
 
 
@@ -104,7 +103,7 @@ async def one_round(data: SyntheticStore, results: list[RetroMatches]) -> dict[s
         assert await read_everything(store) == len(data.shas)
         read_seconds = time.perf_counter() - start
         start = time.perf_counter()
-        results.append(await find_retro_matches(store, data.entries, THRESHOLDS, PDQ_MIN_QUALITY))
+        results.append(await find_retro_matches(store, data.entries))  # the default rules, as THRESHOLDS says
         retro_seconds = time.perf_counter() - start
     finally:
         await store.close()

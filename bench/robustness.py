@@ -131,7 +131,7 @@ def matchers(entries: list[BlocklistEntry]) -> dict[str, Callable[[Fingerprints]
         ("pdq alone", {"pdq"}),
         ("jikimi", {"pdq", "phash", "sha256", "md5"}),
     ):
-        matcher = BlocklistMatcher({"pdq": 31, "phash": 10}, pdq_min_quality=50)
+        matcher = BlocklistMatcher()  # the default rules: PDQ 31 with quality ≥ 50, pHash 10 (6 via a variant)
         matcher.add([e for e in entries if e.hash_type in kinds])
         strip = None if name == "jikimi" else next(iter(kinds))
         built[name] = (lambda m, s: lambda f: {h.case for h in m.match(alone(f, s) if s else f)})(matcher, strip)

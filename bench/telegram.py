@@ -29,7 +29,8 @@ from bench.timing import Samples, conditions, ratio, rounds, write_result
 from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
-from crawlers.telegram import TelegramCrawler, TelegramSourceConfig
+from crawlers.source_configs import TelegramSourceConfig
+from crawlers.telegram import TelegramCrawler
 from crawlers.telegram_session import session_lease
 from monitor.context import open_context
 from monitor.fingerprint.pool import HashPool
