@@ -10,12 +10,13 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import daemon_idle, evidence, hashing, index, retro, robustness, startup, telegram
+from bench import daemon_idle, evidence, hashing, index, queue, retro, robustness, startup, telegram
 
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "hashing": hashing.main,
     "index": index.main,
     "retro": retro.main,
+    "queue": queue.main,
     "robustness": robustness.main,
     "telegram": telegram.main,
     "evidence": evidence.main,

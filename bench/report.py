@@ -217,9 +217,22 @@ def other_rows(results: Results) -> list[str]:
                 times(size["verify_over_baseline"], "the baseline's time"),
             )
         )
+    lines += queue_rows(results["queue"])
     lines.append(daemon_row(results["daemon_idle"]))
     lines += startup_rows(results["startup"])
     return lines
+
+
+def queue_rows(result: Results) -> list[str]:
+    return [
+        row(
+            f"review queue, {size['size']:,} hits (SQLite): a page of 50 with its filters and counts",
+            seconds(size["page"]) + f"; the hit page's other places {seconds(size['other_places'])}",
+            "loading every hit and filtering in Python: " + seconds(size["baseline_load_all"]),
+            times(size["baseline_over_page"], "sooner"),
+        )
+        for size in result["sizes"]
+    ]
 
 
 def daemon_row(result: Results) -> str:
@@ -257,7 +270,7 @@ def render(results: Results) -> str:
         index_growth(results["index"]),
         *robustness_paragraphs(results["robustness"]),
         chance_paragraph(results["retro"]),
-        "Crawling, evidence, the daemon and start-up, on the same terms:",
+        "Crawling, evidence, the review queue, the daemon and start-up, on the same terms:",
     ]
     wrapped = [wrap(text) for text in paragraphs]
     blocks = [NOTE, wrap(conditions_text(results)), "\n".join(HEADER + matching), *wrapped]

@@ -9,6 +9,7 @@ imports telethon and the other two import Scrapy and Twisted, and most processes
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 
@@ -33,6 +34,21 @@ CONFIG_MODELS: dict[str, type[BaseModel]] = {
     "telegram_web": TelegramWebSourceConfig,
 }
 """kind → the model validating that kind's fields in the watchlist (the crawler's ``config_model``)."""
+
+PLATFORMS: dict[str, str] = {"telegram": "telegram", "telegram_web": "telegram"}
+"""kind → the platform its posts are on, where that is not the web host of each location."""
+
+PLATFORM_HOSTS: dict[str, str] = {"t.me": "telegram", "telegram.me": "telegram"}
+"""Hosts that are a platform (a link into Telegram, whichever kind saw it)."""
+
+UNRECORDED_KIND = "web"
+"""The kind of records stored before their source kind was recorded: only web crawls predate it."""
+
+
+def platform_of(location: str, source_kind: str) -> str:
+    """The platform a location is on: removal statistics and the review queue group hits by it."""
+    host = urlsplit(location).hostname or ""
+    return PLATFORMS.get(source_kind) or PLATFORM_HOSTS.get(host) or host or "unknown"
 
 
 def crawler_for(kind: str) -> type[Crawler]:

@@ -259,17 +259,12 @@ class TelegramCrawler:
         return path
 
     async def check_removal(self, posts: Sequence[PostToCheck]) -> dict[str, RemovalCheck]:
-        """Is each post still there? ``get_messages`` answering ``None`` or ``MessageEmpty`` means deleted; a
-        channel gone private, banned or missing means no longer public. Unknown (``online`` is ``None``) when
-        Telegram could not be asked (network, FloodWait) or the channel was never resolved: checked again."""
+        """Is each post still there? ``get_messages`` answering ``None`` or ``MessageEmpty`` means deleted, and so
+        does a channel gone private, banned or missing; unknown (``online`` is ``None``) when Telegram could not be
+        asked (network, FloodWait): checked again. A post whose channel was never resolved cannot be asked and
+        gets no answer (the re-check job logs it)."""
         answers: dict[str, RemovalCheck] = {}
-        targets = []
-        for post in posts:
-            target = _post_ref(post)
-            if target is None:
-                answers[post.location] = RemovalCheck(None, "the channel of this post was never resolved")
-            else:
-                targets.append(target)
+        targets = [target for target in map(_post_ref, posts) if target is not None]
         if not targets:
             return answers
         async with self.lease():
@@ -306,16 +301,19 @@ def _post_ref(post: PostToCheck) -> PostRef | None:
     return PostRef(post.location, int(resolved["channel_id"]), int(resolved["access_hash"]), message)
 
 
+DELETED = "message deleted (Telegram returned no message)"
+
+
 async def _still_posted(client: TelegramClient, ref: PostRef) -> RemovalCheck:
     peer = types.InputPeerChannel(ref.channel_id, ref.access_hash)
     try:
         message = await client.get_messages(peer, ids=ref.message_id)
-    except tuple(UNAVAILABLE) as exc:
-        return RemovalCheck(False, f"channel no longer public ({UNAVAILABLE[type(exc)]})")
-    except (errors.RPCError, OSError, ConnectionError) as exc:
-        return RemovalCheck(None, f"could not ask Telegram ({type(exc).__name__})")
+    except tuple(UNAVAILABLE):
+        return RemovalCheck(False, DELETED)  # the channel went private, was banned or is gone
+    except (errors.RPCError, OSError, ConnectionError):
+        return RemovalCheck(None, "could not ask Telegram")
     if message is None or isinstance(message, types.MessageEmpty):
-        return RemovalCheck(False, "message deleted (Telegram returned no message)")
+        return RemovalCheck(False, DELETED)
     return RemovalCheck(True, "message still posted")
 
 

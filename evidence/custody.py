@@ -52,7 +52,7 @@ class CustodyBroken(EvidenceError):
 class CustodyEvent:
     chain: str
     seq: int
-    kind: CustodyKind
+    kind: str  # a CustodyKind when written here; kept as read, so a newer kind still verifies
     at: datetime
     actor: str
     details: Mapping[str, Any] = field(default_factory=dict)
@@ -108,5 +108,5 @@ def verify_chain(events: Sequence[CustodyEvent]) -> None:
 def event_from_json(line: str) -> CustodyEvent:
     data = json.loads(line)
     at = datetime.fromisoformat(data["at"].replace("Z", "+00:00"))
-    return CustodyEvent(data["chain"], data["seq"], CustodyKind(data["kind"]), at, data["actor"], data["details"],
+    return CustodyEvent(data["chain"], data["seq"], str(data["kind"]), at, data["actor"], data["details"],
                         data["prev_hash"], data["hash"])  # fmt: skip

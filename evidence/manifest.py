@@ -34,10 +34,13 @@ def shows_the_media(name: str) -> bool:
     return name.startswith("media/") or name == "capture.png"
 
 
-def first_mismatch(listed: Mapping[str, str], read: Callable[[str], bytes | None]) -> tuple[str, str] | None:
+def first_mismatch(
+    listed: Mapping[str, str], read: Callable[[str], bytes | None], manifest: str = MANIFEST_NAME
+) -> tuple[str, str] | None:
     """The first file of a manifest that is missing or has other bytes, as ``(name, what is wrong)``.
 
-    ``read(name)`` gives the file's plaintext, or ``None`` when it is not there. The files that show the
+    ``read(name)`` gives the file's plaintext, or ``None`` when it is not there; ``manifest`` is how the
+    messages name the manifest. The files that show the
     picture may be missing (a hash-only bundle, purged media): their digests stay in the signed manifest.
     Used on packets at rest (``evidence/stored_packet.py``) and in bundles (``evidence/verify.py``).
     """
@@ -46,7 +49,7 @@ def first_mismatch(listed: Mapping[str, str], read: Callable[[str], bytes | None
         if content is None:
             if shows_the_media(name):
                 continue
-            return name, "listed in the manifest but missing"
+            return name, f"listed in {manifest} but missing"
         if hashlib.sha256(content).hexdigest() != digest:
-            return name, "SHA-256 does not match the manifest"
+            return name, f"SHA-256 does not match {manifest}"
     return None

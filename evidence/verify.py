@@ -17,7 +17,7 @@ import bagit
 
 from evidence.bundle import PAYLOAD, PUBLIC_KEY_NAME, TSA_CHAIN_NAME
 from evidence.canonical_json import utc_z
-from evidence.custody import CustodyBroken, event_from_json, verify_chain
+from evidence.custody import CustodyBroken, CustodyKind, event_from_json, verify_chain
 from evidence.errors import VerificationFailed
 from evidence.manifest import MANIFEST_NAME, first_mismatch, parse_manifest
 from evidence.signing import SIGNATURE_SUFFIX, signature_valid
@@ -93,7 +93,11 @@ def _check_custody(folder: Path, packet_id: str, manifest: str) -> None:
     except (ValueError, KeyError, CustodyBroken) as exc:
         raise _fail(name, str(exc)) from None
     manifest_sha256 = hashlib.sha256(_read(folder, manifest)).hexdigest()
-    if not events or events[0].kind != "captured" or events[0].details.get("manifest_sha256") != manifest_sha256:
+    if (
+        not events
+        or events[0].kind != CustodyKind.CAPTURED
+        or events[0].details.get("manifest_sha256") != manifest_sha256
+    ):
         raise _fail(name, f"does not begin with the capture of {manifest}")
 
 
@@ -122,10 +126,10 @@ def _check_packets(folder: Path, stamps: dict[str, str]) -> list[str]:
             listed = parse_manifest(_read(folder, manifest).decode("utf-8"), manifest)
         except (UnicodeDecodeError, ValueError) as exc:
             raise _fail(manifest, f"unreadable manifest ({exc})") from None
-        mismatch = first_mismatch(listed, functools.partial(_read_if_there, folder / prefix))
+        mismatch = first_mismatch(listed, functools.partial(_read_if_there, folder / prefix), manifest)
         if mismatch is not None:
             name, problem = mismatch
-            raise _fail(prefix + name, problem.replace("the manifest", manifest))
+            raise _fail(prefix + name, problem)
         _check_signature(folder, manifest)
         _check_custody(folder, packet_id, manifest)
         stamps[packet_id] = _check_timestamp(folder, manifest)

@@ -16,18 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from urllib.parse import urlsplit
 
+from crawlers.registry import platform_of
 from crawlers.sighting import CrawlProblem, utc_now
-
-
-def platform_of(location: str, source_kind: str) -> str:
-    """``telegram`` for Telegram sources and t.me links, else the host name of the location (removal
-    statistics and the review queue's platform filter group by it)."""
-    host = urlsplit(location).hostname
-    if source_kind.startswith("telegram") or host in ("t.me", "telegram.me"):
-        return "telegram"
-    return host or "unknown"
 
 
 def stable_id(*parts: str, length: int = 32) -> str:

@@ -2,14 +2,17 @@
 package says what it exports.
 
 The import graph is read from the source (``ast``), function-level imports included, so a circle cannot
-hide behind an import inside a function. Imports under ``if TYPE_CHECKING:`` are left out: they never run.
-Importing ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` too, so those count as edges as well.
+hide behind an import inside a function. A module named in a string (a lazy registry's ``"module:Class"``,
+a lazy package's export table) is imported later by that code, so it counts as an edge too. Imports under
+``if TYPE_CHECKING:`` are left out: they never run. Importing ``a.b.c`` runs ``a/__init__.py`` and
+``a/b/__init__.py`` too, so those count as edges as well.
 """
 
 from __future__ import annotations
 
 import ast
 import importlib
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,14 +49,29 @@ def product_modules() -> dict[str, Path]:
     return {module_name(path): path for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py"))}
 
 
-def _runtime_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
-    """Every import statement that can run (not the ones under ``if TYPE_CHECKING:``)."""
+LAZY_NAME = re.compile(r"((?:config|crawlers|evidence|monitor)(?:\.\w+)+)(?::\w+)?")
+
+
+def _runtime_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom | str]:
+    """Every import statement that can run (not the ones under ``if TYPE_CHECKING:``), and every module
+    named in a string that looks like one (``"monitor.store.sqlite:SqliteStore"``, ``"monitor.matching.retro"``)."""
+    started = set()  # ``[python, "-m", "crawlers.scrapy_worker"]`` starts another process: not an import
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             node.body = []
+        items = node.elts if isinstance(node, ast.List | ast.Tuple) else node.args if isinstance(node, ast.Call) else []
+        started |= {id(after) for before, after in zip(items, items[1:], strict=False) if _is(before, "-m")}
     for node in ast.walk(tree):
         if isinstance(node, ast.Import | ast.ImportFrom):
             yield node
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in started:
+            named = LAZY_NAME.fullmatch(node.value)
+            if named:
+                yield named.group(1)
+
+
+def _is(node: ast.expr, text: str) -> bool:
+    return isinstance(node, ast.Constant) and node.value == text
 
 
 def imported_modules(name: str, path: Path, known: set[str]) -> set[str]:
@@ -61,7 +79,9 @@ def imported_modules(name: str, path: Path, known: set[str]) -> set[str]:
     found: set[str] = set()
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     for node in _runtime_imports(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
+        if isinstance(node, str):
+            targets = [node]
+        elif isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif node.level:
             base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package

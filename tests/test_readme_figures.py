@@ -21,6 +21,7 @@ GROWING = {
     "retro": (None,),
     "telegram": (None,),
     "evidence": (None,),
+    "queue": (None,),
 }
 """The results whose cost grows with a size, and where their ``sizes`` lists are (None: at the top)."""
 

@@ -102,6 +102,7 @@ class Daemon:
         self._watch_mtime: float | None = None
         self._context: MonitorContext | None = None
         self._scheduler: SourceScheduler | None = None
+        self._pipeline_lock = asyncio.Lock()  # one matcher rebuild at a time
         self._pipeline: tuple[int, Pipeline] | None = None  # blocklist size it was built for, and the pipeline
         self.review_url = settings.review_public_url or f"http://{settings.review_host}:{settings.review_port}"
         self.started_at = datetime.now(UTC)
@@ -254,12 +255,13 @@ class Daemon:
 
         Entries are only ever added, so their count tells whether the indexes are stale. The rebuild's
         CPU-bound part runs in a thread (``MonitorContext.matcher``): the review server and the other runs
-        keep going meanwhile.
+        keep going meanwhile. Runs that start together wait for one rebuild instead of each making its own.
         """
-        size = (await context.store.counts())["blocklist"]
-        if self._pipeline is None or self._pipeline[0] != size:
-            self._pipeline = (size, await context.pipeline())
-        return self._pipeline[1]
+        async with self._pipeline_lock:
+            size = (await context.store.counts())["blocklist"]
+            if self._pipeline is None or self._pipeline[0] != size:
+                self._pipeline = (size, await context.pipeline())
+            return self._pipeline[1]
 
     async def _after_run(self, source: Source, record: RunRecord) -> None:
         assert self._context is not None and self._scheduler is not None

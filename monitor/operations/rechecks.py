@@ -18,7 +18,7 @@ from typing import Protocol
 from config.settings import Settings
 from crawlers.base import ChecksRemoval, PostToCheck, RemovalCheck, SourceState
 from crawlers.errors import UnknownSourceKind
-from crawlers.registry import crawler_for
+from crawlers.registry import UNRECORDED_KIND, crawler_for
 from evidence.canonical_json import utc_z
 from evidence.custody import CustodyEvent, CustodyKind
 from monitor.packets.custody_log import append_event
@@ -71,8 +71,8 @@ async def recheck_confirmed(
     due = [hit for hit in locations.values() if _due(last.get(hit.custody_chain), now, interval)]
     results: dict[str, RemovalCheck] = {}
     states: dict[str, SourceState] = {}
-    for kind in sorted({hit.source_kind or "web" for hit in due}):
-        of_kind = [hit for hit in due if (hit.source_kind or "web") == kind]
+    for kind in sorted({hit.source_kind or UNRECORDED_KIND for hit in due}):
+        of_kind = [hit for hit in due if (hit.source_kind or UNRECORDED_KIND) == kind]
         checker = checkers(kind)
         if checker is None:
             results |= {hit.location: RemovalCheck(None, f"{kind} sources cannot check removal") for hit in of_kind}
@@ -84,8 +84,13 @@ async def recheck_confirmed(
             posts.append(PostToCheck(hit.location, hit.media_url, hit.media_sha256, states[hit.source_id]))
         results |= await checker.check_removal(posts)
     counts: dict[str, int] = {"online": 0, "gone": 0, "unknown": 0}
+    unanswered = [hit.location for hit in due if hit.location not in results]
+    if unanswered:  # e.g. a Telegram post whose channel was never resolved: asked again next time
+        log.warning("re-check: %d location(s) could not be asked", len(unanswered), extra={"first": unanswered[0]})
     for hit in due:
-        result = results[hit.location]
+        result = results.get(hit.location)
+        if result is None:
+            continue
         details = {"location": hit.location, "online": result.online, "result": result.result,
                    "http_status": result.http_status, "checked_at": utc_z(now)}  # fmt: skip
         await append_event(store, hit.custody_chain, CustodyKind.RECHECKED, actor, details)

@@ -31,6 +31,8 @@ async def purge_media(
     """Delete the picture-bearing files of the chosen packets, recording each purge as a custody event."""
     if not reason.strip():
         raise UsageError("a purge needs a --reason (it is recorded in the custody log)")
+    if not cases and not packet_ids:  # never "everything": a purge cannot be undone
+        raise UsageError("a purge needs --case or --packets: it deletes pictures for good")
     packets = await packets_of(context.store, cases=cases, packet_ids=packet_ids)
     if not packets:
         raise UsageError("nothing to purge: no evidence packet matches the --case / --packets given")

@@ -25,8 +25,8 @@ EXPORTABLE_SHOWN = 500  # confirmed hits listed to pick from (newest first); a w
 
 async def _exportable(store: HitStore) -> tuple[list[HitRecord], list[str]]:
     """The newest confirmed hits with a packet, and the cases that have any (for the form)."""
-    page = await store.find_hits(HitQuery(statuses=(EXPORTABLE,), with_packet=True, limit=EXPORTABLE_SHOWN))
-    return page.hits, (await store.hit_facets()).cases
+    exportable = HitQuery(statuses=(EXPORTABLE,), with_packet=True, limit=EXPORTABLE_SHOWN)
+    return (await store.find_hits(exportable)).hits, (await store.hit_facets(exportable)).cases
 
 
 @routes.get("/export")

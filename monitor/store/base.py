@@ -12,7 +12,8 @@ Contract: every ``put_*`` is an idempotent upsert keyed by the record's determin
 whether the record is new; the first write wins (a record once written is not silently replaced),
 except runs, whose record is updated as the run progresses. Media bytes never enter the store: only
 fingerprints, sightings and references to files in the data directory. Queries that feed a page take a
-limit and are answered from an index: their cost follows what they return, not what is stored.
+limit and are answered from an index, with no record decoded beyond those returned; the counts beside them
+(a page's total, hits per status) are index counts, which still grow with the hits they count.
 """
 
 from __future__ import annotations
@@ -94,8 +95,9 @@ class HitStore(Protocol):
     async def find_hits(self, query: HitQuery) -> HitPage:
         """The hits of ``query``, newest first, and how many match in all."""
 
-    async def hit_facets(self) -> HitFacets:
-        """The sources, cases and platforms hits have, and the number of hits per status."""
+    async def hit_facets(self, query: HitQuery | None = None) -> HitFacets:
+        """The sources, cases and platforms hits have (of ``query``'s hits, when given), and the number of hits
+        per status."""
 
     async def get_hit(self, uid: str) -> HitRecord | None:
         """The hit with this random ``uid`` (the id the review UI uses)."""

@@ -10,6 +10,7 @@ writing at once. The same unique keys as the SQLite store are declared as indexe
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -19,18 +20,19 @@ from pymongo.errors import BulkWriteError, PyMongoError
 from pymongo.operations import UpdateOne
 
 from crawlers.base import SourceState
+from crawlers.registry import platform_of
 from crawlers.sighting import Fingerprints, Sighting
 from monitor.errors import StoreError
 from monitor.records import (
     BlocklistEntry,
     PerceptualRow,
-    platform_of,
 )
 from monitor.signals.kept import perceptual_row, row_columns, row_from_columns
 from monitor.store.mongo_records import MongoRecords
 from monitor.store.serialise import from_document, to_document
 
 T = TypeVar("T")
+OFF_LOOP_ABOVE = 1000  # records: more are encoded or decoded in a thread, so the review UI keeps answering
 
 INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
     "blocklist": [([("hash_type", ASCENDING), ("value", ASCENDING), ("case", ASCENDING)], True)],
@@ -69,11 +71,16 @@ class MongoStore(MongoRecords):
 
     async def open(self) -> None:
         try:
-            async for old in self.db["hits"].find({"uid": {"$exists": False}}, {"_id": 1}):  # stored before the UI
-                await self.db["hits"].update_one({"_id": old["_id"]}, {"$set": {"uid": str(uuid.uuid4())}})
-            async for old in self.db["hits"].find({"platform": {"$exists": False}}, {"location": 1, "source_kind": 1}):
-                platform = platform_of(str(old.get("location", "")), str(old.get("source_kind") or ""))
-                await self.db["hits"].update_one({"_id": old["_id"]}, {"$set": {"platform": platform}})
+            fills = [  # hits stored before the review UI (uid) and before the platform filter
+                UpdateOne({"_id": old["_id"]}, {"$set": {"uid": str(uuid.uuid4())}})
+                async for old in self.db["hits"].find({"uid": {"$exists": False}}, {"_id": 1})
+            ]
+            without_platform = self.db["hits"].find({"platform": {"$exists": False}}, {"location": 1, "source_kind": 1})
+            fills += [
+                UpdateOne({"_id": old["_id"]}, {"$set": {"platform": _platform(old)}}) async for old in without_platform
+            ]
+            if fills:
+                await self.db["hits"].bulk_write(fills, ordered=False)
             await self.db["hits"].create_index([("uid", ASCENDING)], unique=True)
             for collection, indexes in INDEXES.items():
                 for keys, unique in indexes:
@@ -107,14 +114,21 @@ class MongoStore(MongoRecords):
         if limit:
             cursor = cursor.limit(limit)
         documents = await cursor.to_list(None)
-        return [from_document(cls, {k: v for k, v in doc.items() if k != "_id"}) for doc in documents]
+
+        def decode() -> list[T]:
+            return [from_document(cls, {k: v for k, v in doc.items() if k != "_id"}) for doc in documents]
+
+        # a whole collection (the blocklist for a matcher rebuild) takes seconds to decode: not on the loop
+        return decode() if len(documents) < OFF_LOOP_ABOVE else await asyncio.to_thread(decode)
 
     async def add_blocklist_entries(self, entries: Sequence[BlocklistEntry]) -> int:
         if not entries:
             return 0
-        operations = [
-            UpdateOne({"_id": entry.id}, {"$setOnInsert": to_document(entry)}, upsert=True) for entry in entries
-        ]
+
+        def encode() -> list[UpdateOne]:
+            return [UpdateOne({"_id": e.id}, {"$setOnInsert": to_document(e)}, upsert=True) for e in entries]
+
+        operations = encode() if len(entries) < OFF_LOOP_ABOVE else await asyncio.to_thread(encode)
         try:
             result = await self.db["blocklist"].bulk_write(operations, ordered=False)
         except (BulkWriteError, PyMongoError) as exc:
@@ -186,3 +200,7 @@ class MongoStore(MongoRecords):
     async def counts(self) -> dict[str, int]:
         names = ("blocklist", "media", "sightings", "hits", "packets", "runs")
         return {name: await self.db[name].count_documents({}) for name in names}
+
+
+def _platform(document: dict[str, Any]) -> str:
+    return platform_of(str(document.get("location", "")), str(document.get("source_kind") or ""))

@@ -85,12 +85,16 @@ class MongoRecords:
         page = await self._find(HitRecord, "hits", wanted, NEWEST_FIRST, limit=query.limit or 0, skip=query.offset)
         return HitPage(page, int(await self.db["hits"].count_documents(wanted)))
 
-    async def hit_facets(self) -> HitFacets:
-        async def distinct(field: str) -> list[str]:
-            return sorted(str(value) for value in await self.db["hits"].distinct(field) if value is not None)
+    async def hit_facets(self, query: HitQuery | None = None) -> HitFacets:
+        wanted = {} if query is None else hit_filter(query)
 
-        groups = await self._aggregate("hits", [{"$group": {"_id": "$status", "count": {"$sum": 1}}}])
-        by_status = {HitStatus(group["_id"]): int(group["count"]) for group in groups}
+        async def distinct(field: str) -> list[str]:
+            return sorted(str(value) for value in await self.db["hits"].distinct(field, wanted) if value is not None)
+
+        by_status = {}
+        for status in HitStatus:  # one count on the (status, created_at) index each
+            if count := await self.db["hits"].count_documents({"$and": [wanted, {"status": str(status)}]}):
+                by_status[status] = int(count)
         return HitFacets(await distinct("source_id"), await distinct("case"), await distinct("platform"), by_status)
 
     async def get_hit(self, uid: str) -> HitRecord | None:

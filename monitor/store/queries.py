@@ -2,7 +2,8 @@
 
 Why typed queries instead of "load everything and filter"? A review queue, a hit page or ``/metrics`` must
 cost what it shows, not what is stored: months of monitoring hold hundreds of thousands of hits. Each
-query here is answered by the back end with an index (``monitor/store/sqlite.py``, ``mongo.py``).
+query here is answered by the back end with an index (``monitor/store/sqlite_records.py`` with
+``sqlite_queries.py``, and ``mongo_records.py``).
 """
 
 from __future__ import annotations

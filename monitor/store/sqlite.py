@@ -3,7 +3,8 @@
 Why stdlib ``sqlite3`` on one dedicated thread? Every call goes through a single-thread executor, so the
 one connection is only ever used from one thread, calls are serialised without locks, and the event loop
 never blocks on disk. Each table has the record's deterministic id as primary key plus the columns
-queries filter on; the record itself is a JSON document, so adding a field needs no migration.
+queries filter on; the record itself is a JSON document, so a field that no query filters on needs no
+migration (query columns are added and filled by ``monitor/store/sqlite_migrations.py``).
 """
 
 from __future__ import annotations
@@ -99,9 +100,14 @@ class SqliteStore(SqliteRecords):
             db.execute("PRAGMA synchronous=NORMAL")
             db.isolation_level = "DEFERRED"
             db.executescript(SCHEMA)
-            with db:  # one transaction, committed: another process may be opening the same file
+            db.execute("BEGIN IMMEDIATE")  # the schema changes as one transaction: see sqlite_migrations.upgrade
+            try:
                 add_media_columns(db)
                 upgrade(db)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
             self._db = db
 
         try:

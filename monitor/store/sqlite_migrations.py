@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from monitor.records import platform_of
+from crawlers.registry import platform_of
 
 QUERY_COLUMNS: dict[str, dict[str, str]] = {
     # table: {column declaration: the JSON path it is filled from in older rows}
@@ -50,18 +50,19 @@ SCHEMA_VERSION = 2  # ``PRAGMA user_version`` once the documents' values are in 
 def upgrade(db: sqlite3.Connection) -> None:
     """Add the query columns an older store lacks, fill them from the documents, and create the indexes.
 
-    Filling is done once per schema version; an up-to-date store only checks its columns when it opens."""
+    The caller runs this inside one ``BEGIN IMMEDIATE`` transaction, so an interrupted upgrade leaves nothing
+    half done and two processes opening an old store upgrade it one after the other. Every empty query
+    column is filled, not only the ones just added; a store at ``SCHEMA_VERSION`` is not read again."""
     if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
         return
     for table, columns in QUERY_COLUMNS.items():
         present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
         for declaration, path in columns.items():
             name = declaration.split()[0]
-            if name in present:
-                continue
-            db.execute(f"ALTER TABLE {table} ADD COLUMN {declaration}")
+            if name not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {declaration}")
             if path:
-                db.execute(f"UPDATE {table} SET {name} = json_extract(body, ?)", (path,))
+                db.execute(f"UPDATE {table} SET {name} = json_extract(body, ?) WHERE {name} IS NULL", (path,))
     # hits stored before the review UI get their random uid, in the column and in the record
     if db.execute("SELECT 1 FROM hits WHERE uid IS NULL LIMIT 1").fetchone():
         db.execute("UPDATE hits SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL")

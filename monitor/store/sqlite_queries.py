@@ -59,9 +59,20 @@ def hit_page_sql(query: HitQuery) -> tuple[str, str, list[Any]]:
 SOURCE_RUNS_SQL = f"""
 SELECT
   (SELECT body FROM runs WHERE source_id = :source ORDER BY started_at DESC LIMIT 1),
-  (SELECT MAX(finished_at) FROM runs WHERE source_id = :source AND status = 'ok'),
+  (SELECT MAX(finished_at) FROM runs WHERE source_id = :source AND status = :ok),
   (SELECT COUNT(*) FROM runs WHERE source_id = :source AND status NOT IN ({", ".join(map(repr, NOT_FAILURES))})
      AND started_at > coalesce((SELECT MAX(started_at) FROM runs WHERE source_id = :source
                                 AND status IN ({", ".join(map(repr, NOT_FAILURES))})), ''))
 """
 """A source's last run, its last success and its failures since the last run that was not a failure."""
+
+DISTINCT_SQL = """
+WITH RECURSIVE found(value) AS (
+  SELECT MIN({column}) FROM hits
+  UNION ALL
+  SELECT (SELECT MIN({column}) FROM hits WHERE {column} > found.value) FROM found WHERE found.value IS NOT NULL
+)
+SELECT value FROM found WHERE value IS NOT NULL
+"""
+"""The distinct values of an indexed ``{column}`` of hits, in order, by one index seek per value (a "skip
+scan"): the review queue's filter lists cost the number of sources, cases and platforms, not of hits."""

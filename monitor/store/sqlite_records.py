@@ -16,7 +16,7 @@ from evidence.custody import CustodyEvent, CustodyKind
 from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus, UserRecord
 from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 from monitor.store.serialise import from_json, to_json
-from monitor.store.sqlite_queries import SOURCE_RUNS_SQL, hit_page_sql
+from monitor.store.sqlite_queries import DISTINCT_SQL, SOURCE_RUNS_SQL, hit_conditions, hit_page_sql
 
 T = TypeVar("T")
 CHUNK = 500  # ids per IN (…): well below SQLite's limit on parameters
@@ -71,15 +71,23 @@ class SqliteRecords:
 
         return await self._run(read)
 
-    async def hit_facets(self) -> HitFacets:
+    async def hit_facets(self, query: HitQuery | None = None) -> HitFacets:
         def read(db: sqlite3.Connection) -> HitFacets:
-            def distinct(column: str) -> list[str]:
-                sql = f"SELECT DISTINCT {column} FROM hits WHERE {column} IS NOT NULL ORDER BY {column}"
-                return [str(row[0]) for row in db.execute(sql)]
-
-            statuses = db.execute("SELECT status, COUNT(*) FROM hits GROUP BY status").fetchall()
+            if query is None:  # the whole queue: each value found by one index seek, however many hits have it
+                values = [[str(row[0]) for row in db.execute(DISTINCT_SQL.format(column=column))]
+                          for column in ("source_id", "case_ref", "platform")]  # fmt: skip
+                statuses = db.execute("SELECT status, COUNT(*) FROM hits GROUP BY status").fetchall()
+            else:
+                where, params = hit_conditions(query)
+                values = [
+                    [str(row[0]) for row in db.execute(
+                        f"SELECT DISTINCT {column} FROM hits{where} ORDER BY {column}", params) if row[0] is not None]
+                    for column in ("source_id", "case_ref", "platform")
+                ]  # fmt: skip
+                statuses = db.execute(f"SELECT status, COUNT(*) FROM hits{where} GROUP BY status", params).fetchall()
             by_status = {HitStatus(status): int(count) for status, count in statuses}
-            return HitFacets(distinct("source_id"), distinct("case_ref"), distinct("platform"), by_status)
+            sources, cases, platforms = values
+            return HitFacets(sources, cases, platforms, by_status)
 
         return await self._run(read)
 
@@ -179,7 +187,7 @@ class SqliteRecords:
 
     async def source_runs(self, source_id: str) -> SourceRuns:
         last, success, failures = await self._run(
-            lambda db: db.execute(SOURCE_RUNS_SQL, {"source": source_id}).fetchone()
+            lambda db: db.execute(SOURCE_RUNS_SQL, {"source": source_id, "ok": str(RunStatus.OK)}).fetchone()
         )
         return SourceRuns(
             source_id, from_json(RunRecord, last) if last else None,
@@ -190,8 +198,9 @@ class SqliteRecords:
         def read(db: sqlite3.Connection) -> RunTotals:
             counts = db.execute("SELECT source_id, status, COUNT(*) FROM runs GROUP BY source_id, status")
             sums = db.execute(
-                "SELECT source_id, coalesce(SUM(errors), 0), MAX(CASE WHEN status = 'ok' THEN finished_at END) "
-                "FROM runs GROUP BY source_id"
+                "SELECT source_id, coalesce(SUM(errors), 0), MAX(CASE WHEN status = ? THEN finished_at END) "
+                "FROM runs GROUP BY source_id",
+                (str(RunStatus.OK),),
             ).fetchall()
             return RunTotals(
                 {(source, status): int(count) for source, status, count in counts},

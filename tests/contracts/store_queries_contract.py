@@ -72,6 +72,9 @@ class StoreQueryContract:
         assert facets.by_status == {HitStatus.ESCALATED: 1, HitStatus.PENDING: 2, HitStatus.CONFIRMED: 2,
                                     HitStatus.REJECTED: 2}  # fmt: skip
         assert (await store.find_hits(HitQuery(statuses=(HitStatus.ESCALATED,)))).hits[0].id == hits[0].id
+        confirmed = await store.hit_facets(HitQuery(statuses=(HitStatus.CONFIRMED,), with_packet=True))
+        expected = (["case-False"], ["src-1"], {HitStatus.CONFIRMED: 1})  # hit 1 (hit 4 has no packet)
+        assert (confirmed.cases, confirmed.sources, confirmed.by_status) == expected
 
     async def test_the_blocklist_is_counted_per_case_and_hash_type(self, store: Store) -> None:
         entries = [BlocklistEntry("sha256", SHA, "a"), BlocklistEntry("md5", "1" * 32, "a")]

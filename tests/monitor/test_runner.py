@@ -140,3 +140,9 @@ def test_merging_checkpoints_never_moves_a_watermark_back() -> None:
     state = merge_state(SourceState("s", 10, {"a": 1}), Checkpoint("s", 4, {"b": 2}))
     assert state == SourceState("s", 10, {"a": 1, "b": 2})
     assert merge_state(SourceState("s"), Checkpoint("s", 4)).watermark == 4
+
+
+def test_every_way_a_source_can_be_unavailable_is_a_run_status() -> None:
+    from monitor.records import RunStatus
+
+    assert all(RunStatus(str(why)).is_failure for why in Unavailable)

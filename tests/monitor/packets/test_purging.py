@@ -31,6 +31,9 @@ async def test_a_purge_deletes_the_media_keeps_the_proof_and_is_a_custody_event(
         media = [name for name, _ in packet_files(folder) if name.startswith("media/")]
         with pytest.raises(UsageError, match="reason"):
             await purge_media(context, cases=["case-7"], reason=" ", actor="ian")
+        with pytest.raises(UsageError, match="--case or --packets"):  # nothing chosen is not everything
+            await purge_media(context, reason="tidy up", actor="ian")
+        assert [name for name, _ in packet_files(folder) if name.startswith("media/")] == media
         report = await purge_media(context, cases=["case-7"], reason="case closed, victim asked", actor="ian")
         assert (report.packets, report.files) == (1, 1)
         remaining = [name for name, _ in packet_files(folder)]

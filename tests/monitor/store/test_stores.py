@@ -148,3 +148,29 @@ async def test_a_store_made_before_the_query_columns_is_upgraded_without_loss(tm
         assert [p.id for p in await store.packets_since(seen)] == ["p-1"]
     finally:
         await store.close()
+
+
+async def test_an_upgrade_interrupted_after_adding_a_column_is_completed_at_the_next_open(tmp_path: Path) -> None:
+    """A column already there but still empty (a crash mid-upgrade, at version 0) is filled from the documents."""
+    import sqlite3
+
+    from monitor.records import HitRecord
+    from monitor.store.queries import HitQuery
+
+    path = tmp_path / "half.sqlite3"
+    store = SqliteStore(path)
+    await store.open()
+    seen = datetime(2026, 11, 1, tzinfo=UTC)
+    hit = HitRecord("s-1", "e-1", "md5", "case-3", "", 0, "ab" * 16, "src", "http://x/1", "http://x/a.jpg", "cd" * 32,
+                    None, seen)  # fmt: skip
+    await store.put_hit(hit)
+    await store.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE hits SET case_ref = NULL, source_id = NULL")
+        db.execute("PRAGMA user_version = 0")
+    reopened = SqliteStore(path)
+    await reopened.open()
+    try:
+        assert (await reopened.find_hits(HitQuery(case="case-3", source_id="src"))).hits == [hit]
+    finally:
+        await reopened.close()
