@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from config.settings import Settings
 from config.watchlist import Source
+from monitor.operations.moved_jobs import follow_moved_functions
 
 log = logging.getLogger("jikimi.scheduler")
 SOURCE_PREFIX = "source:"
@@ -47,6 +48,10 @@ async def run_job(job: str, name: str) -> None:
         log.warning("job %s:%s fired with no daemon running", job, name)
         return
     await runner.run_scheduled(job, name)
+
+
+MOVED_FUNCTIONS = {"monitor.scheduler:run_job": f"{run_job.__module__}:{run_job.__qualname__}"}
+"""Where stored jobs' functions were (before the regroup of issue 11) → where they are."""
 
 
 def job_store(settings: Settings) -> BaseJobStore:
@@ -89,8 +94,10 @@ class SourceScheduler:
     def __init__(self, settings: Settings, store: BaseJobStore | None = None, first_run_delay: float = 5.0) -> None:
         self.settings = settings
         self.first_run_delay = first_run_delay
+        store = store if store is not None else job_store(settings)
+        follow_moved_functions(store, MOVED_FUNCTIONS)  # jobs stored by an earlier version keep their next run
         self.scheduler = AsyncIOScheduler(
-            jobstores={"default": store if store is not None else job_store(settings)},
+            jobstores={"default": store},
             job_defaults={
                 "coalesce": True, "max_instances": 1, "misfire_grace_time": int(settings.daemon_misfire_grace)
             },

@@ -83,3 +83,23 @@ def test_a_cron_schedule_keeps_its_jitter() -> None:
     config = WebSourceConfig(start_urls=["http://127.0.0.1:9/"], allowed_domains=["127.0.0.1"])  # type: ignore[list-item]
     cron = Source("c", "web", Schedule(cron="0 */2 * * *", jitter=parse_duration("5m")), config)
     assert trigger_for(cron).jitter == 300  # type: ignore[attr-defined]
+
+
+async def test_jobs_stored_before_the_scheduler_moved_keep_their_next_run(settings: Settings, make_store: Any) -> None:
+    """Job stores name a job's function by its module; one written when it was ``monitor.scheduler`` still
+    restores its jobs (apscheduler would drop them, and every source would run at once after the upgrade)."""
+    from monitor.operations.moved_jobs import follow_moved_functions
+
+    first = SourceScheduler(settings, make_store(), first_run_delay=600)
+    first.start(Runner())
+    first.reconcile([source("a")])
+    kept = first.next_runs()["a"]
+    first.shutdown()
+    old = {"monitor.operations.scheduler:run_job": "monitor.scheduler:run_job"}  # as an older version wrote it
+    assert follow_moved_functions(make_store(), old) == 1
+
+    again = SourceScheduler(settings, make_store(), first_run_delay=5)
+    again.start(Runner())
+    assert again.reconcile([source("a")]) == {"added": [], "changed": [], "removed": []}
+    assert again.next_runs()["a"] == kept
+    again.shutdown()
