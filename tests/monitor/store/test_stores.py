@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from monitor.records import HitRecord
 from monitor.store import MongoStore, SqliteStore
 from monitor.store.base import Store
 from tests.contracts.store_contract import StoreContract
@@ -75,20 +76,23 @@ class TestRealMongoStore(StoreContract, StoreQueryContract):
         await store.close()
 
 
+async def store_with_one_hit(path: Path, case: str) -> HitRecord:
+    """An SQLite store at ``path`` holding one hit of ``case``, closed again."""
+    store = SqliteStore(path)
+    await store.open()
+    hit = HitRecord("s-1", "e-1", "md5", case, "", 0, "ab" * 16, "src", "http://x/1", "http://x/a.jpg", "cd" * 32,
+                    None, datetime(2026, 11, 1, tzinfo=UTC))  # fmt: skip
+    await store.put_hit(hit)
+    await store.close()
+    return hit
+
+
 async def test_hits_stored_before_the_review_ui_get_a_uid_once_and_keep_it(tmp_path: Path) -> None:
     import json
     import sqlite3
 
-    from monitor.records import HitRecord
-
     path = tmp_path / "old.sqlite3"
-    store = SqliteStore(path)
-    await store.open()
-    seen = datetime(2026, 11, 1, tzinfo=UTC)
-    hit = HitRecord("s-1", "e-1", "md5", "case", "", 0, "ab" * 16, "src", "http://x/1", "http://x/a.jpg", "cd" * 32,
-                    None, seen)  # fmt: skip
-    await store.put_hit(hit)
-    await store.close()
+    hit = await store_with_one_hit(path, "case")
     with sqlite3.connect(path) as db:  # as an older jikimi left it: no uid anywhere
         body = json.loads(db.execute("SELECT body FROM hits").fetchone()[0])
         del body["uid"]
@@ -154,17 +158,10 @@ async def test_an_upgrade_interrupted_after_adding_a_column_is_completed_at_the_
     """A column already there but still empty (a crash mid-upgrade, at version 0) is filled from the documents."""
     import sqlite3
 
-    from monitor.records import HitRecord
     from monitor.store.queries import HitQuery
 
     path = tmp_path / "half.sqlite3"
-    store = SqliteStore(path)
-    await store.open()
-    seen = datetime(2026, 11, 1, tzinfo=UTC)
-    hit = HitRecord("s-1", "e-1", "md5", "case-3", "", 0, "ab" * 16, "src", "http://x/1", "http://x/a.jpg", "cd" * 32,
-                    None, seen)  # fmt: skip
-    await store.put_hit(hit)
-    await store.close()
+    hit = await store_with_one_hit(path, "case-3")
     with sqlite3.connect(path) as db:
         db.execute("UPDATE hits SET case_ref = NULL, source_id = NULL")
         db.execute("PRAGMA user_version = 0")
