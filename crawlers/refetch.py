@@ -15,23 +15,18 @@ from pathlib import Path
 
 import aiohttp
 
+from crawlers.capped_http import CappedAnswer, get_capped
 from crawlers.sighting import Capture, Sighting, utc_now
 from crawlers.version import CRAWLER_VERSION
 
-MAX_BYTES = 200 * 2**20
 
-
-async def _get(session: aiohttp.ClientSession, url: str) -> tuple[int, list[tuple[str, str]], bytes] | None:
+async def _get(http: aiohttp.ClientSession, url: str) -> CappedAnswer | None:
+    """The whole answer, or ``None`` when it failed or went past the cap (not fetched whole: not evidence)."""
     try:
-        async with session.get(url) as response:
-            body = bytearray()
-            async for chunk in response.content.iter_chunked(1 << 16):
-                body += chunk
-                if len(body) > MAX_BYTES:
-                    return None  # over the cap: not fetched whole, so not evidence
-            return response.status, list(response.headers.items()), bytes(body)
+        answer = await get_capped(http, url)
     except (aiohttp.ClientError, TimeoutError):
         return None
+    return answer if answer.complete else None
 
 
 async def refetch_sighting(sighting: Sighting, workdir: Path, timeout: float = 30.0) -> Sighting | None:
@@ -45,15 +40,15 @@ async def refetch_sighting(sighting: Sighting, workdir: Path, timeout: float = 3
     ) as http:
         page = await _get(http, sighting.location)
         media = await _get(http, sighting.media.url)
-    if page is None or media is None or page[0] >= 400 or media[0] >= 400:
+    if page is None or media is None or page.status >= 400 or media.status >= 400:
         return None
-    if len(media[2]) > MAX_BYTES or hashlib.sha256(media[2]).hexdigest() != sighting.fingerprints.sha256:
+    if hashlib.sha256(media.body).hexdigest() != sighting.fingerprints.sha256:
         return None  # gone, or no longer the same bytes: nothing to preserve as this sighting
     name = sighting.id
     media_path, page_path = workdir / f"{name}.media", workdir / f"{name}.html"
-    media_path.write_bytes(media[2])
-    page_path.write_bytes(page[2])
+    media_path.write_bytes(media.body)
+    page_path.write_bytes(page.body)
     capture = Capture(
-        utc_now(), "refetch", CRAWLER_VERSION, page[0], tuple(page[1]), sighting.location, page_path, "text/html"
+        utc_now(), "refetch", CRAWLER_VERSION, page.status, page.headers, sighting.location, page_path, "text/html"
     )
     return dataclasses.replace(sighting, media=dataclasses.replace(sighting.media, path=media_path), capture=capture)

@@ -18,23 +18,18 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from crawlers.base import PostToCheck, RemovalCheck
+from crawlers.capped_http import get_capped
 from crawlers.tme_markup import UnrecognisedMarkup, parse_tme_page
 from crawlers.version import CRAWLER_VERSION
 
 GONE_STATUSES = (404, 410)
-MAX_BYTES = 200 * 2**20
 HttpCheck = Callable[[aiohttp.ClientSession, PostToCheck], Awaitable[RemovalCheck]]
 
 
 async def _get(http: aiohttp.ClientSession, url: str) -> tuple[int, bytes]:
-    """Status and body (at most ``MAX_BYTES``: a bigger answer is not the media we preserved)."""
-    async with http.get(url, allow_redirects=True) as response:
-        body = bytearray()
-        async for chunk in response.content.iter_chunked(1 << 16):
-            body += chunk
-            if len(body) > MAX_BYTES:
-                break
-        return response.status, bytes(body)
+    """Status and body, cut at the cap: a bigger answer is not the media we preserved."""
+    answer = await get_capped(http, url)
+    return answer.status, answer.body
 
 
 async def check_web(http: aiohttp.ClientSession, post: PostToCheck) -> RemovalCheck:

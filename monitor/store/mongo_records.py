@@ -8,7 +8,7 @@ codec's ISO 8601 strings (UTC), so they sort and compare as text; every query he
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pymongo import ASCENDING, DESCENDING
@@ -18,15 +18,11 @@ from evidence.custody import CustodyEvent, CustodyKind
 from monitor.errors import StoreError
 from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus, UserRecord
 from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
-from monitor.store.serialise import from_document, to_document
+from monitor.store.serialise import from_document, stored_time, to_document
 
 T = TypeVar("T")
 NOT_FAILURES = [str(status) for status in RunStatus if not status.is_failure]
 NEWEST_FIRST = [("created_at", DESCENDING), ("_id", ASCENDING)]
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def hit_filter(query: HitQuery) -> dict[str, Any]:
@@ -45,7 +41,7 @@ def hit_filter(query: HitQuery) -> dict[str, Any]:
         if value is not None:
             conditions.append({field: value})
     if query.since is not None:
-        conditions.append({"created_at": {"$gte": _iso(query.since)}})
+        conditions.append({"created_at": {"$gte": stored_time(query.since)}})
     if query.exclude_sighting is not None:
         conditions.append({"sighting_id": {"$ne": query.exclude_sighting}})
     if query.with_packet:
@@ -142,7 +138,7 @@ class MongoRecords:
         return await self._find(PacketRecord, "packets", query, [("created_at", ASCENDING), ("_id", ASCENDING)])
 
     async def packets_since(self, since: datetime) -> list[PacketRecord]:
-        query = {"created_at": {"$gte": _iso(since)}}
+        query = {"created_at": {"$gte": stored_time(since)}}
         return await self._find(PacketRecord, "packets", query, [("created_at", ASCENDING), ("_id", ASCENDING)])
 
     async def append_custody(self, event: CustodyEvent) -> bool:
@@ -178,7 +174,7 @@ class MongoRecords:
         return sorted(await self.db["custody"].distinct("chain"))
 
     async def count_custody(self, actor: str, kind: CustodyKind, since: datetime) -> int:
-        query = {"actor": actor, "kind": str(kind), "at": {"$gte": _iso(since)}}
+        query = {"actor": actor, "kind": str(kind), "at": {"$gte": stored_time(since)}}
         return int(await self.db["custody"].count_documents(query))
 
     # --- runs ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from crawlers.codec import from_jsonable, to_jsonable
@@ -39,3 +40,9 @@ def to_json(record: Any) -> str:
 
 def from_json(cls: type[T], text: str) -> T:
     return from_document(cls, json.loads(text))
+
+
+def stored_time(moment: datetime) -> str:
+    """A time as the store keeps and compares it: ISO 8601 in UTC with microseconds (the codec's form for the
+    UTC times jikimi records), so query columns, documents and query bounds sort and compare alike."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

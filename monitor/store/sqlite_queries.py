@@ -6,11 +6,11 @@ caller where they can be long.
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from monitor.records import RunStatus
 from monitor.store.queries import HitQuery
+from monitor.store.serialise import stored_time
 
 NOT_FAILURES = tuple(status.value for status in RunStatus if not status.is_failure)
 
@@ -39,7 +39,7 @@ def hit_conditions(query: HitQuery) -> tuple[str, list[Any]]:
             params.append(value)
     if query.since is not None:
         conditions.append("created_at >= ?")
-        params.append(query.since.astimezone(UTC).isoformat(timespec="microseconds"))
+        params.append(stored_time(query.since))
     if query.exclude_sighting is not None:
         conditions.append("sighting_id != ?")
         params.append(query.exclude_sighting)

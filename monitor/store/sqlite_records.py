@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 from evidence.custody import CustodyEvent, CustodyKind
 from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus, UserRecord
 from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
-from monitor.store.serialise import from_json, to_json
+from monitor.store.serialise import from_json, stored_time, to_json
 from monitor.store.sqlite_queries import DISTINCT_SQL, SOURCE_RUNS_SQL, hit_conditions, hit_page_sql
 
 T = TypeVar("T")
 CHUNK = 500  # ids per IN (…): well below SQLite's limit on parameters
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 class SqliteRecords:
@@ -53,9 +49,9 @@ class SqliteRecords:
             "hits",
             {
                 "id": hit.id, "sighting_id": hit.sighting_id, "entry_id": hit.entry_id, "status": str(hit.status),
-                "created_at": _iso(hit.created_at), "uid": hit.uid, "source_id": hit.source_id, "case_ref": hit.case,
-                "packet_id": hit.packet_id, "media_sha256": hit.media_sha256, "platform": hit.platform,
-                "body": to_json(hit),
+                "created_at": stored_time(hit.created_at), "uid": hit.uid, "source_id": hit.source_id,
+                "case_ref": hit.case, "packet_id": hit.packet_id, "media_sha256": hit.media_sha256,
+                "platform": hit.platform, "body": to_json(hit),
             },
         )  # fmt: skip
 
@@ -122,7 +118,7 @@ class SqliteRecords:
 
     # --- packets and custody ---------------------------------------------------------------------
     async def put_packet(self, packet: PacketRecord) -> bool:
-        columns = {"id": packet.id, "sighting_id": packet.sighting_id, "created_at": _iso(packet.created_at)}
+        columns = {"id": packet.id, "sighting_id": packet.sighting_id, "created_at": stored_time(packet.created_at)}
         return await self._insert("packets", columns | {"body": to_json(packet)})
 
     async def packets(self) -> list[PacketRecord]:
@@ -134,13 +130,13 @@ class SqliteRecords:
 
     async def packets_since(self, since: datetime) -> list[PacketRecord]:
         sql = "SELECT body FROM packets WHERE created_at >= ? ORDER BY created_at, id"
-        return await self._bodies(PacketRecord, sql, (_iso(since),))
+        return await self._bodies(PacketRecord, sql, (stored_time(since),))
 
     async def append_custody(self, event: CustodyEvent) -> bool:
         return await self._insert(
             "custody",
             {"chain": event.chain, "seq": event.seq, "kind": str(event.kind), "actor": event.actor,
-             "at": _iso(event.at), "body": to_json(event)},
+             "at": stored_time(event.at), "body": to_json(event)},
         )  # fmt: skip
 
     async def last_custody_event(self, chain: str) -> CustodyEvent | None:
@@ -165,12 +161,12 @@ class SqliteRecords:
 
     async def count_custody(self, actor: str, kind: CustodyKind, since: datetime) -> int:
         sql = "SELECT COUNT(*) FROM custody WHERE actor = ? AND kind = ? AND at >= ?"
-        params = (actor, str(kind), _iso(since))
+        params = (actor, str(kind), stored_time(since))
         return int(await self._run(lambda db: db.execute(sql, params).fetchone()[0]))
 
     # --- runs ------------------------------------------------------------------------------------
     async def put_run(self, run: RunRecord) -> None:
-        finished = _iso(run.finished_at) if run.finished_at else None
+        finished = stored_time(run.finished_at) if run.finished_at else None
         params = (run.id, run.source_id, run.started_at.isoformat(), str(run.status), finished,
                   int(run.counters.get("errors", 0)), to_json(run))  # fmt: skip
         sql = "INSERT OR REPLACE INTO runs (id, source_id, started_at, status, finished_at, errors, body) VALUES "
