@@ -76,6 +76,7 @@ ENGLISH: dict[str, str] = {
     "comment": "Comment (optional)",
     "shortcuts": "Keys: c confirm · r reject · e escalate · n next",
     "other_places": "Also seen at",
+    "more_places": "The newest {shown} of {total} places with the same blocklist entry are listed.",
     "post_text": "Post text",
     "evidence": "Evidence",
     "packet": "Packet",

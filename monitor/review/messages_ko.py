@@ -76,6 +76,7 @@ KOREAN: dict[str, str] = {
     "comment": "의견 (선택)",
     "shortcuts": "단축키: c 일치 확인 · r 불일치 · e 상급 검토 요청 · n 다음",
     "other_places": "다른 발견 위치",
+    "more_places": "같은 차단 목록 항목이 발견된 {total}곳 중 최근 {shown}곳만 표시합니다.",
     "post_text": "게시글 내용",
     "evidence": "증거",
     "packet": "증거 묶음",

@@ -138,6 +138,7 @@ def hit_scenes() -> Iterator[Scene]:
     details = HitDetails(
         hit, sighting, packet, same_media=[sighting],
         same_entry=[make_hit(status, n + 1) for n, status in enumerate(HIT_STATUSES)], decisions=[], history=history(),
+        same_entry_total=60,  # more than are listed: the page says so
     )  # fmt: skip
     page = {
         "d": details, "hit": hit, "revealed_until": None, "reveal_seconds": 20, "next_uid": "f" * 32,
