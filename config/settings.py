@@ -96,6 +96,9 @@ class Settings(BaseSettings):
         None, description="Base64 32-byte key sealing session cookies; generated in the data dir if unset."
     )
     review_idle_minutes: float = Field(30.0, gt=0, description="A session idle this long must log in again.")
+    review_session_hours: float = Field(
+        12.0, gt=0, description="A session ends this long after its login, however busy (then log in again)."
+    )
     review_secure_cookies: bool = Field(False, description="Send cookies over HTTPS only (behind a TLS proxy).")
     review_confirmations: int = Field(
         1, ge=1, le=5, description="Independent confirmations a hit needs before it counts as confirmed."
@@ -104,8 +107,22 @@ class Settings(BaseSettings):
     review_daily_reveals: int = Field(30, ge=0, description="Reveals per reviewer per day (UTC) before a stop.")
     review_break_after: int = Field(25, ge=1, description="Suggest a break after this many reviews in a session.")
     review_language: str = Field("auto", pattern="^(auto|en|ko)$", description="auto (browser), en or ko.")
-    review_login_attempts: int = Field(5, ge=1, description="Failed logins (per name or address) before a lockout.")
+    review_login_attempts: int = Field(
+        5, ge=1, description="Failed logins on one account from one address before that pair is locked out."
+    )
+    review_login_account_attempts: int = Field(
+        20, ge=1, description="Failed logins on one account from all addresses before the account is locked out."
+    )
+    review_login_address_attempts: int = Field(
+        50, ge=1, description="Failed logins from one address on all accounts before the address is locked out."
+    )
     review_lockout_minutes: float = Field(15.0, gt=0, description="How long a lockout lasts.")
+    review_trusted_proxies: str = Field(
+        "", description="Comma-separated addresses/networks of reverse proxies whose X-Forwarded-For is believed."
+    )
+    review_metrics_token: SecretStr | None = Field(
+        None, description="Bearer token that shows /metrics per source; without it /metrics shows totals only."
+    )
     review_max_upload_bytes: int = Field(5 * 2**20, gt=0, description="Largest blocklist file an admin may upload.")
 
     # --- daemon (`jikimi run`) -------------------------------------------------------------------------

@@ -9,7 +9,8 @@
         │   └── MediaTooLarge      refused as a decompression bomb or over the size cap
         ├── BlocklistError         a hash list file has bad rows (exit status 2; nothing imported)
         │   └── UnknownHashType
-        └── StoreError             the database refused or is unreachable
+        ├── StoreError             the database refused or is unreachable
+        └── BadCaseCode            a case code that is not letters, digits, ``-``, ``_`` and ``.`` (exit status 2)
 """
 
 from __future__ import annotations
@@ -49,3 +50,14 @@ class UnknownHashType(BlocklistError):
 
 class StoreError(MonitorError):
     """The store refused an operation or cannot be reached."""
+
+
+class BadCaseCode(MonitorError):
+    """A case code that breaks the rule of ``monitor/packets/case_codes.py``; ``reason`` says which part."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, code: str, reason: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.reason = reason

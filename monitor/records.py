@@ -197,13 +197,36 @@ class PerceptualRow:
 
 @dataclass(frozen=True, slots=True)
 class UserRecord:
-    """A review UI account. Only an argon2 hash of the password is kept; there is no default account."""
+    """A review UI account. Only an argon2 hash of the password is kept; there is no default account.
+
+    ``created_by`` is the admin who made it in the review UI (empty: the server's operator, ``jikimi users
+    add``). An account that may reveal or approve, made in the UI, waits (``awaiting_approval``) until a
+    second admin approves it (``approved_by``, ``approved_at``): ``monitor/review/account_approval.py``.
+    """
 
     name: str
     role: Role
     password_hash: str
     created_at: datetime = field(default_factory=utc_now)
     disabled: bool = False
+    created_by: str = ""
+    awaiting_approval: bool = False
+    approved_by: str = ""
+    approved_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSession:
+    """One login to the review UI as the server remembers it, so that logging out ends it everywhere.
+
+    ``id`` is the SHA-256 of the secret the (sealed) cookie carries: the store never holds a usable
+    session. A session ends at logout (``ended_at``), after its absolute lifetime, or when idle.
+    """
+
+    id: str
+    user: str
+    started_at: datetime
+    ended_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,14 +78,28 @@ async def source_statuses(store: RunStore, sources: list[Source], daemon: dict[s
     return statuses
 
 
-async def prometheus_text(store: Store) -> str:
-    """Prometheus text exposition: runs, sightings, hits, errors, queue length, last success per source."""
+async def prometheus_text(store: Store, per_source: bool = True) -> str:
+    """Prometheus text exposition: runs, sightings, hits, errors, queue length, last success per source.
+
+    ``per_source=False`` adds the sources up (runs by status, errors, the latest success of any source):
+    what the review server shows without its metrics token, since source ids name what is watched.
+    """
     counts = await store.counts()
     pending = (await store.hit_facets()).by_status.get(HitStatus.PENDING, 0)
     totals = await store.run_totals()
-    runs_by_status: dict[tuple[str, str], float] = {key: float(count) for key, count in totals.runs.items()}
-    errors: dict[tuple[str, str], float] = {(source, ""): float(count) for source, count in totals.errors.items()}
-    last_success = {(source, ""): when.timestamp() for source, when in totals.last_success.items()}
+
+    def key(source: str, status: str = "") -> tuple[str, str]:
+        return (source if per_source else "", status)
+
+    runs_by_status: dict[tuple[str, str], float] = {}
+    for (source, status), count in totals.runs.items():
+        runs_by_status[key(source, status)] = runs_by_status.get(key(source, status), 0.0) + count
+    errors: dict[tuple[str, str], float] = {}
+    for source, count in totals.errors.items():
+        errors[key(source)] = errors.get(key(source), 0.0) + count
+    last_success: dict[tuple[str, str], float] = {}
+    for source, when in totals.last_success.items():
+        last_success[key(source)] = max(last_success.get(key(source), 0.0), when.timestamp())
     families: list[tuple[str, str, str, dict[tuple[str, str], float]]] = [
         ("jikimi_sightings_total", "counter", "Sightings stored.", {("", ""): counts["sightings"]}),
         ("jikimi_hits_total", "counter", "Hits stored.", {("", ""): counts["hits"]}),

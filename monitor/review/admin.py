@@ -15,10 +15,12 @@ from config.watchlist import load_watchlist
 from crawlers.registry import config_models
 from monitor.matching.hash_lists import read_blocklist
 from monitor.matching.retro import recapture_with, retro_match
-from monitor.records import Role, UserRecord
+from monitor.records import Role
+from monitor.review.account_approval import ApprovalRefused, approved, requested_account
 from monitor.review.pages import flash, render_page, review_app
-from monitor.review.passwords import WeakPassword, hash_password
+from monitor.review.passwords import WeakPassword
 from monitor.review.permissions import requires
+from monitor.review.security import current_reviewer
 
 routes = web.RouteTableDef()
 BLOCKLIST_SUFFIXES = (".csv", ".jsonl")
@@ -27,14 +29,15 @@ BLOCKLIST_SUFFIXES = (".csv", ".jsonl")
 @routes.get("/admin/users")
 @requires("admin")
 async def users(request: web.Request) -> web.Response:
-    listed = await review_app(request).context.store.users()
-    return await render_page(request, "users.html.j2", {"users": listed, "roles": tuple(Role), "error": None})
+    return await _users_page(request, {"error": None}, 200)
 
 
 @routes.post("/admin/users")
 @requires("admin")
 async def add_user(request: web.Request) -> web.Response:
-    store = review_app(request).context.store
+    """A volunteer at once; an investigator or admin waits for a second admin (``account_approval.py``)."""
+    app, admin = review_app(request), current_reviewer(request)
+    assert admin is not None
     form = await request.post()
     name, role, password = (str(form.get(k, "")).strip() for k in ("name", "role", "password"))
     error = None
@@ -42,15 +45,37 @@ async def add_user(request: web.Request) -> web.Response:
         error = "bad_request"
     else:
         try:
-            if not await store.put_user(UserRecord(name, Role(role), hash_password(password))):
+            record = requested_account(name, Role(role), await app.passwords.hash(password), admin.name)
+            if not await app.context.store.put_user(record):
                 error = "user_exists"
         except WeakPassword:
             error = "weak_password"
     if error:
-        listed = await store.users()
-        return await render_page(request, "users.html.j2", {"users": listed, "roles": tuple(Role), "error": error}, 400)
-    await flash(request, "user_added")
+        return await _users_page(request, {"error": error}, 400)
+    await flash(request, "user_awaiting_approval" if record.awaiting_approval else "user_added")
     raise web.HTTPSeeOther("/admin/users")
+
+
+@routes.post(r"/admin/users/{name}/approve")
+@requires("admin")
+async def approve_user(request: web.Request) -> web.Response:
+    """A second admin lets a waiting investigator or admin account log in."""
+    store, admin = review_app(request).context.store, current_reviewer(request)
+    assert admin is not None
+    user = await store.get_user(request.match_info["name"])
+    if user is None:
+        raise web.HTTPNotFound(text="no such user")
+    try:
+        await store.put_user(approved(user, admin.name), replace=True)
+    except ApprovalRefused as refused:
+        return await _users_page(request, {"error": refused.message_key}, 403)
+    await flash(request, "user_approved")
+    raise web.HTTPSeeOther("/admin/users")
+
+
+async def _users_page(request: web.Request, why: Mapping[str, object], status: int) -> web.Response:
+    listed = await review_app(request).context.store.users()
+    return await render_page(request, "users.html.j2", {"users": listed, "roles": tuple(Role)} | dict(why), status)
 
 
 @routes.post(r"/admin/users/{name}/disable")

@@ -16,10 +16,12 @@ from cryptography.fernet import Fernet
 from config.settings import Settings
 from evidence.keys import decode_key, load_or_create_key
 from monitor.context import MonitorContext
-from monitor.records import UserRecord
 from monitor.review import admin, exports, hits, login, queue
+from monitor.review.client_address import trusted_networks
+from monitor.review.login_throttle import LoginThrottle
 from monitor.review.pages import REVIEW_APP, ReviewApp
-from monitor.review.security import LoginThrottle, security_headers, session_guard
+from monitor.review.passwords import PasswordHashing
+from monitor.review.security import add_security_headers, session_guard
 
 STATIC = Path(__file__).parent / "static"
 COOKIE_NAME = "jikimi_session"
@@ -34,21 +36,18 @@ def session_key(settings: Settings) -> bytes:
 def build_app(context: MonitorContext, settings: Settings, throttle: LoginThrottle | None = None) -> web.Application:
     """The review application on an open ``MonitorContext``."""
     app = web.Application(client_max_size=settings.review_max_upload_bytes + 64 * 1024)
-    app[REVIEW_APP] = ReviewApp(
-        context, settings,
-        throttle or LoginThrottle(settings.review_login_attempts, settings.review_lockout_minutes * 60),
+    app[REVIEW_APP] = shared = ReviewApp(
+        context, settings, throttle or LoginThrottle.from_settings(settings), PasswordHashing(),
+        trusted_networks(settings.review_trusted_proxies),
     )  # fmt: skip
+    # max_age=None: a browser-session cookie; the lifetime and logout are enforced on the server (sessions.py)
     storage = EncryptedCookieStorage(
         Fernet(base64.urlsafe_b64encode(session_key(settings))), cookie_name=COOKIE_NAME, httponly=True,
         samesite="Strict", secure=settings.review_secure_cookies, max_age=None,
     )  # fmt: skip
-    app.middlewares.append(security_headers)
+    app.on_response_prepare.append(add_security_headers)
     setup_sessions(app, storage)
-
-    async def load_user(name: str) -> UserRecord | None:
-        return await context.store.get_user(name)
-
-    app.middlewares.append(session_guard(settings.review_idle_minutes * 60, load_user))
+    app.middlewares.append(session_guard(shared.session_rules, context.store))
     for module in (login, queue, hits, exports, admin):
         app.router.add_routes(module.routes)
     app.router.add_static("/static/", STATIC, append_version=True)

@@ -8,9 +8,12 @@ from pathlib import Path
 from aiohttp import web
 
 from config.errors import JikimiError
+from monitor.errors import BadCaseCode
+from monitor.packets.case_codes import bundle_path, checked_case_code
 from monitor.packets.exporting import export_packets
 from monitor.records import HitRecord
 from monitor.review.decisions import EXPORTABLE
+from monitor.review.downloads import download_headers
 from monitor.review.pages import render_page, review_app
 from monitor.review.permissions import requires
 from monitor.review.security import current_reviewer
@@ -48,6 +51,12 @@ async def _selected(store: HitStore, case: str, uids: tuple[str, ...]) -> list[H
     return list(found.values())
 
 
+async def _refused(request: web.Request, why: dict[str, str]) -> web.Response:
+    """The form again (400), its ``error`` saying why the export did not happen."""
+    confirmed, cases = await _exportable(review_app(request).context.store)
+    return await render_page(request, "export.html.j2", {"confirmed": confirmed, "cases": cases} | why, status=400)
+
+
 @routes.post("/export")
 @requires("export")
 async def export(request: web.Request) -> web.StreamResponse:
@@ -57,16 +66,16 @@ async def export(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     recipient, reason = str(form.get("recipient", "")).strip(), str(form.get("reason", "")).strip()
     case = str(form.get("case", "")).strip()
+    try:
+        case = checked_case_code(case) if case else ""
+    except BadCaseCode:
+        return await _refused(request, {"error": "bad_case_code"})
     chosen = tuple(sorted({str(value) for value in form.getall("hit", [])}))
     selected = await _selected(app.context.store, case, chosen)
     if not recipient or not reason or not selected:
-        confirmed, cases = await _exportable(app.context.store)
-        error = "nothing_to_export" if not selected else "bad_request"
-        return await render_page(
-            request, "export.html.j2", {"confirmed": confirmed, "cases": cases, "error": error}, status=400
-        )
+        return await _refused(request, {"error": "nothing_to_export" if not selected else "bad_request"})
     with tempfile.TemporaryDirectory(dir=app.context.workdir if app.context.workdir.exists() else None) as folder:
-        out = Path(folder) / f"jikimi-{case or 'hits'}-bundle.zip"
+        out = bundle_path(Path(folder), case or None)
         try:
             summary = await export_packets(
                 app.context, out, hash_only=form.get("hash_only") == "on", recipient=recipient, reason=reason,
@@ -74,9 +83,7 @@ async def export(request: web.Request) -> web.StreamResponse:
             )  # fmt: skip
         except JikimiError as exc:
             raise web.HTTPBadRequest(text=str(exc)) from None
-        response = web.StreamResponse(headers={
-            "Content-Type": "application/zip", "Content-Disposition": f'attachment; filename="{out.name}"',
-        })  # fmt: skip
+        response = web.StreamResponse(headers=download_headers(out.name, "application/zip"))
         await response.prepare(request)
         with summary.path.open("rb") as stream:
             while chunk := stream.read(1 << 20):

@@ -12,8 +12,11 @@ from aiohttp_session import get_session
 
 from config.settings import Settings
 from monitor.context import MonitorContext
+from monitor.review.client_address import Network
 from monitor.review.i18n import LANGUAGES, choose_language, translator
-from monitor.review.security import LoginThrottle, csrf_token, current_reviewer
+from monitor.review.login_throttle import LoginThrottle
+from monitor.review.passwords import PasswordHashing
+from monitor.review.security import SessionRules, csrf_token, current_reviewer
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("monitor.review", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
@@ -35,11 +38,19 @@ TEMPLATES.filters["duration"] = duration_text
 
 @dataclass(frozen=True, slots=True)
 class ReviewApp:
-    """What the handlers share: the monitor context, the settings and the login throttle."""
+    """What the handlers share: the monitor context, the settings, the login throttle, the password hashing
+    (off the event loop) and the reverse proxies whose ``X-Forwarded-For`` is believed."""
 
     context: MonitorContext
     settings: Settings
     throttle: LoginThrottle
+    passwords: PasswordHashing
+    trusted_proxies: tuple[Network, ...] = ()
+
+    @property
+    def session_rules(self) -> SessionRules:
+        minutes, hours = self.settings.review_idle_minutes, self.settings.review_session_hours
+        return SessionRules(idle=timedelta(minutes=minutes), lifetime=timedelta(hours=hours))
 
 
 REVIEW_APP = web.AppKey("review_app", ReviewApp)

@@ -4,9 +4,11 @@
   investigators review, reveal and export; admins review and manage users, sources and blocklists.
   Admins do not get reveal or export: seeing the pictures is limited to those whose work needs it.
 - Sessions live in sealed cookies (aiohttp-session's ``EncryptedCookieStorage``: Fernet, so signed and
-  encrypted; HttpOnly, SameSite=Strict) and end after ``idle`` seconds without a request.
+  encrypted; HttpOnly, SameSite=Strict) and on the server (``monitor/review/sessions.py``): they end at
+  logout, after ``idle`` without a request and ``lifetime`` after the login.
 - Every POST carries the session's CSRF token, compared in constant time.
-- Failed logins are counted per name and per address; past the limit both are locked out for a while.
+- Failed logins are throttled per account, per address and per account at one address
+  (``monitor/review/login_throttle.py``); the address is the proxy's word only for trusted proxies.
 - Every response gets the security headers (a CSP without inline script or style, no framing, no referrer).
 """
 
@@ -16,11 +18,14 @@ import hmac
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from aiohttp import web
 from aiohttp_session import Session, get_session
+
+from monitor.review.sessions import ReviewAccountStore, end_session, session_is_live
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -53,36 +58,6 @@ class Reviewer:
 REVIEWER = web.RequestKey("reviewer", Reviewer)
 
 
-@dataclass
-class LoginThrottle:
-    """Failed logins per key (a name or an address) in a sliding window; in memory, per server process."""
-
-    attempts: int
-    lockout_seconds: float
-    clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, list[float]] = field(default_factory=dict)
-
-    def locked(self, *keys: str) -> bool:
-        now = self.clock()
-        for key in keys:
-            recent = [t for t in self._failures.get(key, []) if now - t < self.lockout_seconds]
-            if recent:
-                self._failures[key] = recent
-            else:  # forget names and addresses with no recent failure: the table must not grow without end
-                self._failures.pop(key, None)
-            if len(recent) >= self.attempts:
-                return True
-        return False
-
-    def failed(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.setdefault(key, []).append(self.clock())
-
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
-
-
 def csrf_token(session: Session) -> str:
     token = session.get("csrf")
     if not isinstance(token, str):
@@ -95,21 +70,25 @@ def current_reviewer(request: web.Request) -> Reviewer | None:
     return request.get(REVIEWER)
 
 
-@web.middleware
-async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The security headers on every response, errors and redirects included."""
-    try:
-        response = await handler(request)
-    except web.HTTPException as exc:
-        exc.headers.update({k: v for k, v in SECURITY_HEADERS.items() if k not in exc.headers})
-        raise
+async def add_security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """The security headers on every response as it is sent (``on_response_prepare``): pages, errors,
+    redirects, static files and streamed downloads alike, since a streamed body's headers leave before any
+    middleware sees the response."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
-    return response
 
 
-def session_guard(idle_seconds: float, load_user: Callable[[str], Awaitable[Any]]) -> Any:
-    """Middleware: idle timeout, the reviewer behind the session, CSRF on every POST, login for the rest."""
+@dataclass(frozen=True, slots=True)
+class SessionRules:
+    """How long a session lives: ``idle`` without a request, ``lifetime`` after its login (any activity)."""
+
+    idle: timedelta
+    lifetime: timedelta
+
+
+def session_guard(rules: SessionRules, store: ReviewAccountStore) -> Any:
+    """Middleware: the session still open on the server and not idle, the reviewer behind it, CSRF on every
+    POST, login for the rest."""
 
     @web.middleware
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -118,13 +97,17 @@ def session_guard(idle_seconds: float, load_user: Callable[[str], Awaitable[Any]
         session = await get_session(request)
         now = time.time()
         name = session.get("user")
-        if name is not None and now - float(session.get("last_seen", 0)) > idle_seconds:
+        if name is not None and (
+            now - float(session.get("last_seen", 0)) > rules.idle.total_seconds()
+            or not await session_is_live(store, session.get("sid"), str(name), rules.lifetime)
+        ):
+            await end_session(store, session.get("sid"))
             session.clear()
             session["flash"] = "expired"
             name = None
         if name is not None:
-            user = await load_user(str(name))
-            if user is None or user.disabled:
+            user = await store.get_user(str(name))
+            if user is None or user.disabled or user.awaiting_approval:
                 session.clear()
                 name = None
             else:

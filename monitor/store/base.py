@@ -32,6 +32,7 @@ from monitor.records import (
     HitStatus,
     PacketRecord,
     PerceptualRow,
+    ReviewSession,
     RunRecord,
     RunStatus,
     UserRecord,
@@ -122,6 +123,20 @@ class UserStore(Protocol):
     async def users(self) -> list[UserRecord]: ...
 
 
+class ReviewSessionStore(Protocol):
+    """Review UI logins, so that a copied cookie dies at logout (``monitor/review/sessions.py``)."""
+
+    async def put_review_session(self, session: ReviewSession) -> bool: ...
+
+    async def get_review_session(self, session_id: str) -> ReviewSession | None: ...
+
+    async def end_review_session(self, session_id: str, ended_at: datetime) -> bool:
+        """Mark the session ended (``False`` if unknown or ended already); it never comes back."""
+
+    async def forget_review_sessions(self, started_before: datetime) -> int:
+        """Drop sessions started before ``started_before`` (past any lifetime); returns how many."""
+
+
 class PacketStore(Protocol):
     async def put_packet(self, packet: PacketRecord) -> bool: ...
 
@@ -172,7 +187,7 @@ class RunStore(Protocol):
 
 class Store(
     BlocklistStore, MediaStore, SightingStore, SourceStateStore, HitStore, DecisionStore, UserStore, PacketStore,
-    CustodyStore, RunStore, Protocol,
+    CustodyStore, RunStore, ReviewSessionStore, Protocol,
 ):  # fmt: skip
     """Everything, behind one object: what ``store_from_settings`` gives the context that wires components."""
 

@@ -29,6 +29,7 @@ from monitor.records import (
 )
 from monitor.signals.kept import perceptual_row, row_columns, row_from_columns
 from monitor.store.mongo_records import MongoRecords
+from monitor.store.mongo_sessions import MongoReviewSessions
 from monitor.store.serialise import from_document, to_document
 
 T = TypeVar("T")
@@ -54,10 +55,11 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
         ([("chain", ASCENDING), ("kind", ASCENDING), ("seq", DESCENDING)], False),
     ],
     "decisions": [([("hit_id", ASCENDING), ("at", ASCENDING)], False)],
+    "review_sessions": [([("started", ASCENDING)], False)],
 }
 
 
-class MongoStore(MongoRecords):
+class MongoStore(MongoRecords, MongoReviewSessions):
     """``Store`` on a MongoDB database. ``client`` may be any object with PyMongo's async surface. Hits,
     decisions, users, packets, custody and runs are ``MongoRecords`` (``monitor/store/mongo_records.py``)."""
 

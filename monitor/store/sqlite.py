@@ -27,6 +27,7 @@ from monitor.signals.kept import hash_columns, perceptual_row, quality_columns, 
 from monitor.store.serialise import from_json, to_json
 from monitor.store.sqlite_migrations import upgrade
 from monitor.store.sqlite_records import SqliteRecords
+from monitor.store.sqlite_sessions import REVIEW_SESSIONS_SCHEMA, SqliteReviewSessions
 
 T = TypeVar("T")
 
@@ -69,7 +70,7 @@ def add_media_columns(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE media ADD COLUMN {name} {kind}")
 
 
-class SqliteStore(SqliteRecords):
+class SqliteStore(SqliteRecords, SqliteReviewSessions):
     """``Store`` on an SQLite file (``path``); ``:memory:`` works for tests. Hits, decisions, users, packets,
     custody and runs are ``SqliteRecords`` (``monitor/store/sqlite_records.py``)."""
 
@@ -99,7 +100,7 @@ class SqliteStore(SqliteRecords):
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.isolation_level = "DEFERRED"
-            db.executescript(SCHEMA)
+            db.executescript(SCHEMA + REVIEW_SESSIONS_SCHEMA)
             db.execute("BEGIN IMMEDIATE")  # the schema changes as one transaction: see sqlite_migrations.upgrade
             try:
                 add_media_columns(db)

@@ -20,8 +20,8 @@ from monitor.fingerprint.media import fingerprint_file
 from monitor.fingerprint.pool import HashPool
 from monitor.records import HitRecord, UserRecord
 from monitor.review.app import build_app
+from monitor.review.login_throttle import LoginThrottle
 from monitor.review.passwords import hash_password
-from monitor.review.security import LoginThrottle
 
 PASSWORD = "correct horse battery staple"
 ACCOUNTS = {"vera": "volunteer", "ian": "investigator", "ada": "admin"}
@@ -79,7 +79,7 @@ async def world(
         for name, role in ACCOUNTS.items():
             await context.store.put_user(UserRecord(name, role, hash_password(PASSWORD)))
         clock = FakeClock()
-        throttle = LoginThrottle(settings.review_login_attempts, settings.review_lockout_minutes * 60, clock)
+        throttle = LoginThrottle.from_settings(settings, clock)
         app = build_app(context, settings, throttle)
         server = TestServer(app)
         await server.start_server()

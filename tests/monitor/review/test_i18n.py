@@ -65,7 +65,7 @@ METADATA_ROWS = [("capture_time", "2026-11-01T12:00:00Z"), ("media.mime", "image
 WATCHLIST = "/srv/jikimi/watchlist.yaml"
 WATCHLIST_PROBLEM = "watchlist.yaml: source #2: field 'kind' is missing"  # config's words, as they are
 UPLOAD_PROBLEM = "line 2: 'zz' is not a valid PDQ hash"
-NAMES = ("vera", "ian", "ada", "tom")
+NAMES = ("vera", "ian", "ada", "tom", "ivan", "iris", "ines")
 HASH_TYPES = ("pdq", "sha256", "md5", "phash")
 SOURCE_KINDS = ("web", "telegram", "telegram_web")
 SHOWN_POSTER = ("channel_title", "channel_username", "sender_name", "sender_username", "author_signature", "text")
@@ -123,11 +123,11 @@ def history() -> list[CustodyEvent]:
     ]
 
 
-USER_ERRORS = ("bad_request", "user_exists", "weak_password")
+USER_ERRORS = ("bad_request", "user_exists", "weak_password", "nothing_to_approve", "approve_own_request")
 BLOCKLIST_ERRORS = ("blocklist_wrong_file", "blocklist_too_large", "blocklist_refused")
-FLASHES = ("decision_saved", "user_added", "expired")
-LOGIN_ERRORS = ("locked", "login_failed")
-EXPORT_ERRORS = ("nothing_to_export", "bad_request")
+FLASHES = ("decision_saved", "user_added", "user_awaiting_approval", "user_approved", "expired")
+LOGIN_ERRORS = ("locked", "login_failed", "account_pending")
+EXPORT_ERRORS = ("nothing_to_export", "bad_request", "bad_case_code")
 MESSAGE_KEYS = ("forbidden", "reveal_limit", "not_found", "bad_request")
 
 
@@ -167,6 +167,9 @@ def queue_scenes() -> Iterator[Scene]:
 def admin_scenes() -> Iterator[Scene]:
     users = [UserRecord(name, role, "hash") for name, role in zip(NAMES, ROLES, strict=False)]
     users.append(UserRecord(NAMES[3], "volunteer", "hash", disabled=True))
+    users.append(UserRecord("ivan", "investigator", "hash", created_by="tom", awaiting_approval=True))
+    users.append(UserRecord("iris", "investigator", "hash", created_by="ada", awaiting_approval=True))
+    users.append(UserRecord("ines", "investigator", "hash", created_by="tom", approved_by="ada", approved_at=AT))
     for error in (None, *USER_ERRORS):
         yield Scene("users.html.j2", error or "listed", {"users": users, "roles": ROLES, "error": error})
     cases = [(CASE, 3), (OTHER_CASE, 1)]

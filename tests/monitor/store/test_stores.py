@@ -19,13 +19,14 @@ import pytest
 from monitor.records import HitRecord
 from monitor.store import MongoStore, SqliteStore
 from monitor.store.base import Store
+from tests.contracts.review_session_contract import ReviewSessionContract
 from tests.contracts.store_contract import StoreContract
 from tests.contracts.store_queries_contract import StoreQueryContract
 
 REAL_MONGODB_URL = os.environ.get("JIKIMI_TEST_MONGODB_URL")
 
 
-class TestSqliteStore(StoreContract, StoreQueryContract):
+class TestSqliteStore(StoreContract, StoreQueryContract, ReviewSessionContract):
     @pytest.fixture
     async def store(self, tmp_path: Path) -> AsyncIterator[Store]:
         store = SqliteStore(tmp_path / "store.sqlite3")
@@ -50,7 +51,7 @@ class TestSqliteStore(StoreContract, StoreQueryContract):
         assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-class TestInMemoryMongoStandIn(StoreContract, StoreQueryContract):
+class TestInMemoryMongoStandIn(StoreContract, StoreQueryContract, ReviewSessionContract):
     """pymongo-async-mock: a stand-in for query shapes, not a MongoDB server."""
 
     @pytest.fixture
@@ -64,7 +65,7 @@ class TestInMemoryMongoStandIn(StoreContract, StoreQueryContract):
 
 
 @pytest.mark.skipif(REAL_MONGODB_URL is None, reason="set JIKIMI_TEST_MONGODB_URL to run against a real MongoDB")
-class TestRealMongoStore(StoreContract, StoreQueryContract):
+class TestRealMongoStore(StoreContract, StoreQueryContract, ReviewSessionContract):
     @pytest.fixture
     async def store(self) -> AsyncIterator[Store]:
         assert REAL_MONGODB_URL is not None

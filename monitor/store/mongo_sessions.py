@@ -1,0 +1,58 @@
+"""The MongoDB store's review sessions (``ReviewSessionStore``): one document per login, ended at logout.
+
+A mixin of ``MongoStore`` (``monitor/store/mongo.py``), which owns the client; ``started`` is the start
+time in the store's comparable form (``stored_time``), indexed (``INDEXES`` in ``mongo.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pymongo.errors import PyMongoError
+
+from crawlers.codec import to_jsonable
+from monitor.errors import StoreError
+from monitor.records import ReviewSession
+from monitor.store.serialise import stored_time, to_document
+
+T = TypeVar("T")
+
+
+class MongoReviewSessions:
+    """Needs ``db`` and the helpers of ``MongoStore``."""
+
+    db: Any
+
+    async def _insert(self, collection: str, record_id: str, record: Any) -> bool:
+        raise NotImplementedError
+
+    async def _find(
+        self, cls: type[T], collection: str, query: dict[str, Any], sort: list[tuple[str, int]] | None = None,
+        limit: int = 0, skip: int = 0,
+    ) -> list[T]:  # fmt: skip
+        raise NotImplementedError
+
+    async def put_review_session(self, session: ReviewSession) -> bool:
+        document = to_document(session) | {"started": stored_time(session.started_at)}
+        return await self._insert("review_sessions", session.id, document)
+
+    async def get_review_session(self, session_id: str) -> ReviewSession | None:
+        found = await self._find(ReviewSession, "review_sessions", {"_id": session_id})
+        return found[0] if found else None
+
+    async def end_review_session(self, session_id: str, ended_at: datetime) -> bool:
+        try:
+            result = await self.db["review_sessions"].update_one(
+                {"_id": session_id, "ended_at": None}, {"$set": {"ended_at": to_jsonable(ended_at)}}
+            )
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot end review session: {exc}") from exc
+        return bool(result.modified_count == 1)
+
+    async def forget_review_sessions(self, started_before: datetime) -> int:
+        try:
+            result = await self.db["review_sessions"].delete_many({"started": {"$lt": stored_time(started_before)}})
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot forget old review sessions: {exc}") from exc
+        return int(result.deleted_count)

@@ -1,0 +1,58 @@
+"""The SQLite store's review sessions (``ReviewSessionStore``): one row per login, ended at logout.
+
+A mixin of ``SqliteStore`` (``monitor/store/sqlite.py``), which owns the connection and its one thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from monitor.records import ReviewSession
+from monitor.store.serialise import from_json, stored_time, to_json
+
+T = TypeVar("T")
+
+REVIEW_SESSIONS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS review_sessions (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, body TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS review_sessions_started ON review_sessions (started_at);
+"""
+
+
+class SqliteReviewSessions:
+    """Needs the connection methods of ``SqliteStore``."""
+
+    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        raise NotImplementedError
+
+    async def _insert(self, table: str, columns: dict[str, Any]) -> bool:
+        raise NotImplementedError
+
+    async def put_review_session(self, session: ReviewSession) -> bool:
+        columns = {"id": session.id, "started_at": stored_time(session.started_at), "body": to_json(session)}
+        return await self._insert("review_sessions", columns)
+
+    async def get_review_session(self, session_id: str) -> ReviewSession | None:
+        def read(db: sqlite3.Connection) -> ReviewSession | None:
+            row = db.execute("SELECT body FROM review_sessions WHERE id = ?", (session_id,)).fetchone()
+            return None if row is None else from_json(ReviewSession, row[0])
+
+        return await self._run(read)
+
+    async def end_review_session(self, session_id: str, ended_at: datetime) -> bool:
+        def end(db: sqlite3.Connection) -> bool:
+            row = db.execute("SELECT body FROM review_sessions WHERE id = ?", (session_id,)).fetchone()
+            session = None if row is None else from_json(ReviewSession, row[0])
+            if session is None or session.ended_at is not None:
+                return False
+            ended = to_json(dataclasses.replace(session, ended_at=ended_at))
+            return db.execute("UPDATE review_sessions SET body = ? WHERE id = ?", (ended, session_id)).rowcount == 1
+
+        return await self._run(end)
+
+    async def forget_review_sessions(self, started_before: datetime) -> int:
+        sql = "DELETE FROM review_sessions WHERE started_at < ?"
+        return await self._run(lambda db: int(db.execute(sql, (stored_time(started_before),)).rowcount))
