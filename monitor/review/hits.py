@@ -135,9 +135,11 @@ async def _media_bytes(app: ReviewApp, hit: HitRecord) -> tuple[bytes, str]:
 
 
 async def _picture(request: web.Request, revealed: bool) -> web.Response:
-    app = review_app(request)
-    hit = await _hit_or_404(request)
-    if revealed and await _reveal_expiry(request, hit) is None:
+    """The blurred preview or, within a reveal grant, the original; each one served is a ``viewed`` event
+    naming which (``media``), so the custody log shows every time a picture reached a screen."""
+    app, reviewer, hit = await _on_hit(request)
+    until = await _reveal_expiry(request, hit) if revealed else None
+    if revealed and until is None:
         return await render_message(request, "forbidden", status=403)
     try:
         data, mime = await _media_bytes(app, hit)
@@ -145,6 +147,8 @@ async def _picture(request: web.Request, revealed: bool) -> web.Response:
         jpeg = await asyncio.to_thread(make, data, mime, app.context.workdir / "review")
     except (NoPicture, KeyError) as exc:
         raise web.HTTPNotFound(text=f"no picture: {exc}") from None
+    shown = {"media": "original", "grant_until": until.isoformat()} if until else {"media": "preview"}
+    await _record(app, hit, CustodyKind.VIEWED, reviewer.name, shown)
     return web.Response(body=jpeg, content_type="image/jpeg")
 
 

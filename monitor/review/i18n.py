@@ -47,7 +47,8 @@ class Translator:
     """``t("key", **values)`` for text, ``t.term(group, value)`` for a value's name, in one language.
 
     The groups are ``status`` (a hit's review status), ``custody`` (a custody event's kind), ``verdict``,
-    ``role`` and ``run`` (how a crawl run ended). A value may be a ``StrEnum`` member: its value is used.
+    ``role``, ``run`` (how a crawl run ended) and ``media`` (which picture a ``viewed`` event showed). A
+    value may be a ``StrEnum`` member: its value is used.
 
     Why two modes? In production a missing message must not break a page a volunteer is working on, so
     it falls back to English, then to something readable (the key, or a state's own value). Tests

@@ -98,6 +98,8 @@ ENGLISH: dict[str, str] = {
     "custody_captured": "captured",
     "custody_timestamped": "time-stamped",
     "custody_viewed": "viewed",
+    "media_preview": "blurred preview",
+    "media_original": "original",
     "custody_revealed": "revealed",
     "custody_decided": "decided",
     "custody_exported": "exported",

@@ -98,6 +98,8 @@ KOREAN: dict[str, str] = {
     "custody_captured": "수집",
     "custody_timestamped": "시점 확인",
     "custody_viewed": "열람",
+    "media_preview": "흐린 미리보기",
+    "media_original": "원본",
     "custody_revealed": "원본 보기",
     "custody_decided": "판정",
     "custody_exported": "내보내기",

@@ -17,10 +17,12 @@ from monitor.review.i18n import LANGUAGES, choose_language, translator
 from monitor.review.login_throttle import LoginThrottle
 from monitor.review.passwords import PasswordHashing
 from monitor.review.security import SessionRules, csrf_token, current_reviewer
+from monitor.review.visible_text import visible_controls
 
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("monitor.review", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
-)
+    loader=jinja2.PackageLoader("monitor.review", "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
+    finalize=visible_controls,  # bidi overrides and invisible characters in names are shown, not obeyed
+)  # fmt: skip
 DURATION_UNITS = (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60))
 
 

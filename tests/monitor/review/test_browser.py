@@ -94,5 +94,8 @@ async def test_an_investigator_reveals_for_a_limited_time_and_exports_a_bundle_t
     bundle = tmp_path / download.suggested_filename
     await download.save_as(bundle)
     assert verify_bundle(bundle).packets == (world.hits[0].packet_id,)
-    kinds = [e.kind for e in await world.context.store.custody_events(world.hits[0].packet_id or "")]
+    events = await world.context.store.custody_events(world.hits[0].packet_id or "")
+    kinds = [e.kind for e in events if "media" not in e.details]
     assert kinds == ["captured", "viewed", "decided", "viewed", "revealed", "viewed", "exported"]
+    shown = {e.details["media"] for e in events if "media" in e.details and e.actor == "ian"}
+    assert shown == {"preview", "original"}  # every picture that reached the screen is in the log

@@ -46,6 +46,7 @@ TERMS: dict[str, tuple[str, ...]] = {
     "verdict": tuple(map(str, Verdict)),
     "role": tuple(map(str, Role)),
     "run": tuple(map(str, RunStatus)),
+    "media": ("preview", "original"),  # which picture a ``viewed`` event showed
 }
 HIT_STATUSES, RUN_STATUSES, VERDICTS, ROLES = TERMS["status"], TERMS["run"], tuple(Verdict), tuple(Role)
 TECHNICAL = {"sha256"}  # written in a template itself: the hash that finds the same media elsewhere
@@ -115,6 +116,7 @@ def history() -> list[CustodyEvent]:
     """One event of every kind, and a decision for every verdict (one with a comment)."""
     details: dict[str, dict[str, Any]] = {"exported": {"recipient": RECIPIENT}}
     events = [(kind, details.get(kind, {})) for kind in TERMS["custody"]]
+    events += [("viewed", {"media": media}) for media in TERMS["media"]]
     events += [
         ("decided", {"verdict": verdict, "comment": COMMENT if i == 0 else ""}) for i, verdict in enumerate(VERDICTS)
     ]
