@@ -7,16 +7,14 @@ time in the store's comparable form (``stored_time``), indexed (``INDEXES`` in `
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from pymongo.errors import PyMongoError
 
 from crawlers.codec import to_jsonable
 from monitor.errors import StoreError
 from monitor.records import ReviewSession
-from monitor.store.serialise import stored_time, to_document
-
-T = TypeVar("T")
+from monitor.store.serialise import from_document, stored_time, to_document
 
 
 class MongoReviewSessions:
@@ -27,19 +25,16 @@ class MongoReviewSessions:
     async def _insert(self, collection: str, record_id: str, record: Any) -> bool:
         raise NotImplementedError
 
-    async def _find(
-        self, cls: type[T], collection: str, query: dict[str, Any], sort: list[tuple[str, int]] | None = None,
-        limit: int = 0, skip: int = 0,
-    ) -> list[T]:  # fmt: skip
-        raise NotImplementedError
-
     async def put_review_session(self, session: ReviewSession) -> bool:
         document = to_document(session) | {"started": stored_time(session.started_at)}
         return await self._insert("review_sessions", session.id, document)
 
     async def get_review_session(self, session_id: str) -> ReviewSession | None:
-        found = await self._find(ReviewSession, "review_sessions", {"_id": session_id})
-        return found[0] if found else None
+        try:
+            document = await self.db["review_sessions"].find_one({"_id": session_id}, {"_id": 0, "started": 0})
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot read review session: {exc}") from exc
+        return None if document is None else from_document(ReviewSession, document)
 
     async def end_review_session(self, session_id: str, ended_at: datetime) -> bool:
         try:
