@@ -67,8 +67,9 @@ async def approve_user(request: web.Request) -> web.Response:
         raise web.HTTPNotFound(text="no such user")
     try:
         await store.put_user(approved(user, admin.name), replace=True)
-    except ApprovalRefused as refused:
-        return await _users_page(request, {"error": refused.message_key}, 403)
+    except ApprovalRefused as refused:  # 403: not this admin's to approve; 409: nothing waits
+        status = 403 if refused.message_key == "approve_own_request" else 409
+        return await _users_page(request, {"error": refused.message_key}, status)
     await flash(request, "user_approved")
     raise web.HTTPSeeOther("/admin/users")
 

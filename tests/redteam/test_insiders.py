@@ -104,6 +104,8 @@ async def test_an_admin_makes_a_volunteer_at_once_and_nobody_else_approves(world
     assert (await log_in(await world.client_for(), "val", PASSWORD)).status == 200
     ian = await world.client_for("ian")
     assert (await post(ian, "/admin/users/val/approve")).status == 403  # approving is an admin's
+    again = await post(ada, "/admin/users/val/approve")
+    assert again.status == 409 and "not waiting for an approval" in await again.text()
 
 
 # --- 7. the export form: case codes, the file name header, the download's headers --------------------------
