@@ -57,16 +57,19 @@ def public_key_id(public_pem: bytes) -> str:
     return key_fingerprint(public_pem)[:16]
 
 
-def raw_public_key(public_pem: bytes) -> bytes | None:
-    """The 32 bytes of an Ed25519 public key in PEM, or ``None`` when it is not one (so two PEM files that
-    differ only in line endings name the same key)."""
+def _ed25519_public(public_pem: bytes) -> Ed25519PublicKey | None:
     try:
         public = serialization.load_pem_public_key(public_pem)
     except ValueError:
         return None
-    if not isinstance(public, Ed25519PublicKey):
-        return None
-    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return public if isinstance(public, Ed25519PublicKey) else None
+
+
+def raw_public_key(public_pem: bytes) -> bytes | None:
+    """The 32 bytes of an Ed25519 public key in PEM, or ``None`` when it is not one (so two PEM files that
+    differ only in line endings name the same key)."""
+    public = _ed25519_public(public_pem)
+    return None if public is None else public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
@@ -77,11 +80,8 @@ def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
 
 
 def signature_valid(public_pem: bytes, data: bytes, signature: bytes) -> bool:
-    try:
-        public = serialization.load_pem_public_key(public_pem)
-    except ValueError:
-        return False
-    if not isinstance(public, Ed25519PublicKey):
+    public = _ed25519_public(public_pem)
+    if public is None:
         return False
     try:
         public.verify(signature, data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import sqlite3
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -79,33 +79,32 @@ async def rewrite_chain(store: SqliteStore, chain: str, keep: Callable[[CustodyE
         assert await store.append_custody(forged)
 
 
-async def test_a_chain_rewritten_and_re_hashed_without_the_key_is_found(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.sqlite3")
-    await store.open()
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqliteStore]:
+    opened = SqliteStore(tmp_path / "s.sqlite3")
+    await opened.open()
+    yield opened
+    await opened.close()
+
+
+async def test_a_chain_rewritten_and_re_hashed_without_the_key_is_found(store: SqliteStore) -> None:
     for kind in ("captured", "viewed", "revealed", "decided"):
         await append_event(store, "p", CustodyKind(kind), "ae", {}, signer=SIGNER)
     await rewrite_chain(store, "p", lambda event: event.kind != "revealed")
     with pytest.raises(CustodyBroken, match="event 2 \\(decided\\).*signature does not match"):
         await verify_all_chains(store, PUBLIC)
-    await store.close()
 
 
-async def test_events_written_before_signing_still_verify_and_are_counted(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.sqlite3")
-    await store.open()
+async def test_events_written_before_signing_still_verify_and_are_counted(store: SqliteStore) -> None:
     await append_event(store, "old", CustodyKind.CAPTURED, "jikimi", {}, signer=None)  # an older version's event
     await append_event(store, "old", CustodyKind.VIEWED, "ae", {}, signer=SIGNER)
     assert await verify_all_chains(store, PUBLIC) == ChainCheck(2, 1)
     await append_event(store, "old", CustodyKind.VIEWED, "mallory", {}, signer=None)  # inserted after signing began
     with pytest.raises(CustodyBroken, match="event 2 \\(viewed\\): not signed, but it follows a signed event"):
         await verify_all_chains(store, PUBLIC)
-    await store.close()
 
 
-async def test_events_signed_by_another_key_do_not_verify(tmp_path: Path) -> None:
-    store = SqliteStore(tmp_path / "s.sqlite3")
-    await store.open()
+async def test_events_signed_by_another_key_do_not_verify(store: SqliteStore) -> None:
     await append_event(store, "p", CustodyKind.CAPTURED, "jikimi", {}, signer=signing_key_from(bytes(32)))
     with pytest.raises(CustodyBroken, match="signature does not match"):
         await verify_all_chains(store, PUBLIC)
-    await store.close()
