@@ -161,8 +161,23 @@ def verify_chain(events: Sequence[CustodyEvent], public_pem: bytes, *, signed_fr
     return ChainCheck(len(events), unsigned)
 
 
+FIELD_TYPES: dict[str, type | tuple[type, ...]] = {
+    "chain": str, "seq": int, "kind": str, "at": str, "actor": str, "details": dict, "prev_hash": str, "hash": str,
+    "signature": (str, type(None)),
+}  # fmt: skip
+
+
 def event_from_json(line: str) -> CustodyEvent:
+    """An event from one line of a chain file; ``ValueError`` when a field is missing or of the wrong type
+    (the line may come from a bundle someone crafted)."""
     data = json.loads(line)
+    if not isinstance(data, dict):
+        raise ValueError("a custody line is not a JSON object")
+    for name, kind in FIELD_TYPES.items():
+        if not isinstance(data.get(name), kind) or (name == "seq" and isinstance(data[name], bool)):
+            raise ValueError(f"custody event field {name!r} is missing or of the wrong type")
     at = datetime.fromisoformat(data["at"].replace("Z", "+00:00"))
+    if at.tzinfo is None:
+        raise ValueError(f"custody event time {data['at']!r} has no time zone (events are in UTC, with Z)")
     return CustodyEvent(data["chain"], data["seq"], str(data["kind"]), at, data["actor"], data["details"],
                         data["prev_hash"], data["hash"], str(data.get("signature") or ""))  # fmt: skip

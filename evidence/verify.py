@@ -107,10 +107,12 @@ def _signing_key(folder: Path, names: list[str], pins: TrustPins) -> bytes:
 
 
 def _utc(text: object) -> datetime | None:
+    """A metadata time (UTC, ``Z``); ``None`` when absent, unreadable or without a zone."""
     try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00")) if text else None
+        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00")) if text else None
     except ValueError:
         return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 class _BundleCheck:
@@ -146,7 +148,10 @@ class _BundleCheck:
             raise _fail(manifest, f"unreadable manifest ({exc})") from None
         check_packet_files(packet_id, self.names, listed)
         present = {name.removeprefix(prefix) for name in self.names if name.startswith(prefix)}
-        digest_of = lambda name: file_sha256(inside(self.folder, prefix + name)) if name in present else None  # noqa: E731
+
+        def digest_of(name: str) -> str | None:
+            return file_sha256(inside(self.folder, prefix + name)) if name in present else None
+
         mismatch = first_mismatch(listed, digest_of, manifest)
         if mismatch is not None:
             raise _fail(prefix + mismatch[0], mismatch[1])
@@ -170,9 +175,11 @@ class _BundleCheck:
         if "metadata.json" not in listed:
             raise _fail(prefix + MANIFEST_NAME, "lists no metadata.json")
         try:
-            metadata: dict[str, Any] = json.loads(_read(self.folder, prefix + "metadata.json"))
+            metadata = json.loads(_read(self.folder, prefix + "metadata.json"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise _fail(prefix + "metadata.json", f"unreadable ({exc})") from None
+        if not isinstance(metadata, dict):
+            raise _fail(prefix + "metadata.json", "not a JSON object")
         key_id = metadata.get("signing_key_id")
         if key_id is None:
             self.not_checked["signing_key_id (packets whose metadata names no signing key)"] = None

@@ -9,6 +9,7 @@ manifests after each change (``rebag``), so only jikimi's own checks stand in th
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,6 +226,28 @@ def test_a_custody_chain_rewritten_and_re_hashed_without_the_key_fails(
     reviewed = next(p for p in packet_ids(files) if any('"revealed"' in line for line in chain_of(files, p)))
     failure = refused(rebag(rechain(files, reviewed, change), tmp_path / "rechained.zip"))
     assert failure.path == f"data/custody/{reviewed}.jsonl" and message in str(failure)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda event: event | {"details": ["not", "a", "mapping"]},
+        lambda event: event | {"seq": "0"},
+        lambda event: event | {"at": event["at"].removesuffix("Z")},  # no time zone: compared with UTC times
+        lambda event: [event],
+    ],
+    ids=["details-a-list", "seq-a-string", "time-without-zone", "line-not-an-object"],
+)
+def test_a_custody_line_of_the_wrong_shape_is_a_named_failure_not_a_crash(
+    genuine: Genuine, tmp_path: Path, change: Callable[[dict[str, Any]], object]
+) -> None:
+    files = payload(genuine.bundle)
+    packet = packet_ids(files)[0]
+    lines = chain_of(files, packet)
+    first = json.dumps(change(json.loads(lines[0])))
+    crafted = files | {f"custody/{packet}.jsonl": "\n".join([first, *lines[1:]]).encode() + b"\n"}
+    failure = refused(rebag(crafted, tmp_path / "shape.zip"))
+    assert failure.path == f"data/custody/{packet}.jsonl"
 
 
 def test_a_packet_taken_out_of_the_bundle_is_missed_by_the_others_export_events(
