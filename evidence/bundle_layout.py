@@ -35,25 +35,26 @@ def _planted(name: str, why: str) -> VerificationFailed:
     return VerificationFailed(f"{name}: {why}: not part of a jikimi bundle (planted?)", path=name)
 
 
-def packet_ids_of(names: Iterable[str]) -> list[str]:
-    """The packet folders present (``data/packets/<id>/…``), sorted; a bad folder name is refused."""
-    ids = set()
+def packet_files_of(names: Iterable[str]) -> dict[str, set[str]]:
+    """Packet id → the names of its files inside its folder (``data/packets/<id>/<name>``), by sorted id; a
+    file outside a packet folder or a folder not named like a packet is refused."""
+    files: dict[str, set[str]] = {}
     for name in names:
         if name.startswith(PACKETS):
             rest = name.removeprefix(PACKETS)
             if "/" not in rest:
                 raise _planted(name, "a file directly in data/packets/ (packets are folders)")
-            packet_id = rest.split("/", 1)[0]
+            packet_id, inner = rest.split("/", 1)
             if not PACKET_ID.match(packet_id):
                 raise _planted(name, "a packet folder whose name is not a packet id")
-            ids.add(packet_id)
-    return sorted(ids)
+            files.setdefault(packet_id, set()).add(inner)
+    return dict(sorted(files.items()))
 
 
 def check_layout(names: Iterable[str]) -> None:
     """Every file is a bag file, a document, a custody chain of a packet present, or inside a packet folder."""
     names = list(names)
-    packets = set(packet_ids_of(names))
+    packets = set(packet_files_of(names))
     for name in names:
         if name.startswith(PACKETS) or BAG_FILES.match(name) or name in DOCUMENTS:
             continue
@@ -67,14 +68,12 @@ def check_layout(names: Iterable[str]) -> None:
         raise _planted(name, "an unexpected file")
 
 
-def check_packet_files(packet_id: str, names: Iterable[str], listed: Mapping[str, str]) -> None:
+def check_packet_files(packet_id: str, present: Iterable[str], listed: Mapping[str, str]) -> None:
     """The packet folder holds only what its signed manifest lists (and the manifest's own files)."""
-    prefix = f"{PACKETS}{packet_id}/"
-    for name in names:
-        if name.startswith(prefix):
-            inner = name.removeprefix(prefix)
-            if inner not in listed and inner not in PACKET_OWN_FILES:
-                raise _planted(name, f"in the packet folder but not in its signed {MANIFEST_NAME}")
+    for inner in sorted(present):
+        if inner not in listed and inner not in PACKET_OWN_FILES:
+            why = f"in the packet folder but not in its signed {MANIFEST_NAME}"
+            raise _planted(f"{PACKETS}{packet_id}/{inner}", why)
 
 
 def inside(folder: Path, name: str) -> Path:

@@ -22,7 +22,7 @@ import bagit
 
 from evidence.bundle import PAYLOAD, PUBLIC_KEY_NAME, TSA_CHAIN_NAME
 from evidence.bundle_archive import extract_checked
-from evidence.bundle_layout import CUSTODY_MANIFEST, PACKETS, check_layout, check_packet_files, inside, packet_ids_of
+from evidence.bundle_layout import CUSTODY_MANIFEST, PACKETS, check_layout, check_packet_files, inside, packet_files_of
 from evidence.canonical_json import utc_z
 from evidence.errors import VerificationFailed
 from evidence.manifest import MANIFEST_NAME, file_sha256, first_mismatch, parse_manifest
@@ -119,7 +119,7 @@ class _BundleCheck:
     """The checks of one extracted bundle, in order; what they found is gathered for the report."""
 
     def __init__(self, folder: Path, names: list[str], public_pem: bytes, pins: TrustPins) -> None:
-        self.folder, self.names, self.public_pem, self.pins = folder, names, public_pem, pins
+        self.folder, self.names, self.public_pem, self.pins = folder, frozenset(names), public_pem, pins
         self.authorities: dict[str, None] = {}
         self.not_checked: dict[str, None] = {}
 
@@ -136,18 +136,18 @@ class _BundleCheck:
         self.authorities[f"{stamp.authority}, root {stamp.root}"] = None
         return stamp
 
-    def packet(self, packet_id: str) -> tuple[PacketCustody, StampCheck | None]:
+    def packet(self, packet_id: str, present: set[str]) -> tuple[PacketCustody, StampCheck | None]:
+        """One packet, whose folder holds the files ``present``: manifest, files, signature, custody, token."""
         prefix = f"{PACKETS}{packet_id}/"
         manifest = prefix + MANIFEST_NAME
-        if manifest not in self.names:
+        if MANIFEST_NAME not in present:
             raise _fail(manifest, "missing")
         manifest_bytes = _read(self.folder, manifest)
         try:
             listed = parse_manifest(manifest_bytes.decode("utf-8"), manifest)
         except (UnicodeDecodeError, ValueError) as exc:
             raise _fail(manifest, f"unreadable manifest ({exc})") from None
-        check_packet_files(packet_id, self.names, listed)
-        present = {name.removeprefix(prefix) for name in self.names if name.startswith(prefix)}
+        check_packet_files(packet_id, present, listed)
 
         def digest_of(name: str) -> str | None:
             return file_sha256(inside(self.folder, prefix + name)) if name in present else None
@@ -155,17 +155,18 @@ class _BundleCheck:
         mismatch = first_mismatch(listed, digest_of, manifest)
         if mismatch is not None:
             raise _fail(prefix + mismatch[0], mismatch[1])
-        self.signature(manifest, manifest_bytes)
+        self.signature(manifest, manifest_bytes, present)
         metadata = self.metadata(prefix, listed)
         signed_custody = metadata.get("custody_signed") is True
         custody = check_packet_custody(
             self.folder, packet_id, hashlib.sha256(manifest_bytes).hexdigest(), self.public_pem, signed_custody
         )
-        return custody, self.packet_token(manifest, manifest_bytes, metadata, custody)
+        has_token = MANIFEST_NAME + TOKEN_SUFFIX in present
+        return custody, self.packet_token(manifest, manifest_bytes, metadata, custody, has_token)
 
-    def signature(self, manifest: str, manifest_bytes: bytes) -> None:
+    def signature(self, manifest: str, manifest_bytes: bytes, present: set[str]) -> None:
         signature = manifest + SIGNATURE_SUFFIX
-        if signature not in self.names:
+        if MANIFEST_NAME + SIGNATURE_SUFFIX not in present:
             raise _fail(signature, "missing (every packet manifest is signed)")
         if not signature_valid(self.public_pem, manifest_bytes, _read(self.folder, signature)):
             raise _fail(signature, f"the Ed25519 signature does not match {manifest} and {PAYLOAD}{PUBLIC_KEY_NAME}")
@@ -191,11 +192,11 @@ class _BundleCheck:
         return metadata
 
     def packet_token(
-        self, manifest: str, data: bytes, metadata: dict[str, Any], custody: PacketCustody
+        self, manifest: str, data: bytes, metadata: dict[str, Any], custody: PacketCustody, has_token: bool
     ) -> StampCheck | None:
         """The manifest's token: recorded by the custody chain, from a trusted authority, between capture and export."""
         name = manifest + TOKEN_SUFFIX
-        if name not in self.names:
+        if not has_token:
             if custody.token_sha256 is not None:
                 raise _fail(
                     name, f"missing, but the custody chain records token sha256 {custody.token_sha256} (removed)"
@@ -244,11 +245,12 @@ def verify_bundle(path: Path, pins: TrustPins | None = None) -> VerifyReport:
         _check_bag(folder)
         check_layout(names)
         check = _BundleCheck(folder, names, _signing_key(folder, names, pins), pins)
-        packet_ids = packet_ids_of(names)
+        packets = packet_files_of(names)
+        packet_ids = list(packets)
         custody: dict[str, PacketCustody] = {}
         stamps: dict[str, str] = {}
-        for packet_id in packet_ids:
-            custody[packet_id], stamp = check.packet(packet_id)
+        for packet_id, present in packets.items():
+            custody[packet_id], stamp = check.packet(packet_id, present)
             stamps[packet_id] = "awaiting" if stamp is None else utc_z(stamp.time) or ""
         export_note = check_export(custody)
         custody_stamped = check.custody_heads(packet_ids, custody)

@@ -12,7 +12,7 @@ authority.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -92,7 +92,7 @@ def check_export(custody: Mapping[str, PacketCustody]) -> str | None:
     return None
 
 
-def check_custody_manifest(folder: Path, names: Sequence[str], packet_ids: Sequence[str]) -> bytes | None:
+def check_custody_manifest(folder: Path, names: Collection[str], packet_ids: Sequence[str]) -> bytes | None:
     """The chains match the list made at export; the list's bytes (for its token), ``None`` when there is none."""
     if CUSTODY_MANIFEST not in names:
         return None
