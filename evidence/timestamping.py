@@ -33,6 +33,7 @@ from rfc3161_client import (
 from rfc3161_client.errors import VerificationError
 
 from evidence.errors import EvidenceError, TimestampUnavailable
+from evidence.printable import printable
 
 TOKEN_SUFFIX = ".tsr"
 GRANTED = (0, 1)  # PKIStatus granted, grantedWithMods
@@ -134,7 +135,7 @@ def check_token(token: bytes, data: bytes, chain_pem: bytes, pinned_pem: bytes |
         raise TimestampInvalid(f"time-stamp does not verify: {exc}") from None
     leaf = _signer_certificate(response)
     authority = leaf.subject.rfc4514_string() if leaf is not None else "(not named in the token)"
-    return StampCheck(response.tst_info.gen_time, authority, _root_of(leaf, roots, others))
+    return StampCheck(response.tst_info.gen_time, printable(authority), printable(_root_of(leaf, roots, others)))
 
 
 def verify_token(token: bytes, data: bytes, chain_pem: bytes) -> datetime:

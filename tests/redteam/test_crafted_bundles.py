@@ -314,6 +314,13 @@ def test_member_names_that_unzip_and_python_read_differently_are_refused(
     assert failure.path == name and reason in str(failure)
 
 
+def test_a_member_name_with_terminal_escapes_is_refused_and_shown_escaped(genuine: Genuine, tmp_path: Path) -> None:
+    name = "data/\x1b[2K\x1b[1AOK all verified\u202e.txt"  # would erase the line above and fake an OK
+    failure = refused(zipped(tmp_path / "escapes.zip", [(name, b"x")], genuine.bundle))
+    assert failure.path == name and "control character" in str(failure)
+    assert "\x1b" not in str(failure) and "\u202e" not in str(failure) and "\\x1b[2K" in str(failure)
+
+
 def test_a_member_given_twice_is_refused_whichever_copy_unzip_would_show(genuine: Genuine, tmp_path: Path) -> None:
     first = next(n for n in zipfile.ZipFile(genuine.bundle).namelist() if n.endswith("metadata.json"))
     failure = refused(zipped(tmp_path / "twice.zip", [(first, b'{"location": "somewhere else"}')], genuine.bundle))
