@@ -59,8 +59,10 @@ def make_packets(folder: Path, count: int) -> tuple[list[Path], dict[str, bytes]
             hits=(BlocklistHit("e", "pdq", "case", "label", 3, "0" * 64),),
         )
         written = write_packet(sighting, folder / "evidence", KEY, "bench", SIGNER)
-        event = next_event(None, written.id, "captured", "bench", {"manifest_sha256": written.manifest_sha256}, when)
-        custody[f"custody/{written.id}.jsonl"] = (event.to_json_line() + "\n").encode()
+        captured, exported = {"manifest_sha256": written.manifest_sha256}, {"export_id": "bench", "packets": count}
+        event = next_event(None, written.id, "captured", "bench", captured, when, SIGNER)
+        export = next_event(event, written.id, "exported", "bench", exported, when, SIGNER)
+        custody[f"custody/{written.id}.jsonl"] = (event.to_json_line() + "\n" + export.to_json_line() + "\n").encode()
         dirs.append(written.path)
     return dirs, custody
 

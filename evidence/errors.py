@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from config.errors import JikimiError
+from evidence.printable import printable
 
 
 class EvidenceError(JikimiError):
@@ -37,8 +38,9 @@ class TimestampUnavailable(EvidenceError):
 
 
 class VerificationFailed(EvidenceError):
-    """A bundle or packet does not verify. ``path`` is the first file that failed."""
+    """A bundle or packet does not verify. ``path`` is the first file that failed. The message may quote a
+    crafted bundle, so its control characters are shown as escapes (``evidence/printable.py``)."""
 
     def __init__(self, message: str, *, path: str) -> None:
-        super().__init__(message)
+        super().__init__(printable(message))
         self.path = path

@@ -158,6 +158,7 @@ def write_packet(
     document = build_metadata(sighting, packet_id, operator, key, rendered.facts if rendered else None)
     if signer is not None:
         document["signing_key_id"] = public_key_id(public_key_pem(signer))
+        document["custody_signed"] = True  # its custody events are signed by the same key (evidence/custody.py)
     metadata = canonical_json(document)
     digests["metadata.json"] = encrypt_bytes_to(metadata, staging / ("metadata.json" + ENCRYPTED_SUFFIX), key)
     manifest = render_manifest(digests)

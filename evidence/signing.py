@@ -45,9 +45,31 @@ def public_key_pem(key: Ed25519PrivateKey) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
+def key_fingerprint(public_pem: bytes) -> str:
+    """The SHA-256 of the public key file as exported (what ``sha256sum data/public-key.pem`` prints).
+
+    This is what an operator gives a recipient out of band, and what ``jikimi verify --key`` pins."""
+    return hashlib.sha256(public_pem).hexdigest()
+
+
 def public_key_id(public_pem: bytes) -> str:
-    """A short public name of a signing key, recorded in every packet it signs."""
-    return hashlib.sha256(public_pem).hexdigest()[:16]
+    """A short public name of a signing key, recorded in every packet it signs (its fingerprint's start)."""
+    return key_fingerprint(public_pem)[:16]
+
+
+def _ed25519_public(public_pem: bytes) -> Ed25519PublicKey | None:
+    try:
+        public = serialization.load_pem_public_key(public_pem)
+    except ValueError:
+        return None
+    return public if isinstance(public, Ed25519PublicKey) else None
+
+
+def raw_public_key(public_pem: bytes) -> bytes | None:
+    """The 32 bytes of an Ed25519 public key in PEM, or ``None`` when it is not one (so two PEM files that
+    differ only in line endings name the same key)."""
+    public = _ed25519_public(public_pem)
+    return None if public is None else public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
@@ -58,11 +80,8 @@ def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
 
 
 def signature_valid(public_pem: bytes, data: bytes, signature: bytes) -> bool:
-    try:
-        public = serialization.load_pem_public_key(public_pem)
-    except ValueError:
-        return False
-    if not isinstance(public, Ed25519PublicKey):
+    public = _ed25519_public(public_pem)
+    if public is None:
         return False
     try:
         public.verify(signature, data)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evidence.encryption import decrypt_bytes, encrypt_bytes_to
-from evidence.manifest import MANIFEST_NAME, first_mismatch, parse_manifest, shows_the_media
+from evidence.encryption import decrypt_bytes, decrypt_chunks, encrypt_bytes_to
+from evidence.manifest import MANIFEST_NAME, chunks_sha256, first_mismatch, parse_manifest, shows_the_media
 from evidence.packet import ENCRYPTED_SUFFIX, packet_files
 from evidence.signing import SIGNATURE_SUFFIX, signature_valid
 
@@ -80,7 +80,9 @@ class StoredPacket:
         if signature is None or not signature_valid(public_key, manifest, decrypt_bytes(signature, self.key)):
             return PacketCheck(False, "manifest signature missing or invalid")
         listed = parse_manifest(manifest.decode("utf-8"), MANIFEST_NAME)
-        mismatch = first_mismatch(listed, lambda name: decrypt_bytes(files[name], self.key) if name in files else None)
+        mismatch = first_mismatch(
+            listed, lambda name: chunks_sha256(decrypt_chunks(files[name], self.key)) if name in files else None
+        )
         return PacketCheck(True) if mismatch is None else PacketCheck(False, f"{mismatch[0]}: {mismatch[1]}")
 
     def has_timestamp(self) -> bool:

@@ -164,10 +164,10 @@ class Pipeline:
             details = {"manifest_sha256": written.manifest_sha256, "sighting_id": sighting.id,
                        "location": sighting.location, "media_sha256": sighting.fingerprints.sha256}  # fmt: skip
             operator = self.evidence.operator or "jikimi"
-            await append_event(self.store, written.id, CustodyKind.CAPTURED, operator, details)
+            await append_event(self.store, written.id, CustodyKind.CAPTURED, operator, details, signer=evidence.signer)
         await timestamp_packet(
             self.store, written.id, written.path, self.evidence.key, self.evidence.timestamps,
-            self.evidence.operator or "jikimi",
+            self.evidence.operator or "jikimi", signer=evidence.signer,
         )  # fmt: skip
         return written.id
 

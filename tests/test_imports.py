@@ -114,8 +114,11 @@ def bundle(make_sighting: Callable[..., Sighting], tmp_path: Path) -> Path:
     sighting = dataclasses.replace(sighting, fingerprints=Fingerprints(exact_hashes(sighting.media.path)))
     written = write_packet(sighting, tmp_path / "evidence", key, signer=signer)
     details = {"manifest_sha256": written.manifest_sha256}
-    captured = next_event(None, written.id, "captured", "tester", details, datetime(2026, 11, 1, tzinfo=UTC))
-    custody = {f"custody/{written.id}.jsonl": (captured.to_json_line() + "\n").encode()}
+    at = datetime(2026, 11, 1, 13, tzinfo=UTC)
+    captured = next_event(None, written.id, "captured", "tester", details, at, signer)
+    exported = next_event(captured, written.id, "exported", "tester", {"export_id": "e", "packets": 1}, at, signer)
+    chain = captured.to_json_line() + "\n" + exported.to_json_line() + "\n"
+    custody = {f"custody/{written.id}.jsonl": chain.encode()}
     out = tmp_path / "bundle.zip"
     export_bundle([written.path], out, key, public_key=public_key_pem(signer), extra=custody)
     return out

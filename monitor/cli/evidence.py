@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from config.errors import JikimiError
 from monitor.cli.console import make_console
+
+if TYPE_CHECKING:
+    from evidence.custody import ChainCheck
 
 custody_app = typer.Typer(no_args_is_help=True, help="The hash-chained custody log of evidence packets.")
 
@@ -34,12 +37,18 @@ def export(
     hit_ids = [part.strip() for part in hits.split(",") if part.strip()]
 
     async def run() -> None:
+        from evidence.signing import key_fingerprint, public_key_pem
+
         async with open_context(load_settings()) as context:
             summary = await export_packets(
                 context, out, hash_only=hash_only, recipient=recipient, reason=reason, cases=case or (),
                 hit_ids=hit_ids, since=since_utc,
             )  # fmt: skip
-        make_console().print(f"bundle: {summary.path} ({summary.packets} packets, {summary.files} files)")
+            fingerprint = key_fingerprint(public_key_pem(context.signer))
+        console = make_console()
+        console.print(f"bundle: {summary.path} ({summary.packets} packets, {summary.files} files)")
+        console.print(f"signing key: sha256 {fingerprint} (give it to the recipient apart from the bundle: "
+                      "they check it with jikimi verify --key)", soft_wrap=True)  # fmt: skip
 
     asyncio.run(run())
 
@@ -50,28 +59,38 @@ def custody_verify() -> None:
     import asyncio
 
     from config.settings import load_settings
+    from evidence.signing import public_key_pem
     from monitor.context import open_context
     from monitor.packets.custody_log import verify_all_chains
 
-    async def run() -> int:
+    async def run() -> ChainCheck:
         async with open_context(load_settings()) as context:
-            return await verify_all_chains(context.store)
+            return await verify_all_chains(context.store, public_key_pem(context.signer))
 
     checked = asyncio.run(run())
-    make_console().print(f"OK: {checked} custody events verified")
-
-
-def verify(bundle: Path) -> None:
-    """Check a bundle offline; exits 1 naming the first file that does not match."""
-    from evidence.verify import verify_bundle
-
-    report = verify_bundle(bundle)
     console = make_console()
-    for packet_id in report.packets:
-        stamp = report.timestamps.get(packet_id, "awaiting")
-        when = "awaiting timestamp" if stamp == "awaiting" else f"time-stamped {stamp}"
-        console.print(f"  packet {packet_id}: files, signature and custody OK; {when}")
-    console.print(f"OK: {report.bundle}: {report.files} files, {len(report.packets)} packets verified")
+    if checked.unsigned:
+        console.print(f"NOTE: {checked.unsigned} events unsigned (written before signing)")
+    console.print(f"OK: {checked.events} custody events verified")
+
+
+def verify(
+    bundle: Path,
+    key: Annotated[
+        str | None,
+        typer.Option(help="The signing key to require: its public-key.pem, or its SHA-256 fingerprint (hex)."),
+    ] = None,
+    tsa_root: Annotated[
+        Path | None,
+        typer.Option(help="The time-stamping authority's root certificate (PEM) to require; tokens are then needed."),
+    ] = None,
+) -> None:
+    """Check a bundle offline; exits 1 naming the first file that does not match. Says what it could not check."""
+    from evidence.pins import TrustPins
+    from evidence.verify import verify_bundle
+    from monitor.cli.verify_report import print_report
+
+    print_report(verify_bundle(bundle, TrustPins.from_arguments(key, tsa_root)), make_console())
 
 
 def timestamp() -> None:
@@ -90,8 +109,9 @@ def timestamp() -> None:
         async with open_context(settings) as context:
             ask = TimestampSettings(settings.tsa_url, settings.tsa_timeout)
             return await timestamp_pending(
-                context.store, settings.data_dir, context.key, ask, settings.operator or "jikimi"
-            )
+                context.store, settings.data_dir, context.key, ask, settings.operator or "jikimi",
+                signer=context.signer,
+            )  # fmt: skip
 
     counts = asyncio.run(run())
     make_console().print(", ".join(f"{outcome}: {count}" for outcome, count in sorted(counts.items())) or "no packets")

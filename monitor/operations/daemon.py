@@ -294,7 +294,7 @@ class Daemon:
 
         counts = await recheck_confirmed(
             self._context.store, timedelta(seconds=self.settings.recheck_interval), one_at_a_time,
-            self.settings.operator or "jikimi",
+            self.settings.operator or "jikimi", signer=self._context.signer,
         )  # fmt: skip
         log.info("removal re-checks done", extra=counts)
 
@@ -303,8 +303,9 @@ class Daemon:
         settings = self.settings
         asked = TimestampSettings(settings.tsa_url, settings.tsa_timeout)
         counts = await timestamp_pending(
-            self._context.store, settings.data_dir, self._context.key, asked, settings.operator or "jikimi"
-        )
+            self._context.store, settings.data_dir, self._context.key, asked, settings.operator or "jikimi",
+            signer=self._context.signer,
+        )  # fmt: skip
         waiting = counts.get("awaiting", 0)
         if waiting >= settings.alert_tsa_backlog and not self._tsa_alerted:
             self._tsa_alerted = True

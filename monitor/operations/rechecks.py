@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from config.settings import Settings
 from crawlers.base import ChecksRemoval, PostToCheck, RemovalCheck, SourceState
 from crawlers.errors import UnknownSourceKind
@@ -62,7 +64,7 @@ def _due(last: CustodyEvent | None, now: datetime, interval: timedelta) -> bool:
 
 async def recheck_confirmed(
     store: RecheckStore, interval: timedelta, checkers: RemovalCheckers, actor: str = "jikimi",
-    now: datetime | None = None,
+    now: datetime | None = None, *, signer: Ed25519PrivateKey | None,
 ) -> dict[str, int]:  # fmt: skip
     """Check each confirmed location that is due; record each check. Returns counts by outcome."""
     now = now or datetime.now(UTC)
@@ -93,7 +95,7 @@ async def recheck_confirmed(
             continue
         details = {"location": hit.location, "online": result.online, "result": result.result,
                    "http_status": result.http_status, "checked_at": utc_z(now)}  # fmt: skip
-        await append_event(store, hit.custody_chain, CustodyKind.RECHECKED, actor, details)
+        await append_event(store, hit.custody_chain, CustodyKind.RECHECKED, actor, details, signer=signer)
         counts[{True: "online", False: "gone", None: "unknown"}[result.online]] += 1
         log.info("re-check %s: %s", hit.location, result.result, extra={"online": result.online})
     return counts

@@ -69,7 +69,9 @@ VERIFY_MD = """# How to check this bundle
 
 This bundle is a BagIt bag (RFC 8493). Everything here can be checked offline with stock tools, from the
 folder the bundle was unzipped into. `jikimi verify {bundle}` runs all of these checks and names the first
-file that fails.
+file that fails. A bundle can only prove it is consistent with the key and the authority it carries itself:
+pin them with what reached you apart from the bundle, `jikimi verify {bundle} --key <fingerprint the
+operator gave you> --tsa-root <the authority's root certificate>`; without them it says NOT CHECKED.
 
 1. The bag: every file under `data/` is listed with its SHA-256 and SHA-512, and the bag's own files
    (`bag-info.txt`, the manifests) in the tag manifests:
@@ -81,7 +83,8 @@ file that fails.
 
        cd data/packets/<packet id> && sha256sum -c manifest-sha256.txt
 
-3. Each packet manifest is signed with Ed25519 by the key in `data/public-key.pem`:
+3. Each packet manifest is signed with Ed25519 by the key in `data/public-key.pem`; compare
+   `sha256sum data/public-key.pem` with the fingerprint the operator gave you:
 
        openssl pkeyutl -verify -pubin -inkey data/public-key.pem -rawin \\
            -in data/packets/<packet id>/manifest-sha256.txt -sigfile data/packets/<packet id>/manifest-sha256.txt.sig
@@ -93,8 +96,14 @@ file that fails.
            -in data/packets/<packet id>/manifest-sha256.txt.tsr -CAfile data/tsa-chain.pem
 
 5. `data/custody/<packet id>.jsonl` is the packet's chain of custody, one JSON event a line: each event's
-   `hash` is the SHA-256 of its other fields (canonical JSON, sorted keys), and each `prev_hash` is the
-   `hash` of the event before it; the first event (`captured`) names the SHA-256 of the packet manifest.
+   `hash` is the SHA-256 of its other fields but `signature` (canonical JSON, sorted keys), and each
+   `prev_hash` is the `hash` of the event before it; the first event (`captured`) names the SHA-256 of the
+   packet manifest. Each event's `signature` is the base64 Ed25519 signature, by the key in
+   `data/public-key.pem`, of its `hash` written as 64 ASCII characters (events written before signing have
+   none); the last event is this bundle's `exported` event. `data/custody-sha256.txt` lists the SHA-256 of
+   every chain at export (`cd data && sha256sum -c custody-sha256.txt`), and its token dates them:
+
+       openssl ts -verify -data data/custody-sha256.txt -in data/custody-sha256.txt.tsr -CAfile data/tsa-chain.pem
 
 All times are UTC (ISO 8601, `Z`).
 """

@@ -2,7 +2,8 @@
 
 The store refuses a second event with the same ``(chain, seq)``; a writer that loses that race reads the
 new last event and tries again, so two daemons on one database extend a chain one after the other and
-never fork it.
+never fork it. Every event is signed with the packet signing key as it is written (``evidence/custody.py``
+says why), so whoever can write to the database still cannot rewrite the log.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from evidence.canonical_json import utc_z
-from evidence.custody import CustodyBroken, CustodyEvent, CustodyKind, next_event, verify_chain
+from evidence.custody import ChainCheck, CustodyBroken, CustodyEvent, CustodyKind, next_event, verify_chain
 from monitor.errors import StoreError
 from monitor.store.base import CustodyStore
 
@@ -28,25 +31,28 @@ def now_ms() -> datetime:
 
 
 async def append_event(
-    store: CustodyStore, chain: str, kind: CustodyKind, actor: str, details: Mapping[str, Any]
-) -> CustodyEvent:
+    store: CustodyStore, chain: str, kind: CustodyKind, actor: str, details: Mapping[str, Any], *,
+    signer: Ed25519PrivateKey | None,
+) -> CustodyEvent:  # fmt: skip
+    """Append an event signed by ``signer`` (the monitor's signing key; ``None`` only in tests of history:
+    an unsigned event after a signed one breaks the chain)."""
     for _ in range(ATTEMPTS):
         previous = await store.last_custody_event(chain)
-        event = next_event(previous, chain, kind, actor, details, now_ms())
+        event = next_event(previous, chain, kind, actor, details, now_ms(), signer)
         if await store.append_custody(event):
             return event
         await asyncio.sleep(random.uniform(0, 0.005))  # let the winner's writes settle before reading again
     raise StoreError(f"custody chain {chain}: could not append a {kind} event after {ATTEMPTS} attempts")
 
 
-async def verify_all_chains(store: CustodyStore) -> int:
-    """Check every chain in the store; ``CustodyBroken`` names the first bad event. Returns events checked."""
-    checked = 0
+async def verify_all_chains(store: CustodyStore, public_pem: bytes) -> ChainCheck:
+    """Check every chain in the store against the signing key; ``CustodyBroken`` names the first bad event.
+    Returns the events checked, and how many of them were written unsigned (before events were signed)."""
+    checked = unsigned = 0
     for chain in await store.custody_chains():
-        events = await store.custody_events(chain)
-        verify_chain(events)
-        checked += len(events)
-    return checked
+        found = verify_chain(await store.custody_events(chain), public_pem)
+        checked, unsigned = checked + found.events, unsigned + found.unsigned
+    return ChainCheck(checked, unsigned)
 
 
 def last_check(events: Sequence[CustodyEvent]) -> str:

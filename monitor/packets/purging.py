@@ -42,6 +42,7 @@ async def purge_media(
         files = await asyncio.to_thread(stored.purge_pictures)
         if not files:
             continue
-        await append_event(context.store, packet.id, CustodyKind.PURGED, actor, {"reason": reason, "files": files})
+        details = {"reason": reason, "files": files}
+        await append_event(context.store, packet.id, CustodyKind.PURGED, actor, details, signer=context.signer)
         deleted += len(files)
     return PurgeReport(len(packets), deleted)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from evidence.custody import CustodyKind
 from evidence.errors import TimestampUnavailable
 from evidence.stored_packet import StoredPacket
@@ -32,8 +34,9 @@ class TimestampStore(CustodyStore, PacketStore, Protocol):
 
 
 async def timestamp_packet(
-    store: CustodyStore, packet_id: str, packet_dir: Path, key: bytes, settings: TimestampSettings, actor: str
-) -> str:
+    store: CustodyStore, packet_id: str, packet_dir: Path, key: bytes, settings: TimestampSettings, actor: str,
+    *, signer: Ed25519PrivateKey | None,
+) -> str:  # fmt: skip
     """``timestamped``, ``already``, ``awaiting`` (authority unavailable) or ``off`` (no authority set)."""
     if settings.url is None:
         return "off"
@@ -47,16 +50,17 @@ async def timestamp_packet(
         return "awaiting"
     await asyncio.to_thread(packet.add_timestamp, token)
     details = {"token_sha256": hashlib.sha256(token).hexdigest(), "authority": settings.url}
-    await append_event(store, packet_id, CustodyKind.TIMESTAMPED, actor, details)
+    await append_event(store, packet_id, CustodyKind.TIMESTAMPED, actor, details, signer=signer)
     return "timestamped"
 
 
 async def timestamp_pending(
-    store: TimestampStore, data_dir: Path, key: bytes, settings: TimestampSettings, actor: str
-) -> dict[str, int]:
+    store: TimestampStore, data_dir: Path, key: bytes, settings: TimestampSettings, actor: str,
+    *, signer: Ed25519PrivateKey | None,
+) -> dict[str, int]:  # fmt: skip
     """Ask again for every packet still awaiting its token; counts by outcome."""
     counts: dict[str, int] = {}
     for packet in await store.packets():
-        outcome = await timestamp_packet(store, packet.id, data_dir / packet.path, key, settings, actor)
+        outcome = await timestamp_packet(store, packet.id, data_dir / packet.path, key, settings, actor, signer=signer)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts

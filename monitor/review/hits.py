@@ -43,7 +43,8 @@ async def _on_hit(request: web.Request) -> tuple[ReviewApp, Reviewer, HitRecord]
 
 
 async def _record(app: ReviewApp, hit: HitRecord, kind: CustodyKind, actor: str, details: dict[str, Any]) -> None:
-    await append_event(app.context.store, hit.custody_chain, kind, actor, {"hit_id": hit.id} | details)
+    details = {"hit_id": hit.id} | details
+    await append_event(app.context.store, hit.custody_chain, kind, actor, details, signer=app.context.signer)
 
 
 @routes.get(r"/hits/{uid:[0-9a-f-]{32,36}}")

@@ -64,13 +64,16 @@ def test_writing_the_same_packet_again_changes_nothing(hit_sighting: Sighting, t
 
 
 def custody_of(written: WrittenPacket, change: Callable[[list[str]], list[str]] = list) -> dict[str, bytes]:
-    """A packet's chain as the export writes it (captured, viewed, exported), optionally ``change``d."""
+    """A packet's chain as the export writes it (captured, viewed, exported; signed), optionally ``change``d."""
     from datetime import UTC, datetime
 
     events, previous = [], None
     for kind in ("captured", "viewed", "exported"):
         details = {"manifest_sha256": written.manifest_sha256} if kind == "captured" else {"by": "test"}
-        previous = next_event(previous, written.id, kind, "tester", details, datetime(2026, 11, 1, tzinfo=UTC))
+        if kind == "exported":
+            details = {"by": "test", "export_id": "export-1", "packets": 1}
+        at = datetime(2026, 11, 1, 13, tzinfo=UTC)
+        previous = next_event(previous, written.id, kind, "tester", details, at, SIGNER)
         events.append(previous.to_json_line())
     return {f"custody/{written.id}.jsonl": ("\n".join(change(events)) + "\n").encode()}
 

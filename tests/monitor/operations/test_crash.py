@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from config.settings import Settings
+from evidence.signing import public_key_pem
 from monitor.context import open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite, demo_app
@@ -83,7 +84,7 @@ async def snapshot(settings: Settings) -> dict[str, Any]:
     async with open_context(settings) as context:
         store = context.store
         chains = {p.id: [e.kind for e in await store.custody_events(p.id)] for p in await store.packets()}
-        await verify_all_chains(store)
+        await verify_all_chains(store, public_key_pem(context.signer))
         return {
             "sightings": sorted(s.id for s in await store.sightings()),
             "hits": sorted(h.id for h in await store.hits()),

@@ -28,7 +28,7 @@ DAY = timedelta(days=1)
 
 
 async def recheck(context: MonitorContext, now: datetime | None = None) -> dict[str, int]:
-    return await recheck_confirmed(context.store, DAY, checkers_from(context.settings), now=now)
+    return await recheck_confirmed(context.store, DAY, checkers_from(context.settings), now=now, signer=context.signer)
 
 
 @dataclasses.dataclass

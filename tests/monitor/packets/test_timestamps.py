@@ -129,7 +129,7 @@ async def test_with_the_authority_down_packets_wait_and_are_time_stamped_later(
         waiting = [[e.kind for e in await context.store.custody_events(p.id)] for p in packets]
         assert packets and waiting == [["captured"]] * len(packets)
         counts = await timestamp_pending(
-            context.store, down.data_dir, context.key, TimestampSettings(url, 10), "jikimi"
+            context.store, down.data_dir, context.key, TimestampSettings(url, 10), "jikimi", signer=context.signer
         )
         kinds = [[e.kind for e in await context.store.custody_events(p.id)] for p in packets]
     assert counts == {"timestamped": len(packets)}
