@@ -1,8 +1,10 @@
 """Reduce a decoded picture to hashing size, upright and RGB, without a second full-size copy of it.
 
 Why not ``exif_transpose``, ``convert("RGB")`` and then ``reduce``? Each of the first two copies the whole
-picture: an 88-megapixel PNG, decoded in 264 MB, peaked at 843 MB in a hash worker. Here the picture is
-converted and box-reduced in bands of rows, and turned upright only once it is small. The result is
+picture: an 88-megapixel PNG, decoded in 352 MB (Pillow keeps RGB in four bytes a pixel), peaked at 750-850
+MB in a hash worker. Here the picture is converted and box-reduced in bands of rows (an RGB one is reduced
+where it is, with no copy), and turned upright only once it is small: the decode is the peak
+(``bench/big_media.py``). The result is
 pixel for pixel the same as the three steps in that order (``tests/monitor/fingerprint/test_reduction.py``),
 so no hash drifts: box reduction works on boxes of ``factor``×``factor`` pixels counted from the top-left
 corner, so a mirror or a rotation done after it must see the boxes counted from the corner it brings to
@@ -14,8 +16,8 @@ from __future__ import annotations
 
 from PIL import ExifTags, Image
 
-BAND_PIXELS = 1 << 21
-"""Source pixels converted at a time (a 6 MB RGB copy), whatever the size of the picture."""
+BAND_PIXELS = 1 << 19
+"""Source pixels converted at a time (a 2 MB copy in RGB) for a picture in another mode, whatever its size."""
 
 UPRIGHT = {
     # EXIF orientation → the turn that makes the picture upright (as ``ImageOps.exif_transpose``), and which
@@ -43,9 +45,17 @@ def upright_rgb(picture: Image.Image, factor: int) -> Image.Image:
     reduced = Image.new("RGB", (-(-width // factor), -(-height // factor)))
     for top, bottom in rows:
         for left, right in columns:
-            piece = picture.crop((left, top, right, bottom)).convert("RGB")
-            reduced.paste(piece.reduce(factor) if factor > 1 else piece, (-(-left // factor), -(-top // factor)))
+            reduced.paste(
+                _reduced_piece(picture, (left, top, right, bottom), factor), (-(-left // factor), -(-top // factor))
+            )
     return reduced.transpose(turn) if turn is not None else reduced
+
+
+def _reduced_piece(picture: Image.Image, box: tuple[int, int, int, int], factor: int) -> Image.Image:
+    if picture.mode == "RGB" and factor > 1:
+        return picture.reduce(factor, box)  # no copy of the piece at all
+    piece = picture.crop(box).convert("RGB")
+    return piece.reduce(factor) if factor > 1 else piece
 
 
 def _spans(length: int, span: int, factor: int, from_end: bool) -> list[tuple[int, int]]:

@@ -66,6 +66,8 @@ def _sequential(video: _Decoding, max_frames: int) -> tuple[list[tuple[float, np
     next_sample, previous = 0.0, None
     for frame in video.container.decode(video.stream):
         seconds = float(frame.time or 0.0)
+        if kept and video.budget.spent:  # a frame is left: the rest is not hashed
+            return kept, video.budget.stopped_at(seconds)
         rgb = None
         if seconds >= next_sample:
             rgb = _frame_array(frame, video.max_pixels)
@@ -79,8 +81,6 @@ def _sequential(video: _Decoding, max_frames: int) -> tuple[list[tuple[float, np
             kept.append((seconds, rgb))
             if len(kept) >= max_frames:
                 break
-        if video.budget.spent:
-            return kept, video.budget.stopped_at(seconds)
     return kept, None
 
 

@@ -29,12 +29,13 @@ CAP = 89_478_485  # the default pixel cap (config/settings.py hash_max_pixels)
 
 
 def peak_mib_hashing(path: Path) -> float:
-    """Peak resident memory of a fresh Python process that fingerprints ``path``, in MiB."""
+    """Peak resident memory of a fresh Python process that fingerprints ``path``, in MiB: its ``VmHWM``
+    (``ru_maxrss`` would carry over the test runner's own peak: Linux keeps it across ``exec``)."""
     code = (
-        "import resource, sys\n"
+        "import pathlib, sys\n"
         "from monitor.fingerprint.media import fingerprint_file\n"
         "fingerprint_file(sys.argv[1])\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "print(pathlib.Path('/proc/self/status').read_text().split('VmHWM:')[1].split()[0])\n"
     )
     done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     return int(done.stdout.split()[-1]) / 1024
