@@ -20,7 +20,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from monitor.fingerprint.video_limits import DECODE_SECONDS, DecodeBudget, check_frame, open_video
+from monitor.fingerprint.video_limits import DECODE_SECONDS, DecodeBudget, VideoRefused, check_frame, open_video
 from monitor.signals import FrameSignal, hamming_distance, signals_of
 
 FRAME_SIDE = 192
@@ -61,13 +61,13 @@ def _thumbnail(rgb: np.ndarray) -> np.ndarray:
     return grey[np.ix_(rows, columns)]
 
 
-def _sequential(video: _Decoding, max_frames: int) -> tuple[list[tuple[float, np.ndarray]], str | None]:
-    kept: list[tuple[float, np.ndarray]] = []
+def _sequential(video: _Decoding, max_frames: int, kept: list[tuple[float, np.ndarray]]) -> str | None:
+    """Decode from the start, keeping frames into ``kept``; why it stopped early, or None."""
     next_sample, previous = 0.0, None
     for frame in video.container.decode(video.stream):
         seconds = float(frame.time or 0.0)
         if kept and video.budget.spent:  # a frame is left: the rest is not hashed
-            return kept, video.budget.stopped_at(seconds)
+            return video.budget.stopped_at(seconds)
         rgb = None
         if seconds >= next_sample:
             rgb = _frame_array(frame, video.max_pixels)
@@ -81,21 +81,27 @@ def _sequential(video: _Decoding, max_frames: int) -> tuple[list[tuple[float, np
             kept.append((seconds, rgb))
             if len(kept) >= max_frames:
                 break
-    return kept, None
+    return None
 
 
-def _sampled(video: _Decoding, duration: float, max_frames: int) -> tuple[list[tuple[float, np.ndarray]], str | None]:
-    kept: list[tuple[float, np.ndarray]] = []
+def _sampled(video: _Decoding, duration: float, max_frames: int, kept: list[tuple[float, np.ndarray]]) -> str | None:
+    """Decode a frame at each of ``max_frames`` seek points, keeping them into ``kept``; as ``_sequential``."""
     time_base = float(video.stream.time_base or 0) or 1 / 90_000
     for number in range(max_frames):
         target = duration * (number + 0.5) / max_frames
         if kept and video.budget.spent:
-            return kept, video.budget.stopped_at(target)
+            return video.budget.stopped_at(target)
         video.container.seek(int(target / time_base), stream=video.stream, any_frame=False, backward=True)
         frame = next(video.container.decode(video.stream), None)
         if frame is not None:
             kept.append((float(frame.time or target), _frame_array(frame, video.max_pixels)))
-    return kept, None
+    return None
+
+
+def _over_the_cap(exc: av.error.ArgumentError, max_pixels: int) -> VideoRefused:
+    return VideoRefused(
+        f"refused: FFmpeg's decoder refused a frame as over the pixel cap of {max_pixels}, or invalid ({exc})"
+    )
 
 
 def frame_signal() -> type[FrameSignal]:
@@ -112,17 +118,21 @@ def video_frames(
     """The kept frames' hashes. Raises ``VideoRefused`` for a video over the limits of
     ``video_limits.py``, and ``ValueError`` saying why when the file has no decodable video frame."""
     hash_frame = frame_signal().hash_frame
+    frames: list[tuple[float, np.ndarray]] = []
     try:
         container, stream = open_video(Path(path), max_pixels)
         with container:
             video = _Decoding(container, stream, max_pixels, DecodeBudget(budget_seconds))
             duration = (container.duration or 0) / 1_000_000
             if duration > max_frames * SAMPLE_SECONDS:
-                frames, stopped = _sampled(video, duration, max_frames)
+                stopped = _sampled(video, duration, max_frames, frames)
             else:
-                frames, stopped = _sequential(video, max_frames)
-    except av.error.ArgumentError as exc:  # what FFmpeg's decoders answer to a frame over max_pixels, too
-        raise ValueError(f"not a decodable video within the pixel cap of {max_pixels} ({exc})") from None
+                stopped = _sequential(video, max_frames, frames)
+    except (VideoRefused, av.error.ArgumentError) as exc:  # ArgumentError: FFmpeg's answer to a frame over max_pixels
+        refused = exc if isinstance(exc, VideoRefused) else _over_the_cap(exc, max_pixels)
+        if not frames:
+            raise refused from None
+        stopped = f"{refused}; only the frames before it are hashed"  # a video grown mid-way is not unmatchable
     except (av.error.FFmpegError, OSError, StopIteration) as exc:
         raise ValueError(f"not a decodable video ({type(exc).__name__}: {exc})") from None
     if not frames:

@@ -33,10 +33,20 @@ def flat_png(width: int, height: int, bit_depth: int = 1, level: int = 9) -> byt
 def huge_frame_video(path: Path, side: int = 16_000, frames: int = 3, bit_depth: int = 1) -> Path:
     """A MOV of ``frames`` PNG frames of ``side``×``side`` pixels, one a second: decodable, and costly."""
     frame = flat_png(side, side, bit_depth, level=9 if bit_depth == 1 else 1)
+    return _png_video(path, (side, side), [frame] * frames, PIXEL_FORMATS[bit_depth])
+
+
+def growing_video(path: Path, side: int = 16_000) -> Path:
+    """A MOV that declares 64×64 frames and has two, then two of ``side``×``side``: it grows mid-way."""
+    small, huge = flat_png(64, 64), flat_png(side, side)
+    return _png_video(path, (64, 64), [small, small, huge, huge], PIXEL_FORMATS[1])
+
+
+def _png_video(path: Path, declared: tuple[int, int], frames: list[bytes], pixel_format: str) -> Path:
     with av.open(str(path), "w", format="mov") as container:
         stream = container.add_stream("png", rate=1)
-        stream.width, stream.height, stream.pix_fmt = side, side, PIXEL_FORMATS[bit_depth]
-        for number in range(frames):
+        stream.width, stream.height, stream.pix_fmt = declared[0], declared[1], pixel_format
+        for number, frame in enumerate(frames):
             packet = av.Packet(frame)
             packet.stream, packet.pts, packet.dts = stream, number, number
             container.mux(packet)

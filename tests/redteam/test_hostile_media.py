@@ -23,7 +23,7 @@ from monitor.fingerprint.media import fingerprint_file
 from monitor.fingerprint.pool import HashPool
 from monitor.fingerprint.video import video_frames
 from tests.conftest import write_video
-from tests.doubles.hostile_media import flat_png, huge_frame_video, long_declared_video
+from tests.doubles.hostile_media import flat_png, growing_video, huge_frame_video, long_declared_video
 
 CAP = 89_478_485  # the default pixel cap (config/settings.py hash_max_pixels)
 
@@ -53,6 +53,16 @@ def test_a_small_video_of_16000_by_16000_frames_is_refused_before_decoding_and_s
 def test_refusing_the_huge_frames_costs_a_worker_a_fraction_of_decoding_them(tmp_path: Path) -> None:
     video = huge_frame_video(tmp_path / "huge-grey.mov", frames=2, bit_depth=8)  # decoding it peaked at 567 MiB
     assert peak_mib_hashing(video) < 250  # refused: about 70 MiB, the interpreter and its libraries
+
+
+def test_a_video_that_grows_its_frames_past_the_cap_mid_way_keeps_the_frames_before_and_says_why(
+    tmp_path: Path,
+) -> None:
+    fingerprints = fingerprint_file(growing_video(tmp_path / "growing.mov"))
+    assert len(fingerprints.frames) == 1 and fingerprints.frame_seconds == (0.0,)  # still matchable by them
+    assert fingerprints.error is not None
+    assert fingerprints.error.startswith(f"refused: FFmpeg's decoder refused a frame as over the pixel cap of {CAP}")
+    assert fingerprints.error.endswith("only the frames before it are hashed")
 
 
 def test_the_pixel_cap_for_video_frames_is_the_one_for_pictures(tmp_path: Path) -> None:
