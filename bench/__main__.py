@@ -10,10 +10,11 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import daemon_idle, evidence, hashing, index, queue, retro, robustness, startup, telegram
+from bench import big_media, daemon_idle, evidence, hashing, index, queue, retro, robustness, startup, telegram
 
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "hashing": hashing.main,
+    "big_media": big_media.main,
     "index": index.main,
     "retro": retro.main,
     "queue": queue.main,

@@ -98,6 +98,36 @@ def hashing_rows(result: Results) -> list[str]:
     ]
 
 
+def big_media_rows(result: Results) -> list[str]:
+    """Peak memory of one hash worker on big pictures and on a hostile video (``bench/big_media.py``)."""
+    lines = []
+    for size in result["sizes"]:
+        for name, label in (("png", "PNG"), ("jpeg", "JPEG")):
+            case, bits = size[name], size[name]["bits_from_baseline"]
+            lines.append(
+                row(
+                    f"fingerprinting one {size['size'] / 1e6:g} MP {label} ({case['file_kb']:,} KB):"
+                    " peak memory of a fresh hash worker, and time",
+                    f"{pair(case['jikimi']['peak_mib'], ' MiB')}, {seconds(case['jikimi']['seconds'])}",
+                    "upright, RGB and reduced, each at full size: "
+                    f"{pair(case['baseline']['peak_mib'], ' MiB')}, {seconds(case['baseline']['seconds'])};"
+                    f" PDQ {bits['pdq']} bits, pHash {bits['phash']} bits from it",
+                    times(case["baseline_peak_over_jikimi"], "less memory"),
+                )
+            )
+    video = result["hostile_video"]
+    lines.append(
+        row(
+            f"a {video['file_kb']:,} KB video of {video['frames']} frames: peak memory of a fresh hash worker",
+            f"refused in {seconds(video['jikimi']['seconds'])}, {pair(video['jikimi']['peak_mib'], ' MiB')}",
+            "decoded as PyAV does by default: "
+            f"{pair(video['baseline']['peak_mib'], ' MiB')}, {seconds(video['baseline']['seconds'])}",
+            times(video["baseline_peak_over_jikimi"], "less memory"),
+        )
+    )
+    return lines
+
+
 def index_rows(result: Results) -> list[str]:
     lines = []
     for name, label in (("pdq", "PDQ"), ("phash", "pHash")):
@@ -265,7 +295,12 @@ HEADER = [row("what", "jikimi", "baseline, same run", "ratio"), row("---", "---"
 
 def render(results: Results) -> str:
     """The README's figures section (without the markers) from the results."""
-    matching = hashing_rows(results["hashing"]) + index_rows(results["index"]) + retro_rows(results["retro"])
+    matching = [
+        *hashing_rows(results["hashing"]),
+        *big_media_rows(results["big_media"]),
+        *index_rows(results["index"]),
+        *retro_rows(results["retro"]),
+    ]
     paragraphs = [
         index_growth(results["index"]),
         *robustness_paragraphs(results["robustness"]),

@@ -17,6 +17,7 @@ import pytest
 from bench.report import BEGIN, END, README, load_results, render, section_of, with_section
 
 GROWING = {
+    "big_media": (None,),
     "index": ("pdq", "phash"),
     "retro": (None,),
     "telegram": (None,),

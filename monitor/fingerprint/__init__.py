@@ -1,5 +1,6 @@
 """Fingerprints of media: exact hashes of the bytes, perceptual hashes of one reduced-size decode, query-side
-variants, video frames, victim-side crops, and the process pool that computes them off the event loop.
+variants, video frames (within the limits of ``video_limits.py``: what a hostile video may cost), victim-side
+crops, and the process pool that computes them off the event loop.
 
 The names below are imported on first use (``config/lazy_imports.py``): ``monitor.fingerprint.exact``
 needs only hashlib, and importing it must not load numpy, Pillow, pdqhash and PyAV."""

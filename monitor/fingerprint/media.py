@@ -8,7 +8,9 @@ not a picture is tried as a video, whose frames the frame signal hashes (``monit
 
 Bad input never raises out of ``fingerprint_file``: the exact hashes are always computed (they need no
 decoding), and a file that cannot be decoded — truncated, corrupt, not an image, a decompression bomb —
-gets ``Fingerprints.error`` saying why, so "could not hash" is never mistaken for "no match".
+gets ``Fingerprints.error`` saying why, so "could not hash" is never mistaken for "no match". A video
+refused by its declared size or length gets the refusal; one whose decoding ran out of time keeps the
+frames hashed before, and ``error`` says the rest was not hashed.
 These functions are module-level and pure (path in, record out) so they run in a process pool.
 """
 
@@ -23,6 +25,7 @@ from monitor.fingerprint.exact import exact_hashes
 from monitor.fingerprint.picture import NotAPicture, decode_picture, picture_hashes, plain_hashes
 from monitor.fingerprint.variants import CENTRE_CROPS, centre_crop, trimmed_versions
 from monitor.fingerprint.video import video_frames
+from monitor.fingerprint.video_limits import VideoRefused
 
 
 def fingerprint_file(path: Path | str, max_pixels: int = 89_478_485, max_video_frames: int = 600) -> Fingerprints:
@@ -36,10 +39,12 @@ def fingerprint_file(path: Path | str, max_pixels: int = 89_478_485, max_video_f
         picture = decode_picture(path, max_pixels)
     except NotAPicture:
         try:
-            video = video_frames(path, max_video_frames)
+            video = video_frames(path, max_video_frames, max_pixels)
+        except VideoRefused as refused:
+            return Fingerprints(values=values, error=str(refused))
         except ValueError as video_exc:
             return Fingerprints(values=values, error=f"neither a picture nor a video: {video_exc}")
-        return Fingerprints(values=values, frames=video.hashes, frame_seconds=video.seconds)
+        return Fingerprints(values=values, frames=video.hashes, frame_seconds=video.seconds, error=video.stopped)
     except ValueError as exc:  # a picture, but broken or refused
         return Fingerprints(values=values, error=str(exc))
     return picture_fingerprints(picture, values)

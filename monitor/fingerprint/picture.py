@@ -2,7 +2,8 @@
 
 Decoding dominates the cost, so a picture is decoded once, at reduced size, and every perceptual hash is
 computed from that one decode. JPEG ``draft`` lets libjpeg decode at 1/2, 1/4 or 1/8 scale (the smallest
-with both sides at least ``DRAFT_SIZE``); other formats are reduced by an integer factor. PDQ and pHash
+with both sides at least ``DRAFT_SIZE``); other formats are reduced by an integer factor, band by band
+(``monitor/fingerprint/reduction.py``), so a big picture costs its decode and little more. PDQ and pHash
 reduce the picture to 64×64 and 32×32 anyway: ``bench/hashing.py`` measures the bits this changes against
 full-size hashing (PDQ median 7 of 256, pHash median 0 of 64) and the speed it buys.
 """
@@ -12,8 +13,9 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
+from monitor.fingerprint.reduction import upright_rgb
 from monitor.signals import PictureHashes, PictureSignal, signals_of
 
 NOT_A_PICTURE = "not a picture Pillow can decode"
@@ -48,12 +50,8 @@ def decode_picture(path: Path, max_pixels: int) -> Image.Image:
             picture.load()
         except (OSError, SyntaxError, ValueError) as exc:
             raise ValueError(f"truncated or corrupt picture: {exc}") from None
-    picture = ImageOps.exif_transpose(picture, in_place=True) or picture
-    picture = picture.convert("RGB")
-    factor = max(picture.size) // MAX_SIDE
-    if factor >= 2:  # formats without draft (PNG, WebP…): a fast box reduction by a whole factor
-        picture = picture.reduce(factor)
-    return picture
+    # formats without draft (PNG, WebP…): a fast box reduction by a whole factor, with no full-size copy
+    return upright_rgb(picture, max(picture.size) // MAX_SIDE)
 
 
 def picture_hashes(picture: Image.Image) -> dict[str, PictureHashes]:
