@@ -2,7 +2,8 @@
 
 The unblurred bytes never reach the browser without a reveal: the preview is blurred and grey-scaled
 here, from the packet's encrypted media, and re-encoded as a small JPEG. A video becomes a strip of its
-keyframes (never a playable file). A reveal is granted per hit for a limited time and recorded; the
+keyframes (never a playable file), decoded within the crawl's pixel cap, so a hostile video that matched
+cannot exhaust the review server either. A reveal is granted per hit for a limited time and recorded; the
 original route checks the grant on every request. Decrypted video bytes touch the disk only in the
 private work directory, and only while the keyframes are read.
 """
@@ -17,9 +18,12 @@ from pathlib import Path
 import av
 from PIL import Image, ImageFilter, ImageOps
 
+from monitor.fingerprint.video_limits import VideoRefused, open_video
+
 PREVIEW_SIZE = 480
 REVEAL_SIZE = 1280
 KEYFRAMES = 6
+DEFAULT_PIXEL_CAP = 89_478_485  # Pillow's, used when a caller has switched Pillow's off
 
 
 class NoPicture(Exception):
@@ -44,14 +48,16 @@ def _keyframes(data: bytes, workdir: Path) -> list[Image.Image]:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
         frames: list[Image.Image] = []
-        with av.open(name) as container:
-            video = container.streams.video[0]
+        container, video = open_video(Path(name), Image.MAX_IMAGE_PIXELS or DEFAULT_PIXEL_CAP)
+        with container:
             video.codec_context.skip_frame = "NONKEY"
             for frame in container.decode(video):
                 frames.append(frame.to_image())  # type: ignore[no-untyped-call]
                 if len(frames) >= KEYFRAMES:
                     break
-    except (av.error.FFmpegError, IndexError, OSError) as exc:
+    except VideoRefused as exc:
+        raise NoPicture(str(exc)) from None
+    except (av.error.FFmpegError, IndexError, OSError, ValueError) as exc:
         raise NoPicture(f"not a decodable video ({type(exc).__name__})") from None
     finally:
         Path(name).unlink(missing_ok=True)

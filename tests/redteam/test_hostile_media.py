@@ -22,6 +22,7 @@ from monitor.fingerprint import media
 from monitor.fingerprint.media import fingerprint_file
 from monitor.fingerprint.pool import HashPool
 from monitor.fingerprint.video import video_frames
+from monitor.review.media import NoPicture, blurred_preview
 from tests.conftest import write_video
 from tests.doubles.hostile_media import flat_png, growing_video, huge_frame_video, long_declared_video
 
@@ -108,3 +109,10 @@ def test_an_11_kb_png_of_89_megapixels_is_hashed_without_full_size_copies(tmp_pa
     fingerprints = fingerprint_file(picture)
     assert fingerprints.error is None and (fingerprints.width, fingerprints.height) == (527, 469)  # reduced 19×
     assert peak_mib_hashing(picture) < 320  # one 89 MB decode: about 160 MiB; with an RGB copy it was 483
+
+
+def test_the_review_ui_refuses_to_preview_a_matched_video_of_huge_frames_and_says_why(tmp_path: Path) -> None:
+    video = huge_frame_video(tmp_path / "huge.mov").read_bytes()
+    with pytest.raises(NoPicture, match="decompression bomb: video frames of 16000×16000"):
+        blurred_preview(video, "video/quicktime", tmp_path / "work")
+    assert list((tmp_path / "work").iterdir()) == []  # the decrypted copy is gone too
