@@ -40,7 +40,9 @@ def blocklist_add_images(
 
     from config.settings import load_settings
     from monitor.matching.intake import hash_pictures
+    from monitor.packets.case_codes import checked_case_code
 
+    checked_case_code(case)  # before any picture is read: the code ends up in file names and headers
     settings = load_settings()
     intake = hash_pictures(folder, case, label, settings.match_pdq_min_quality, settings.hash_max_pixels)
     added = asyncio.run(_add_and_retro_match(intake.entries))

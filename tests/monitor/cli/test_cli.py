@@ -120,6 +120,12 @@ def test_add_images_stores_hashes_and_import_then_stats_counts_them(tmp_path: Pa
     assert not any(p.suffix == ".jpg" for p in (tmp_path / "data").rglob("*"))
 
 
+def test_add_images_refuses_a_case_code_that_could_be_a_path_before_reading_any_picture(tmp_path: Path) -> None:
+    result = jikimi(tmp_path / "data", "blocklist", "add-images", str(tmp_path / "absent"), "--case", "../../x")
+    assert result.returncode == 2
+    assert "case code '../../x' refused" in result.stderr
+
+
 @pytest.mark.slow
 def test_every_demo_packet_has_a_custody_chain_from_capture_to_export(
     demo_run: tuple[Path, subprocess.CompletedProcess[str]],
