@@ -48,7 +48,9 @@ async def refetch_sighting(sighting: Sighting, workdir: Path, timeout: float = 3
     media_path, page_path = workdir / f"{name}.media", workdir / f"{name}.html"
     media_path.write_bytes(media.body)
     page_path.write_bytes(page.body)
+    scope = sighting.capture.scope if sighting.capture else None  # the screenshot stays held to the crawl's scope
     capture = Capture(
-        utc_now(), "refetch", CRAWLER_VERSION, page.status, page.headers, sighting.location, page_path, "text/html"
-    )
+        utc_now(), "refetch", CRAWLER_VERSION, page.status, page.headers, sighting.location, page_path, "text/html",
+        scope=scope,
+    )  # fmt: skip
     return dataclasses.replace(sighting, media=dataclasses.replace(sighting.media, path=media_path), capture=capture)
