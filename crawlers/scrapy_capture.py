@@ -83,13 +83,14 @@ def write_warc(response: Response, path: Path) -> None:
         asked_headers = [(k.decode("latin-1"), v[0].decode("latin-1")) for k, v in request.headers.items() if v]
     parts = urlsplit(response.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    url = without_credentials(response.url)
     with path.open("wb") as stream:
         writer = WARCWriter(stream, gzip=True, warc_version="1.1")
         answer = StatusAndHeaders(f"{response.status} OK", headers, protocol="HTTP/1.1")
         payload = BytesIO(response.body)
-        writer.write_record(writer.create_warc_record(response.url, "response", payload=payload, http_headers=answer))
+        writer.write_record(writer.create_warc_record(url, "response", payload=payload, http_headers=answer))
         asked = StatusAndHeaders(f"GET {target} HTTP/1.1", asked_headers, is_http_request=True)
-        writer.write_record(writer.create_warc_record(response.url, "request", http_headers=asked))
+        writer.write_record(writer.create_warc_record(url, "request", http_headers=asked))
 
 
 _PARTIAL_NUMBERS = itertools.count()
@@ -109,7 +110,7 @@ def save_media(response: Response, media_url: str, out_dir: Path) -> Media:
     os.replace(partial, path)
     content_type = response.headers.get("Content-Type")
     mime = content_type.decode("latin-1").split(";")[0].strip() if content_type else None
-    return Media(url=media_url, path=path, mime=mime, size=len(response.body))
+    return Media(url=without_credentials(media_url), path=path, mime=mime, size=len(response.body))
 
 
 def describe_failure(failure: Failure) -> str:

@@ -35,6 +35,7 @@ from crawlers.fetch_scope import (
     UnresolvableHost,
     address_refusal,
     resolve_allowed,
+    without_credentials,
 )
 
 ALLOW_PRIVATE_SETTING = "JIKIMI_ALLOW_PRIVATE_ADDRESSES"
@@ -61,7 +62,7 @@ class ScopeGuardMiddleware:
         is_page = not request.meta.get("allow_offsite") and not request.url.endswith("/robots.txt")
         reason = scope.refusal(request.url, page=is_page)
         if reason is not None:
-            raise RefusedRequest(f"refused {request.url}: {reason}")
+            raise RefusedRequest(f"refused {without_credentials(request.url)}: {reason}")
         parts = urlsplit(request.url)
         if scope.allow_private_addresses or not parts.hostname or address_refusal(parts.hostname) is not None:
             return
@@ -70,7 +71,7 @@ class ScopeGuardMiddleware:
         except UnresolvableHost:
             return  # Scrapy's own lookup fails it in the usual way
         except RefusedAddress as exc:
-            raise RefusedRequest(f"refused {request.url}: {exc}") from None
+            raise RefusedRequest(f"refused {without_credentials(request.url)}: {exc}") from None
 
 
 class PublicAddressResolver(CachingThreadedResolver):

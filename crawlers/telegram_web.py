@@ -34,7 +34,7 @@ from config.watchlist import Source
 from crawlers.base import CrawlContext, PostToCheck, RemovalCheck
 from crawlers.codec import from_jsonable, to_jsonable
 from crawlers.errors import SourceUnavailable, Unavailable
-from crawlers.fetch_scope import FetchScope
+from crawlers.fetch_scope import FetchScope, without_credentials
 from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
 from crawlers.scrapy_guard import ALLOW_PRIVATE_SETTING
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
@@ -58,6 +58,7 @@ class TelegramWebSpider(scrapy.Spider):
         self.source_id = source_id
         self.channel = channel
         self.base_url = base_url.rstrip("/")
+        self.shown_base = without_credentials(self.base_url)  # locations never carry a user:password@
         self.watermark = watermark
         self.backfill = backfill
         self.out_dir = Path(out_dir)
@@ -76,19 +77,20 @@ class TelegramWebSpider(scrapy.Spider):
         )
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        if not urlsplit(response.url).path.startswith("/s/") or not isinstance(response, TextResponse):
-            reason = f"{NO_PREVIEW}: t.me sent {response.url} instead"
-            yield CrawlProblem(self.source_id, response.url, reason, stops_source=Unavailable.NOT_FOUND)
+        url = without_credentials(response.url)
+        if not urlsplit(url).path.startswith("/s/") or not isinstance(response, TextResponse):
+            reason = f"{NO_PREVIEW}: t.me sent {url} instead"
+            yield CrawlProblem(self.source_id, url, reason, stops_source=Unavailable.NOT_FOUND)
             return
         try:
             page = parse_tme_page(response.text, self.base_url, self.channel)
         except UnrecognisedMarkup as exc:
             reason = f"{UNRECOGNISED}: {exc}"
-            yield CrawlProblem(self.source_id, response.url, reason, stops_source=Unavailable.MARKUP_UNRECOGNISED)
+            yield CrawlProblem(self.source_id, url, reason, stops_source=Unavailable.MARKUP_UNRECOGNISED)
             return
         capture = capture_page(response, self.out_dir, self.fetch_scope)
         for problem in page.problems:
-            where = f"{self.base_url}/{self.channel}/{problem.message_id}" if problem.message_id else response.url
+            where = f"{self.shown_base}/{self.channel}/{problem.message_id}" if problem.message_id else url
             yield CrawlProblem(self.source_id, where, problem.reason)
         fresh = [post for post in page.posts if self.watermark is None or post.message_id > self.watermark]
         for post in fresh:
@@ -103,7 +105,7 @@ class TelegramWebSpider(scrapy.Spider):
         before = response.meta.get("before")
         if before is not None and oldest is not None and oldest >= before:
             reason = f"{STUCK}: ?before={before} showed posts from {oldest} up; stopped, the watermark is kept"
-            yield CrawlProblem(self.source_id, response.url, reason)
+            yield CrawlProblem(self.source_id, url, reason)
             return
         reached = self.watermark is not None and oldest is not None and oldest <= self.watermark + 1
         backfilled = self.watermark is None and self.newest is not None and self.newest - (oldest or 0) >= self.backfill
@@ -118,7 +120,7 @@ class TelegramWebSpider(scrapy.Spider):
         page: PageCapture = meta["page"]
         item_id: int = meta["item_id"]
         capture = page.capture_record("telegram_web")
-        location = f"{self.base_url}/{self.channel}/{item_id}"
+        location = f"{self.shown_base}/{self.channel}/{item_id}"
         yield Sighting(
             source_id=self.source_id, source_kind="telegram_web", location=location, seen_at=capture.captured_at,
             media=save_media(response, response.request.url if response.request else response.url, self.out_dir),
@@ -127,12 +129,12 @@ class TelegramWebSpider(scrapy.Spider):
 
     def media_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
         request = failure.request  # type: ignore[attr-defined]
-        location = f"{self.base_url}/{self.channel}/{request.meta['item_id']}"
+        location = f"{self.shown_base}/{self.channel}/{request.meta['item_id']}"
         reason = "media download failed: " + describe_failure(failure)
-        yield CrawlProblem(self.source_id, location, reason, media_url=request.url)
+        yield CrawlProblem(self.source_id, location, reason, media_url=without_credentials(request.url))
 
     def page_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
-        url = failure.request.url  # type: ignore[attr-defined]
+        url = without_credentials(failure.request.url)  # type: ignore[attr-defined]
         yield CrawlProblem(self.source_id, url, "page fetch failed: " + describe_failure(failure))
 
     def final_records(self) -> list[Checkpoint]:

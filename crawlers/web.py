@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
 
 import scrapy
 from pydantic import BaseModel
@@ -31,7 +32,7 @@ from config.settings import Settings
 from config.watchlist import Source
 from crawlers.base import CrawlContext, PostToCheck, RemovalCheck
 from crawlers.codec import from_jsonable, to_jsonable
-from crawlers.fetch_scope import FetchScope
+from crawlers.fetch_scope import FetchScope, without_credentials
 from crawlers.html_media import extract_media_urls
 from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
 from crawlers.scrapy_guard import ALLOW_PRIVATE_SETTING
@@ -61,7 +62,14 @@ class WebSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self.source_id = source_id
-        self.start_urls = start_urls
+        # A start URL's user:password@ becomes HTTP basic auth for its host (Scrapy's HttpAuthMiddleware)
+        # and is dropped from the URL, so no recorded location, WARC or error message ever carries it.
+        for url in start_urls:
+            parts = urlsplit(url)
+            if parts.username is not None:
+                self.http_user, self.http_pass = unquote(parts.username), unquote(parts.password or "")
+                self.http_auth_domain = parts.hostname
+        self.start_urls = [without_credentials(url) for url in start_urls]
         self.allowed_domains = allowed_domains
         self.fetch_scope = from_jsonable(FetchScope, scope) if scope else FetchScope.of(start_urls, allowed_domains)
         self.max_depth = max_depth
@@ -85,7 +93,8 @@ class WebSpider(scrapy.Spider):
 
     def parse_page(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
-            yield CrawlProblem(self.source_id, response.url, "not an HTML page; media are found through pages")
+            url = without_credentials(response.url)
+            yield CrawlProblem(self.source_id, url, "not an HTML page; media are found through pages")
             return
         page = capture_page(response, self.out_dir, self.fetch_scope)
         for media_url in extract_media_urls(response.selector, response.url):
@@ -115,7 +124,7 @@ class WebSpider(scrapy.Spider):
             f"page budget reached: max_pages={self.max_pages} pages requested, "
             f"{self._not_followed} more links in scope not followed"
         )
-        return [CrawlProblem(self.source_id, self.start_urls[0], reason)]
+        return [CrawlProblem(self.source_id, without_credentials(self.start_urls[0]), reason)]
 
     def _media_for_page(self, media_url: str, page: PageCapture) -> Iterator[Any]:
         if media_url in self._downloaded:
@@ -144,10 +153,10 @@ class WebSpider(scrapy.Spider):
         media_url = failure.request.meta["media_url"]  # type: ignore[attr-defined]
         reason = "media download failed: " + describe_failure(failure)
         for page in self._waiting.pop(media_url, []):
-            yield CrawlProblem(self.source_id, page.url, reason, media_url=media_url)
+            yield CrawlProblem(self.source_id, page.url, reason, media_url=without_credentials(media_url))
 
     def page_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
-        url = failure.request.url  # type: ignore[attr-defined]
+        url = without_credentials(failure.request.url)  # type: ignore[attr-defined]
         yield CrawlProblem(self.source_id, url, "page fetch failed: " + describe_failure(failure))
 
     def _sighting(self, page: PageCapture, media: Media) -> Sighting:

@@ -94,17 +94,6 @@ async def _answer(writer: asyncio.StreamWriter, status: str, header: str, text: 
         await writer.drain()
 
 
-async def _connect(address: str, port: int, timeout: float, writer: asyncio.StreamWriter,
-                   ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:  # fmt: skip
-    """A connection to the checked address, or ``None`` after answering 502 with the reason."""
-    try:
-        return await asyncio.wait_for(asyncio.open_connection(address, port), timeout)
-    except (OSError, TimeoutError) as exc:
-        reason = f"{address}:{port} unreachable ({type(exc).__name__}: {exc})"
-        await _answer(writer, "502 Bad Gateway", UNREACHABLE_HEADER, reason)
-        return None
-
-
 def _header_safe(text: str) -> str:
     return "".join(c if " " <= c <= "~" else "?" for c in text)[:500]
 
@@ -135,16 +124,22 @@ async def _serve(proxy: RenderProxy, reader: asyncio.StreamReader, writer: async
         writer.close()
 
 
-async def _checked_address(proxy: RenderProxy, host: str, port: int, url: str, writer: asyncio.StreamWriter,
-                           scheme: str | None) -> str | None:  # fmt: skip
-    """The address to connect to for ``host:port``, or ``None`` after answering that it is blocked."""
+async def _open_upstream(proxy: RenderProxy, host: str, port: int, url: str, writer: asyncio.StreamWriter,
+                         scheme: str | None) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:  # fmt: skip
+    """A connection to the checked address of ``host:port``, or ``None`` after answering why not."""
     if not proxy.scope.allows_host(host, port, scheme):
         await proxy.refuse(writer, url, "outside the source's scope")
         return None
     try:
-        return await resolve_allowed(host, port, proxy.scope.allow_private_addresses)
+        address = await resolve_allowed(host, port, proxy.scope.allow_private_addresses)
     except RefusedAddress as exc:
         await proxy.refuse(writer, url, str(exc))
+        return None
+    try:
+        return await asyncio.wait_for(asyncio.open_connection(address, port), proxy.timeout)
+    except (OSError, TimeoutError) as exc:
+        reason = f"{address}:{port} unreachable ({type(exc).__name__}: {exc})"
+        await _answer(writer, "502 Bad Gateway", UNREACHABLE_HEADER, reason)
         return None
 
 
@@ -152,10 +147,7 @@ async def _tunnel(proxy: RenderProxy, reader: asyncio.StreamReader, writer: asyn
     host, _, port_text = target.rpartition(":")
     host = host.strip("[]")
     port = int(port_text)
-    address = await _checked_address(proxy, host, port, f"https://{target}/", writer, None)
-    if address is None:
-        return
-    upstream = await _connect(address, port, proxy.timeout, writer)
+    upstream = await _open_upstream(proxy, host, port, f"https://{target}/", writer, None)
     if upstream is None:
         return
     upstream_reader, upstream_writer = upstream
@@ -171,10 +163,7 @@ async def _forward(proxy: RenderProxy, reader: asyncio.StreamReader, writer: asy
         await proxy.refuse(writer, target[:200], "not an http:// request")
         return
     port = parts.port or 80
-    address = await _checked_address(proxy, parts.hostname, port, target, writer, "http")
-    if address is None:
-        return
-    upstream = await _connect(address, port, proxy.timeout, writer)
+    upstream = await _open_upstream(proxy, parts.hostname, port, target, writer, "http")
     if upstream is None:
         return
     upstream_reader, upstream_writer = upstream

@@ -8,6 +8,7 @@ logs every request, so "nothing reached it" is checked at the victim's end, not 
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import io
 import socket
 from collections.abc import AsyncIterator
@@ -76,15 +77,20 @@ def colours(png: bytes) -> set[Any]:
     return {colour for _, colour in image.getcolors(image.width * image.height) or []}
 
 
+async def render_attack(sites: Sites, renderer: ChromiumRenderer, make_sighting: Any, path: str) -> tuple[str, Any]:
+    """Render the hostile page at ``path`` for a packet; check that nothing reached the internal service."""
+    url = f"{sites.hostile}{path}?internal={sites.internal}"
+    rendered = await render_capture(local_page_sighting(make_sighting, url), renderer, "media/x.jpg")
+    assert sites.internal_app[REQUEST_LOG] == []  # no iframe, script, image, fetch, navigation or popup reached it
+    assert SECRET_RED not in colours(rendered.files[SCREENSHOT_NAME])
+    return url, rendered.facts
+
+
 @needs_chromium
 async def test_a_page_that_navigates_to_an_internal_host_is_shown_as_loaded_and_the_attempt_is_recorded(
     sites: Sites, renderer: ChromiumRenderer, make_sighting: Any
 ) -> None:
-    url = f"{sites.hostile}/evidence/navigates?internal={sites.internal}"
-    rendered = await render_capture(local_page_sighting(make_sighting, url), renderer, "media/x.jpg")
-    assert sites.internal_app[REQUEST_LOG] == []  # no iframe, script, image, fetch or navigation reached it
-    assert SECRET_RED not in colours(rendered.files[SCREENSHOT_NAME])
-    facts = rendered.facts
+    url, facts = await render_attack(sites, renderer, make_sighting, "/evidence/navigates")
     assert facts["rendered_from"] == url and "requested_url" not in facts
     assert f"{sites.internal}/secret" in facts["navigations_blocked"]
     assert any("navigate" in problem and sites.internal in problem for problem in facts["problems"])
@@ -98,11 +104,10 @@ async def test_a_page_that_navigates_to_an_internal_host_is_shown_as_loaded_and_
 async def test_a_meta_refresh_and_a_popup_to_an_internal_host_are_blocked_too(
     sites: Sites, renderer: ChromiumRenderer, make_sighting: Any
 ) -> None:
-    url = f"{sites.hostile}/evidence/refresh?internal={sites.internal}"
-    rendered = await render_capture(local_page_sighting(make_sighting, url), renderer, "media/x.jpg")
-    assert sites.internal_app[REQUEST_LOG] == []
-    assert rendered.facts["screenshot"] == SCREENSHOT_NAME and rendered.facts["rendered_from"] == url
-    assert rendered.facts["navigations_blocked"]
+    url, facts = await render_attack(sites, renderer, make_sighting, "/evidence/refresh")
+    assert facts["screenshot"] == SCREENSHOT_NAME and facts["rendered_from"] == url
+    assert f"{sites.internal}/secret" in facts["navigations_blocked"]
+    assert f"popup: {sites.internal}/secret?popup" in facts["navigations_blocked"]
 
 
 @needs_chromium
@@ -200,3 +205,17 @@ def test_a_capture_keeps_the_scope_the_crawl_was_held_to() -> None:
     scope = FetchScope.of(["http://127.0.0.1:8765/"], ["example.org"], allow_private=True)
     capture = Capture(captured_at=utc_now(), crawler="web", crawler_version="1", scope=scope)
     assert from_jsonable(Capture, to_jsonable(capture)).scope == scope
+
+
+@pytest.mark.slow
+async def test_credentials_in_a_watchlist_url_are_not_recorded_in_any_location(
+    settings: Settings, test_site: str, tmp_path: Path
+) -> None:
+    start = test_site.replace("http://", "http://watcher:hunter2@") + "/"
+    config = WebSourceConfig(start_urls=[start], max_depth=1, allow_private_addresses=True)  # type: ignore[list-item]
+    sightings, problems = await crawl(settings, web_source(config), tmp_path / "work")
+    assert sightings  # the crawl itself worked
+    assert "hunter2" not in repr(to_jsonable([*sightings, *problems]))
+    for sighting in sightings:
+        assert sighting.capture is not None and sighting.capture.warc_path is not None
+        assert b"hunter2" not in gzip.decompress(sighting.capture.warc_path.read_bytes())
