@@ -7,10 +7,13 @@ logs every request, so "nothing reached it" is checked at the victim's end, not 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import gzip
+import hashlib
 import io
 import socket
+import urllib.request
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,8 @@ from config.watchlist import Schedule, Source
 from crawlers.base import CrawlContext, SourceState
 from crawlers.codec import from_jsonable, to_jsonable
 from crawlers.fetch_scope import FetchScope
-from crawlers.sighting import Capture, CrawlProblem, Media, Sighting, utc_now
+from crawlers.refetch import refetch_sighting
+from crawlers.sighting import Capture, CrawlProblem, Fingerprints, Media, Sighting, utc_now
 from crawlers.source_configs import WebSourceConfig
 from crawlers.web import WebCrawler
 from evidence.rendered_capture import SCREENSHOT_NAME, render_capture
@@ -68,7 +72,7 @@ def local_page_sighting(make_sighting: Any, url: str) -> Sighting:
     assert sighting.capture is not None
     scope = FetchScope.of([url], allow_private=True)
     capture = dataclasses.replace(sighting.capture, final_url=url, scope=scope)
-    media = Media(url.split("/evidence", 1)[0] + "/media/photo-211.jpg", sighting.media.path, "image/jpeg")
+    media = Media("/".join(url.split("/")[:3]) + "/media/photo-211.jpg", sighting.media.path, "image/jpeg")
     return dataclasses.replace(sighting, capture=capture, media=media)
 
 
@@ -219,3 +223,33 @@ async def test_credentials_in_a_watchlist_url_are_not_recorded_in_any_location(
     for sighting in sightings:
         assert sighting.capture is not None and sighting.capture.warc_path is not None
         assert b"hunter2" not in gzip.decompress(sighting.capture.warc_path.read_bytes())
+
+
+@pytest.fixture
+async def site_with_log() -> AsyncIterator[tuple[str, list[str]]]:
+    app = hostile_app()
+    running = RunningSite(app)
+    yield await running.start(0), app[REQUEST_LOG]
+    await running.stop()
+
+
+@pytest.mark.parametrize("by_name", [False, True], ids=["address", "name"])
+async def test_a_later_refetch_reaches_no_private_address_the_source_did_not_allow(
+    site_with_log: tuple[str, list[str]], make_sighting: Any, tmp_path: Path, by_name: bool
+) -> None:
+    site, log = site_with_log
+    if by_name:
+        name = socket.gethostname()
+        if socket.gethostbyname(name) != "127.0.0.1":
+            pytest.skip(f"this machine's name {name!r} does not resolve to 127.0.0.1")
+        site = site.replace("127.0.0.1", name)
+    local = local_page_sighting(make_sighting, f"{site}/thread/1")
+    served = await asyncio.to_thread(lambda: urllib.request.urlopen(local.media.url).read())
+    local = dataclasses.replace(local, fingerprints=Fingerprints(values={"sha256": hashlib.sha256(served).hexdigest()}))
+    assert await refetch_sighting(local, tmp_path / "allowed") is not None  # a local source may refetch
+    log.clear()
+    assert local.capture is not None and local.capture.scope is not None
+    public_only = dataclasses.replace(local.capture.scope, allow_private_addresses=False)
+    stored = dataclasses.replace(local, capture=dataclasses.replace(local.capture, scope=public_only))
+    assert await refetch_sighting(stored, tmp_path / "refused") is None
+    assert log == []
