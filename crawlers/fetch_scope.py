@@ -66,12 +66,12 @@ def address_refusal(address: str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     kinds = (
-        ("loopback", ip.is_loopback), ("link-local", ip.is_link_local), ("private", ip.is_private),
-        ("multicast", ip.is_multicast), ("unspecified", ip.is_unspecified), ("reserved", ip.is_reserved),
+        ("loopback", ip.is_loopback), ("unspecified", ip.is_unspecified), ("link-local", ip.is_link_local),
+        ("private", ip.is_private), ("multicast", ip.is_multicast), ("reserved", ip.is_reserved),
         ("non-public", not ip.is_global),
     )  # fmt: skip
     kind = next((name for name, matches in kinds if matches), None)
-    return None if kind is None else f"{ip} is a {kind} address"
+    return None if kind is None else f"{ip} is {'an' if kind[0] in 'aeiou' else 'a'} {kind} address"
 
 
 @dataclass(frozen=True, slots=True)

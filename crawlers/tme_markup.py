@@ -80,7 +80,10 @@ def parse_views(text: str | None) -> int | None:
     match = _VIEWS.match(text or "")
     if not match:
         return None
-    number = float(match.group(1).replace(",", ""))
+    try:
+        number = float(match.group(1).replace(",", ""))
+    except ValueError:  # "1.2.3K": a count the page garbled is no count, not a lost post
+        return None
     return int(number * {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2).lower()])
 
 
@@ -88,7 +91,7 @@ def _message_id_of(link: str | None, default: int) -> int:
     if not link:
         return default
     parts = [part for part in urlsplit(link).path.split("/") if part]
-    return int(parts[-1]) if parts and parts[-1].isdigit() else default
+    return int(parts[-1]) if parts and parts[-1].isascii() and parts[-1].isdigit() else default
 
 
 def _media(post: Selector, message_id: int, base_url: str) -> tuple[TmeMedia, ...]:
@@ -122,7 +125,7 @@ def post_time(stamp: str | None) -> tuple[datetime | None, str | None]:
 def _post(node: Selector, base_url: str, channel: str | None, problems: list[TmeProblem]) -> TmePost:
     data_post = node.attrib.get("data-post", "")
     claimed, _, number = data_post.rpartition("/")
-    if not claimed or not number.isdigit():
+    if not claimed or not (number.isascii() and number.isdigit()):
         raise UnrecognisedMarkup(f"a post without a usable data-post attribute ({data_post[:80]!r})")
     message_id = int(number)
     if channel is not None and claimed.lower() != channel.lower():

@@ -80,14 +80,15 @@ class RenderProxy:
         self.blocked_count += 1
         if len(self.blocked) < MAX_RECORDED:
             self.blocked.append(BlockedRequest(url, reason))
-        await _answer(writer, "403 Forbidden", BLOCKED_HEADER, f"jikimi blocked this request: {reason}")
+        await _answer(writer, "403 Forbidden", BLOCKED_HEADER, reason, "jikimi blocked this request")
 
 
-async def _answer(writer: asyncio.StreamWriter, status: str, header: str, text: str) -> None:
-    body = (text + "\n").encode()
+async def _answer(writer: asyncio.StreamWriter, status: str, header: str, reason: str, what: str) -> None:
+    """A short plain answer; the reason in ``header`` (for the renderer) and in the body (for the picture)."""
+    body = f"{what}: {reason}\n".encode()
     writer.write(
         f"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n".encode()
-        + f"{header}: {_header_safe(text)}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        + f"{header}: {_header_safe(reason)}\r\nContent-Length: {len(body)}\r\n\r\n".encode()
         + body
     )
     with contextlib.suppress(ConnectionError):
@@ -139,7 +140,7 @@ async def _open_upstream(proxy: RenderProxy, host: str, port: int, url: str, wri
         return await asyncio.wait_for(asyncio.open_connection(address, port), proxy.timeout)
     except (OSError, TimeoutError) as exc:
         reason = f"{address}:{port} unreachable ({type(exc).__name__}: {exc})"
-        await _answer(writer, "502 Bad Gateway", UNREACHABLE_HEADER, reason)
+        await _answer(writer, "502 Bad Gateway", UNREACHABLE_HEADER, reason, "jikimi could not connect")
         return None
 
 
@@ -147,7 +148,7 @@ async def _tunnel(proxy: RenderProxy, reader: asyncio.StreamReader, writer: asyn
     host, _, port_text = target.rpartition(":")
     host = host.strip("[]")
     port = int(port_text)
-    upstream = await _open_upstream(proxy, host, port, f"https://{target}/", writer, None)
+    upstream = await _open_upstream(proxy, host, port, f"CONNECT {target}", writer, None)  # HTTPS or a WebSocket
     if upstream is None:
         return
     upstream_reader, upstream_writer = upstream

@@ -8,7 +8,8 @@ Pages that attack the machine jikimi runs on take the address of an "internal se
 (``?internal=http://127.0.0.2:PORT``): ``internal_service()`` stands for one (a router, a cloud metadata
 endpoint, an admin page), answers ``INTERNAL-SERVICE-SECRET`` on a red page, and logs every request it
 gets, so a test can prove nothing reached it. ``/evidence/navigates`` loads it every way a page can (an
-iframe, a script, an image, ``fetch``) and then sends its tab there by JavaScript; ``/evidence/refresh``
+iframe, a script, an image over HTTP and HTTPS, ``fetch``, a WebSocket) and then sends its tab there by
+JavaScript; ``/evidence/refresh``
 by ``<meta http-equiv=refresh>`` and a popup. ``/many-links`` links 10,000 pages; every request the site
 gets is logged in ``app[REQUEST_LOG]``.
 
@@ -117,8 +118,10 @@ async def navigating_page(request: web.Request) -> web.Response:
 <iframe src="{internal}/secret" width="600" height="300"></iframe>
 <img src="{internal}/red.png" width="300" height="300">
 <script src="{internal}/paint.js"></script>
+<img src="{internal.replace("http://", "https://")}/tls.png" width="10" height="10">
 <script>
 fetch("{internal}/data").then(r => r.text()).then(t => document.body.append(t)).catch(() => {{}});
+try {{ new WebSocket("{internal.replace("http://", "ws://")}/socket"); }} catch (e) {{}}
 location.href = "{internal}/secret";
 setTimeout(() => {{ location.href = "{internal}/secret?again"; }}, 50);
 </script></body></html>"""

@@ -97,3 +97,12 @@ def test_a_post_naming_another_channel_is_kept_under_the_crawled_one_with_the_cl
     assert [post.channel for post in page.posts] == ["synthetic_channel"] * 3
     assert [problem.message_id for problem in page.problems] == [124]
     assert "victims_channel" in page.problems[0].reason
+
+
+def test_a_garbled_view_count_or_album_link_costs_only_that_attribute() -> None:
+    garbled = FIXTURE.replace(">1.2K<", ">1.2.3K<", 1).replace(
+        "/synthetic_channel/122?single", "/synthetic_channel/1²2"
+    )
+    page = parse_tme_page(garbled, "https://t.me", "synthetic_channel")
+    assert [post.message_id for post in page.posts] == [120, 121, 124] and page.problems == ()
+    assert page.posts[0].views is None

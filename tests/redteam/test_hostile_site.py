@@ -101,6 +101,7 @@ async def test_a_page_that_navigates_to_an_internal_host_is_shown_as_loaded_and_
     blocked = " ".join(facts["requests_blocked"])
     for asset in ("/secret", "/red.png", "/paint.js", "/data"):
         assert f"{sites.internal}{asset}" in blocked
+    assert f"CONNECT {sites.internal.removeprefix('http://')}" in blocked  # the HTTPS picture, the WebSocket
     assert "outside the source's scope" in blocked
 
 
