@@ -17,9 +17,7 @@ checked here twice:
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
-import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -143,6 +141,9 @@ async def resolve_allowed(host: str, port: int, allow_private: bool) -> str:
     The caller connects to the address returned, never to the name again, so a name that resolves to a
     public address once and to ``127.0.0.1`` the next time (DNS rebinding) cannot slip between check and use.
     """
+    import asyncio  # here, not at the top: ``crawlers.sighting`` imports this module and must stay light
+    import socket
+
     loop = asyncio.get_running_loop()
     try:
         answers = await loop.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)

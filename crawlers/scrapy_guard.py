@@ -50,6 +50,7 @@ class ScopeGuardMiddleware:
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
+        self._names: dict[str, str | None] = {}  # host → why it is refused (None: public), once per crawl
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ScopeGuardMiddleware:
@@ -66,12 +67,24 @@ class ScopeGuardMiddleware:
         parts = urlsplit(request.url)
         if scope.allow_private_addresses or not parts.hostname or address_refusal(parts.hostname) is not None:
             return
-        try:
-            await resolve_allowed(parts.hostname, parts.port or DEFAULT_PORTS.get(parts.scheme, 80), False)
-        except UnresolvableHost:
-            return  # Scrapy's own lookup fails it in the usual way
-        except RefusedAddress as exc:
-            raise RefusedRequest(f"refused {without_credentials(request.url)}: {exc}") from None
+        if parts.hostname not in self._names:
+            self._names[parts.hostname] = await _name_refusal(
+                parts.hostname, parts.port or DEFAULT_PORTS.get(parts.scheme)
+            )
+        refused = self._names[parts.hostname]
+        if refused is not None:
+            raise RefusedRequest(f"refused {without_credentials(request.url)}: {refused}")
+
+
+async def _name_refusal(host: str, port: int | None) -> str | None:
+    """Why ``host`` may not be fetched (it resolves only to private addresses), or ``None``."""
+    try:
+        await resolve_allowed(host, port or 80, allow_private=False)
+    except UnresolvableHost:
+        return None  # Scrapy's own lookup fails it in the usual way
+    except RefusedAddress as exc:
+        return str(exc)
+    return None
 
 
 class PublicAddressResolver(CachingThreadedResolver):
