@@ -26,10 +26,11 @@ from pydantic import ValidationError
 from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
-from crawlers.base import CrawlContext, SourceState
+from crawlers.base import CrawlContext, PostToCheck, SourceState
 from crawlers.codec import from_jsonable, to_jsonable
 from crawlers.fetch_scope import FetchScope
 from crawlers.refetch import refetch_sighting
+from crawlers.removal_checks import check_over_http, check_web
 from crawlers.sighting import Capture, CrawlProblem, Fingerprints, Media, Sighting, utc_now
 from crawlers.source_configs import WebSourceConfig
 from crawlers.web import WebCrawler
@@ -254,3 +255,19 @@ async def test_a_later_refetch_reaches_no_private_address_the_source_did_not_all
     stored = dataclasses.replace(local, capture=dataclasses.replace(local.capture, scope=public_only))
     assert await refetch_sighting(stored, tmp_path / "refused") is None
     assert log == []
+
+
+async def test_a_removal_recheck_of_a_post_under_a_public_name_reaches_no_private_address(
+    site_with_log: tuple[str, list[str]],
+) -> None:
+    site, log = site_with_log
+    name = socket.gethostname()
+    if socket.gethostbyname(name) != "127.0.0.1":
+        pytest.skip(f"this machine's name {name!r} does not resolve to 127.0.0.1")
+    local = PostToCheck(f"{site}/thread/1", f"{site}/media/copy-exact.jpg", "0" * 64, SourceState("hostile"))
+    renamed = site.replace("127.0.0.1", name)
+    by_name = PostToCheck(f"{renamed}/thread/1", f"{renamed}/media/copy-exact.jpg", "0" * 64, SourceState("hostile"))
+    checks = await check_over_http(check_web, [by_name, local], timeout=5)
+    assert checks[local.location].online is False  # checked: the bytes differ from the (made-up) sha256
+    assert checks[by_name.location].online is None and "unreachable" in checks[by_name.location].result
+    assert log == ["/thread/1", "/media/copy-exact.jpg"]  # only the local post's requests arrived
