@@ -39,7 +39,10 @@ def origin_of(url: str) -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port or DEFAULT_PORTS.get(scheme, 0)
+    try:
+        port = parts.port or DEFAULT_PORTS.get(scheme, 0)
+    except ValueError:  # a port out of range: an origin no scope can hold
+        port = -1
     return f"{scheme}://{_bracketed(host)}:{port}"
 
 

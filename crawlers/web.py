@@ -80,7 +80,7 @@ class WebSpider(scrapy.Spider):
         # host *with its port*, so 127.0.0.1 would never match 127.0.0.1:8765.
         self.link_extractor = LinkExtractor(allow=allow, deny=deny)
         self._scheduled: set[str] = set()  # canonical URLs of the pages requested: the page budget
-        self._not_followed = 0
+        self._not_followed: set[str] = set()  # distinct pages in scope left over once the budget is spent
         self._downloaded: dict[str, Media] = {}
         self._waiting: dict[str, list[PageCapture]] = {}
         (self.out_dir / "pages").mkdir(parents=True, exist_ok=True)
@@ -107,11 +107,13 @@ class WebSpider(scrapy.Spider):
 
     def _follow(self, url: str, depth: int) -> Iterator[scrapy.Request]:
         """A request for the page at ``url``, if it is in scope, new, and within the page budget."""
+        if not self.fetch_scope.allows(url):
+            return  # another site's page (another host, scheme or port): not this source's to crawl
         key = canonicalize_url(url)
-        if key in self._scheduled or not self.fetch_scope.allows(url):
-            return  # already requested, or another site's page: not this source's to crawl
+        if key in self._scheduled:
+            return
         if len(self._scheduled) >= self.max_pages:
-            self._not_followed += 1
+            self._not_followed.add(key)
             return
         self._scheduled.add(key)
         yield scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, meta={"page_depth": depth})
@@ -122,7 +124,7 @@ class WebSpider(scrapy.Spider):
             return []
         reason = (
             f"page budget reached: max_pages={self.max_pages} pages requested, "
-            f"{self._not_followed} more links in scope not followed"
+            f"{len(self._not_followed)} more pages in scope not followed"
         )
         return [CrawlProblem(self.source_id, without_credentials(self.start_urls[0]), reason)]
 

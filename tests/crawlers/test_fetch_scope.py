@@ -17,6 +17,7 @@ def test_an_origin_always_names_its_port() -> None:
     assert origin_of("http://Forum.Example/board?x=1") == "http://forum.example:80"
     assert origin_of("https://forum.example:8443/") == "https://forum.example:8443"
     assert origin_of("http://[::1]:8080/") == "http://[::1]:8080"
+    assert origin_of("http://forum.example:99999/") == "http://forum.example:-1"  # in no scope, and no crash
 
 
 def test_the_scope_is_the_start_origins_and_the_allowed_domains_on_default_ports() -> None:

@@ -168,7 +168,7 @@ async def test_the_page_budget_bounds_the_pages_fetched_not_only_those_scheduled
     _, problems = await crawl(settings, web_source(config), tmp_path / "work")
     fetched = [path for path in sites.hostile_app[REQUEST_LOG] if path.startswith(("/linked/", "/many-links"))]
     assert len(fetched) == 50
-    assert any("page budget reached" in p.reason and "max_pages=50" in p.reason for p in problems)
+    assert any("page budget reached: max_pages=50" in p.reason and "9951 more pages" in p.reason for p in problems)
     assert sites.internal_app[REQUEST_LOG] == []  # the same host on another port is another site
 
 
