@@ -60,7 +60,8 @@ class ScopeGuardMiddleware:
         scope: FetchScope | None = getattr(self.crawler.spider, "fetch_scope", None)
         if scope is None:
             return
-        is_page = not request.meta.get("allow_offsite") and not request.url.endswith("/robots.txt")
+        robots = request.meta.get("dont_obey_robotstxt") and urlsplit(request.url).path == "/robots.txt"
+        is_page = not request.meta.get("allow_offsite") and not robots  # robots.txt of a media host is no page
         reason = scope.refusal(request.url, page=is_page)
         if reason is not None:
             raise RefusedRequest(f"refused {without_credentials(request.url)}: {reason}")

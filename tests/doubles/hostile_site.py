@@ -10,8 +10,8 @@ endpoint, an admin page), answers ``INTERNAL-SERVICE-SECRET`` on a red page, and
 gets, so a test can prove nothing reached it. ``/evidence/navigates`` loads it every way a page can (an
 iframe, a script, an image over HTTP and HTTPS, ``fetch``, a WebSocket) and then sends its tab there by
 JavaScript; ``/evidence/refresh``
-by ``<meta http-equiv=refresh>`` and a popup. ``/many-links`` links 10,000 pages; every request the site
-gets is logged in ``app[REQUEST_LOG]``.
+by ``<meta http-equiv=refresh>`` and a popup. ``/many-links`` links 10,000 pages; ``/go?to=URL`` redirects anywhere.
+Every request the site gets is logged in ``app[REQUEST_LOG]``.
 
 Hostile channels: ``/s/stuck_channel`` ignores ``?before=`` (the same page for ever);
 ``/s/forged_channel`` pages normally, but on each page its newest post's ``data-post`` names another
@@ -140,6 +140,11 @@ async def redirecting_page(request: web.Request) -> web.Response:
     raise web.HTTPFound("/evidence/landing")
 
 
+async def redirect_anywhere(request: web.Request) -> web.Response:
+    """``/go?to=URL``: an open redirect, the way a hostile page leads a crawler off its site."""
+    raise web.HTTPFound(request.query["to"])
+
+
 async def landing_page(request: web.Request) -> web.Response:
     return web.Response(text="<html><body><h1>landing page</h1></body></html>", content_type="text/html")
 
@@ -237,6 +242,7 @@ def hostile_app() -> web.Application:
     app.router.add_get("/evidence/refresh", refreshing_page)
     app.router.add_get("/evidence/redirect", redirecting_page)
     app.router.add_get("/evidence/landing", landing_page)
+    app.router.add_get("/go", redirect_anywhere)
     app.router.add_get("/many-links", many_links)
     app.router.add_get("/linked/{number}", linked_page)
     app.router.add_get("/s/changed_markup", login_wall)

@@ -173,6 +173,18 @@ async def test_the_page_budget_bounds_the_pages_fetched_not_only_those_scheduled
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("path", ["/secret", "/robots.txt"])
+async def test_a_redirect_off_the_site_is_refused_even_for_a_local_source(
+    settings: Settings, sites: Sites, tmp_path: Path, path: str
+) -> None:
+    config = WebSourceConfig(start_urls=[f"{sites.hostile}/go?to={sites.internal}{path}"],  # type: ignore[list-item]
+                             allow_private_addresses=True)  # fmt: skip
+    sightings, problems = await crawl(settings, web_source(config), tmp_path / "work")
+    assert sightings == [] and sites.internal_app[REQUEST_LOG] == []
+    assert [p.reason.split(": ")[-1] for p in problems] == [f"{sites.internal} is outside the source's scope"]
+
+
+@pytest.mark.slow
 async def test_a_source_not_marked_local_fetches_nothing_from_a_private_address(
     settings: Settings, sites: Sites, tmp_path: Path
 ) -> None:
