@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingThreadedResolver
@@ -39,6 +39,20 @@ from crawlers.fetch_scope import (
 )
 
 ALLOW_PRIVATE_SETTING = "JIKIMI_ALLOW_PRIVATE_ADDRESSES"
+
+
+def take_credentials(spider: Any, urls: list[str]) -> list[str]:
+    """``urls`` without their ``user:password@``, which becomes the spider's HTTP basic auth for that host.
+
+    Scrapy's ``HttpAuthMiddleware`` sends it to that host only; nothing recorded (locations, WARCs, error
+    messages) ever carries it, and Twisted, which cannot connect to such a URL, never sees one.
+    """
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.username is not None:
+            spider.http_user, spider.http_pass = unquote(parts.username), unquote(parts.password or "")
+            spider.http_auth_domain = parts.hostname
+    return [without_credentials(url) for url in urls]
 
 
 class RefusedRequest(IgnoreRequest):

@@ -36,7 +36,7 @@ from crawlers.codec import from_jsonable, to_jsonable
 from crawlers.errors import SourceUnavailable, Unavailable
 from crawlers.fetch_scope import FetchScope, without_credentials
 from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
-from crawlers.scrapy_guard import ALLOW_PRIVATE_SETTING
+from crawlers.scrapy_guard import ALLOW_PRIVATE_SETTING, take_credentials
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
 from crawlers.sighting import Checkpoint, CrawlProblem, CrawlRecord, Distributor, ForwardedFrom, Sighting
 from crawlers.source_configs import TelegramWebSourceConfig
@@ -57,8 +57,7 @@ class TelegramWebSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.source_id = source_id
         self.channel = channel
-        self.base_url = base_url.rstrip("/")
-        self.shown_base = without_credentials(self.base_url)  # locations never carry a user:password@
+        self.base_url = take_credentials(self, [base_url.rstrip("/")])[0]
         self.watermark = watermark
         self.backfill = backfill
         self.out_dir = Path(out_dir)
@@ -90,7 +89,7 @@ class TelegramWebSpider(scrapy.Spider):
             return
         capture = capture_page(response, self.out_dir, self.fetch_scope)
         for problem in page.problems:
-            where = f"{self.shown_base}/{self.channel}/{problem.message_id}" if problem.message_id else url
+            where = f"{self.base_url}/{self.channel}/{problem.message_id}" if problem.message_id else url
             yield CrawlProblem(self.source_id, where, problem.reason)
         fresh = [post for post in page.posts if self.watermark is None or post.message_id > self.watermark]
         for post in fresh:
@@ -120,7 +119,7 @@ class TelegramWebSpider(scrapy.Spider):
         page: PageCapture = meta["page"]
         item_id: int = meta["item_id"]
         capture = page.capture_record("telegram_web")
-        location = f"{self.shown_base}/{self.channel}/{item_id}"
+        location = f"{self.base_url}/{self.channel}/{item_id}"
         yield Sighting(
             source_id=self.source_id, source_kind="telegram_web", location=location, seen_at=capture.captured_at,
             media=save_media(response, response.request.url if response.request else response.url, self.out_dir),
@@ -129,7 +128,7 @@ class TelegramWebSpider(scrapy.Spider):
 
     def media_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
         request = failure.request  # type: ignore[attr-defined]
-        location = f"{self.shown_base}/{self.channel}/{request.meta['item_id']}"
+        location = f"{self.base_url}/{self.channel}/{request.meta['item_id']}"
         reason = "media download failed: " + describe_failure(failure)
         yield CrawlProblem(self.source_id, location, reason, media_url=without_credentials(request.url))
 

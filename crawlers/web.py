@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import unquote, urlsplit
 
 import scrapy
 from pydantic import BaseModel
@@ -35,7 +34,7 @@ from crawlers.codec import from_jsonable, to_jsonable
 from crawlers.fetch_scope import FetchScope, without_credentials
 from crawlers.html_media import extract_media_urls
 from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
-from crawlers.scrapy_guard import ALLOW_PRIVATE_SETTING
+from crawlers.scrapy_guard import ALLOW_PRIVATE_SETTING, take_credentials
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
 from crawlers.sighting import CrawlProblem, CrawlRecord, Distributor, Media, Sighting
 from crawlers.source_configs import WebSourceConfig
@@ -62,14 +61,7 @@ class WebSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kwargs)
         self.source_id = source_id
-        # A start URL's user:password@ becomes HTTP basic auth for its host (Scrapy's HttpAuthMiddleware)
-        # and is dropped from the URL, so no recorded location, WARC or error message ever carries it.
-        for url in start_urls:
-            parts = urlsplit(url)
-            if parts.username is not None:
-                self.http_user, self.http_pass = unquote(parts.username), unquote(parts.password or "")
-                self.http_auth_domain = parts.hostname
-        self.start_urls = [without_credentials(url) for url in start_urls]
+        self.start_urls = take_credentials(self, start_urls)
         self.allowed_domains = allowed_domains
         self.fetch_scope = from_jsonable(FetchScope, scope) if scope else FetchScope.of(start_urls, allowed_domains)
         self.max_depth = max_depth

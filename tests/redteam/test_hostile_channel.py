@@ -18,6 +18,7 @@ from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
 from crawlers.base import CrawlContext, SourceState
+from crawlers.codec import to_jsonable
 from crawlers.sighting import Checkpoint, CrawlProblem, CrawlRecord, Sighting
 from crawlers.source_configs import TelegramWebSourceConfig
 from crawlers.telegram_web import TelegramWebCrawler
@@ -106,3 +107,12 @@ def test_a_garbled_view_count_or_album_link_costs_only_that_attribute() -> None:
     page = parse_tme_page(garbled, "https://t.me", "synthetic_channel")
     assert [post.message_id for post in page.posts] == [120, 121, 124] and page.problems == ()
     assert page.posts[0].views is None
+
+
+@pytest.mark.slow
+async def test_credentials_in_a_preview_base_url_are_not_recorded(
+    settings: Settings, site: str, tmp_path: Path
+) -> None:
+    records = await crawl(settings, site.replace("http://", "http://watcher:hunter2@"), "demo_channel", tmp_path / "w")
+    assert any(isinstance(r, Sighting) for r in records)
+    assert "hunter2" not in repr(to_jsonable(records))
