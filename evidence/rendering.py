@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from crawlers.fetch_scope import FetchScope, address_refusal
 from evidence.render_proxy import BLOCKED_HEADER, UNREACHABLE_HEADER, RenderProxy
 
+_NOWHERE = {"server": "http://127.0.0.1:9"}  # the discard port: nothing listens, nothing is reached
 BANNER_COLOUR = (255, 212, 0)  # the stamp's background, so a test (and a reader) can find it
 BANNER_ID = "jikimi-capture-stamp"
 BANNER_HEIGHT = 44
@@ -205,8 +206,10 @@ class ChromiumRenderer:
                 self._playwright = await async_playwright().start()
                 flags = [*_CHROMIUM_FLAGS, *(["--no-sandbox"] if os.geteuid() == 0 else [])]
                 try:
+                    # Each page's context names its own RenderProxy; anything outside a context (the browser's
+                    # own requests) is sent to a closed port, so nothing at all leaves Chromium unfiltered.
                     self._browser = await self._playwright.chromium.launch(
-                        executable_path=str(self.executable), args=flags, headless=True
+                        executable_path=str(self.executable), args=flags, headless=True, proxy=_NOWHERE
                     )
                 except Exception as exc:
                     await self._playwright.stop()
