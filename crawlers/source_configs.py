@@ -95,6 +95,7 @@ class TelegramWebSourceConfig(BaseModel):
     channel: str
     base_url: str = "https://t.me"
     backfill_messages: int | None = Field(None, ge=0, description="First run: read back this many messages.")
+    max_pages: int = Field(1000, ge=1, description="Preview pages read in one run at most (about 20 posts each).")
     allow_private_addresses: bool = Field(False, description=ALLOW_PRIVATE_HELP)
 
     @model_validator(mode="after")

@@ -13,7 +13,8 @@ Parsing is ``crawlers/tme_markup.py``; a page it does not recognise stops the so
 
 A hostile channel serves these pages, so paging must make progress: a page asked for ``?before=N`` that
 shows nothing older than N (a server ignoring the parameter) ends the run with a recorded problem, and
-the watermark stays where it was, instead of fetching the same page for ever. Every post is recorded
+the watermark stays where it was, instead of fetching the same page for ever; so does reading
+``max_pages`` pages in one run (a channel inventing ids that go back one at a time). Every post is recorded
 under the channel crawled, whatever its ``data-post`` claims (the claim is a recorded problem).
 """
 
@@ -52,7 +53,7 @@ class TelegramWebSpider(scrapy.Spider):
 
     def __init__(
         self, source_id: str, channel: str, base_url: str, watermark: int | None, backfill: int, out_dir: str,
-        max_media_bytes: int, scope: dict[str, Any] | None = None, **kwargs: Any,
+        max_media_bytes: int, scope: dict[str, Any] | None = None, max_pages: int = 1000, **kwargs: Any,
     ) -> None:  # fmt: skip
         super().__init__(**kwargs)
         self.source_id = source_id
@@ -63,6 +64,8 @@ class TelegramWebSpider(scrapy.Spider):
         self.out_dir = Path(out_dir)
         self.max_media_bytes = max_media_bytes
         self.fetch_scope = from_jsonable(FetchScope, scope) if scope else FetchScope.of([self.base_url])
+        self.max_pages = max_pages
+        self.pages_asked = 0
         self.newest: int | None = None
         self.read_to_the_end = False
 
@@ -70,6 +73,7 @@ class TelegramWebSpider(scrapy.Spider):
         yield self._page_request(None)
 
     def _page_request(self, before: int | None) -> scrapy.Request:
+        self.pages_asked += 1
         url = f"{self.base_url}/s/{self.channel}" + (f"?before={before}" if before else "")
         return scrapy.Request(
             url, callback=self.parse_page, errback=self.page_failed, dont_filter=True, meta={"before": before}
@@ -110,6 +114,12 @@ class TelegramWebSpider(scrapy.Spider):
         backfilled = self.watermark is None and self.newest is not None and self.newest - (oldest or 0) >= self.backfill
         if oldest is None or oldest <= 1 or reached or backfilled:
             self.read_to_the_end = True
+            return
+        if self.pages_asked >= self.max_pages:
+            reason = (
+                f"page budget reached: max_pages={self.max_pages} pages read back to {oldest}; the watermark is kept"
+            )
+            yield CrawlProblem(self.source_id, url, reason)
             return
         yield self._page_request(oldest)
 
@@ -190,6 +200,7 @@ class TelegramWebCrawler:
                 "source_id": source.id, "channel": config.channel, "base_url": config.base_url,
                 "watermark": context.state.watermark, "backfill": backfill, "out_dir": str(context.workdir),
                 "max_media_bytes": self.max_media_bytes, "scope": to_jsonable(config.fetch_scope()),
+                "max_pages": config.max_pages,
             },
             settings=settings,
         )  # fmt: skip

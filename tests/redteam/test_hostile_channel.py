@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,8 +37,8 @@ async def site() -> AsyncIterator[str]:
     await running.stop()
 
 
-async def crawl(settings: Settings, base_url: str, channel: str, workdir: Path) -> list[CrawlRecord]:
-    config = TelegramWebSourceConfig(channel=channel, base_url=base_url, allow_private_addresses=True)
+async def crawl(settings: Settings, base_url: str, channel: str, workdir: Path, **fields: Any) -> list[CrawlRecord]:
+    config = TelegramWebSourceConfig(channel=channel, base_url=base_url, allow_private_addresses=True, **fields)
     source = Source(f"tme-{channel}", "telegram_web", Schedule(every=parse_duration("30m")), config)
     crawler = TelegramWebCrawler.from_settings(settings)
     return [record async for record in crawler.crawl(source, CrawlContext(workdir, SourceState(source.id)))]
@@ -116,3 +117,11 @@ async def test_credentials_in_a_preview_base_url_are_not_recorded(
     records = await crawl(settings, site.replace("http://", "http://watcher:hunter2@"), "demo_channel", tmp_path / "w")
     assert any(isinstance(r, Sighting) for r in records)
     assert "hunter2" not in repr(to_jsonable(records))
+
+
+@pytest.mark.slow
+async def test_a_run_reads_at_most_max_pages_pages_and_says_so(settings: Settings, site: str, tmp_path: Path) -> None:
+    records = await crawl(settings, site, "demo_channel", tmp_path / "work", max_pages=2)
+    reasons = [r.reason for r in records if isinstance(r, CrawlProblem)]
+    assert len(reasons) == 1 and reasons[0].startswith("page budget reached: max_pages=2")
+    assert not any(isinstance(r, Checkpoint) for r in records)
