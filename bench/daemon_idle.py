@@ -93,8 +93,9 @@ def write_watchlist(folder: Path, url: str) -> Path:
     watchlist = folder / "watchlist.yaml"
     watchlist.write_text(
         f"sources:\n  - id: demo-forum\n    kind: web\n    start_urls: [{url}/]\n    allowed_domains: [127.0.0.1]\n"
-        f"    schedule: {{every: 30m}}\n  - id: demo-channel\n    kind: telegram_web\n    channel: demo_channel\n"
-        f"    base_url: {url}\n    schedule: {{every: 15m}}\n"
+        f"    allow_private_addresses: true\n    schedule: {{every: 30m}}\n"
+        f"  - id: demo-channel\n    kind: telegram_web\n    channel: demo_channel\n"
+        f"    base_url: {url}\n    allow_private_addresses: true\n    schedule: {{every: 15m}}\n"
     )
     return watchlist
 

@@ -1,5 +1,6 @@
 """Find the media a web page shows or links to: ``img[src|srcset]``, ``og:image``, ``video``/``source``,
-and links to image or video files.
+links to image or video files, and what lazy loading hides from those: ``data-src``/``data-srcset``
+(and their ``data-lazy-*``/``data-original`` kin) and CSS ``background-image`` in ``style`` attributes.
 
 Pure functions over a parsel ``Selector`` so they can be tested on fixtures without a crawl.
 Why every ``srcset`` candidate? Sites serve different renditions of one picture at different widths;
@@ -14,7 +15,9 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".mp4", ".webm", ".mov")
-_SRCSET_SPLIT = re.compile(r",\s+(?=\S)")
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
+LAZY_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-url", "data-bg", "data-background")
+LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset")
 
 
 def _is_fetchable(url: str) -> bool:
@@ -22,13 +25,34 @@ def _is_fetchable(url: str) -> bool:
 
 
 def srcset_urls(srcset: str) -> list[str]:
-    """The URLs of a ``srcset`` attribute (``a.jpg 1x, b.jpg 2x`` → ``[a.jpg, b.jpg]``)."""
-    urls = []
-    for candidate in _SRCSET_SPLIT.split(srcset.strip()):
-        url = candidate.strip().split(" ", 1)[0].strip()
+    """The URLs of a ``srcset`` attribute (``a.jpg 1x, b.jpg 2x`` or ``a.jpg 1x,b.jpg 2x`` → ``[a.jpg, b.jpg]``).
+
+    The HTML standard's parser: a URL runs to the next white space (trailing commas end it), then its
+    descriptors run to the next comma outside parentheses.
+    """
+    urls, position, length = [], 0, len(srcset)
+    while position < length:
+        while position < length and (srcset[position].isspace() or srcset[position] == ","):
+            position += 1
+        start = position
+        while position < length and not srcset[position].isspace():
+            position += 1
+        url = srcset[start:position]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:
+            depth = 0
+            while position < length and (srcset[position] != "," or depth > 0):
+                depth += {"(": 1, ")": -1}.get(srcset[position], 0)
+                position += 1
         if url:
             urls.append(url)
     return urls
+
+
+def style_urls(style: str) -> list[str]:
+    """The ``url(...)`` values of a ``style`` attribute (``background-image: url('a.jpg')`` → ``[a.jpg]``)."""
+    return [match.group(2).strip() for match in _CSS_URL.finditer(style)]
 
 
 def links_to_media(href: str) -> bool:
@@ -45,6 +69,13 @@ def extract_media_urls(selector: Selector, base_url: str) -> list[str]:
     raw += selector.css('meta[property="og:image"]::attr(content), meta[name="og:image"]::attr(content)').getall()
     raw += selector.css("video::attr(src), video source::attr(src)").getall()
     raw += [href for href in selector.css("a::attr(href)").getall() if links_to_media(href)]
+    for name in LAZY_ATTRIBUTES:
+        raw += selector.xpath(f"//@{name}").getall()
+    for name in LAZY_SRCSETS:
+        for srcset in selector.xpath(f"//@{name}").getall():
+            raw += srcset_urls(srcset)
+    for style in selector.xpath("//@style").getall():
+        raw += style_urls(style)
     seen: dict[str, None] = {}
     for url in raw:
         absolute = urljoin(base_url, url.strip())

@@ -4,7 +4,8 @@
 fingerprints), so when it turns out to match, the page and the media are downloaded again. It is evidence
 only if the media is still there and byte-identical (same SHA-256); otherwise the post is reported as
 offline or changed. (Telegram API sightings need the telethon crawler's session: its next crawl preserves
-them.)
+them.) The fetches are held to the crawl's scope: no private address, at any redirect hop or through any
+name, unless the source allowed them (``Capture.scope``; a capture without one allows none).
 """
 
 from __future__ import annotations
@@ -15,16 +16,17 @@ from pathlib import Path
 
 import aiohttp
 
-from crawlers.capped_http import CappedAnswer, get_capped
+from crawlers.capped_http import CappedAnswer, get_capped, http_session
+from crawlers.fetch_scope import RefusedAddress
 from crawlers.sighting import Capture, Sighting, utc_now
 from crawlers.version import CRAWLER_VERSION
 
 
-async def _get(http: aiohttp.ClientSession, url: str) -> CappedAnswer | None:
-    """The whole answer, or ``None`` when it failed or went past the cap (not fetched whole: not evidence)."""
+async def _get(http: aiohttp.ClientSession, url: str, allow_private: bool) -> CappedAnswer | None:
+    """The whole answer, or ``None`` when it failed, was refused or went past the cap (not whole: not evidence)."""
     try:
-        answer = await get_capped(http, url)
-    except (aiohttp.ClientError, TimeoutError):
+        answer = await get_capped(http, url, allow_private=allow_private)
+    except (aiohttp.ClientError, TimeoutError, RefusedAddress):
         return None
     return answer if answer.complete else None
 
@@ -34,12 +36,11 @@ async def refetch_sighting(sighting: Sighting, workdir: Path, timeout: float = 3
     if sighting.fingerprints is None or not sighting.media.url.startswith(("http://", "https://")):
         return None
     workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    client_timeout = aiohttp.ClientTimeout(total=timeout)
-    async with aiohttp.ClientSession(
-        timeout=client_timeout, headers={"User-Agent": f"jikimi/{CRAWLER_VERSION}"}
-    ) as http:
-        page = await _get(http, sighting.location)
-        media = await _get(http, sighting.media.url)
+    scope = sighting.capture.scope if sighting.capture else None  # the crawl's scope holds here and for its screenshot
+    allow_private = scope is not None and scope.allow_private_addresses
+    async with http_session(timeout, {"User-Agent": f"jikimi/{CRAWLER_VERSION}"}, allow_private) as http:
+        page = await _get(http, sighting.location, allow_private)
+        media = await _get(http, sighting.media.url, allow_private)
     if page is None or media is None or page.status >= 400 or media.status >= 400:
         return None
     if hashlib.sha256(media.body).hexdigest() != sighting.fingerprints.sha256:
@@ -49,6 +50,7 @@ async def refetch_sighting(sighting: Sighting, workdir: Path, timeout: float = 3
     media_path.write_bytes(media.body)
     page_path.write_bytes(page.body)
     capture = Capture(
-        utc_now(), "refetch", CRAWLER_VERSION, page.status, page.headers, sighting.location, page_path, "text/html"
-    )
+        utc_now(), "refetch", CRAWLER_VERSION, page.status, page.headers, sighting.location, page_path, "text/html",
+        scope=scope,
+    )  # fmt: skip
     return dataclasses.replace(sighting, media=dataclasses.replace(sighting.media, path=media_path), capture=capture)

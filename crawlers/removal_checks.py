@@ -7,6 +7,11 @@ Deleted-post detection, exact for each platform:
 - ``t.me/s`` preview: the channel page just after the message (``?before=<id+1>``) no longer lists
   ``data-post="<channel>/<id>"`` while it lists older posts → deleted; a channel page that is gone → deleted.
 (The Telegram API check is ``TelegramCrawler.check_removal``.)
+
+A re-check may not be steered to the machine's own network: a post stored under a public name is checked
+with private addresses refused at every redirect hop and through every name (``crawlers/capped_http.py``);
+only a post whose location is itself a private address — which only a source marked
+``allow_private_addresses`` can have produced — may reach one.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from crawlers.base import PostToCheck, RemovalCheck
-from crawlers.capped_http import get_capped
+from crawlers.capped_http import get_capped, http_session
+from crawlers.fetch_scope import RefusedAddress, address_refusal
 from crawlers.tme_markup import UnrecognisedMarkup, parse_tme_page
 from crawlers.version import CRAWLER_VERSION
 
@@ -26,15 +32,20 @@ GONE_STATUSES = (404, 410)
 HttpCheck = Callable[[aiohttp.ClientSession, PostToCheck], Awaitable[RemovalCheck]]
 
 
-async def _get(http: aiohttp.ClientSession, url: str) -> tuple[int, bytes]:
+def _is_local(post: PostToCheck) -> bool:
+    """Whether the post's own location is a private address (its source was marked local to get it)."""
+    return address_refusal(urlsplit(post.location).hostname or "") is not None
+
+
+async def _get(http: aiohttp.ClientSession, url: str, post: PostToCheck) -> tuple[int, bytes]:
     """Status and body, cut at the cap: a bigger answer is not the media we preserved."""
-    answer = await get_capped(http, url)
+    answer = await get_capped(http, url, allow_private=_is_local(post))
     return answer.status, answer.body
 
 
 async def check_web(http: aiohttp.ClientSession, post: PostToCheck) -> RemovalCheck:
     try:
-        status, page = await _get(http, post.location)
+        status, page = await _get(http, post.location, post)
         if status in GONE_STATUSES:
             return RemovalCheck(False, f"page gone (HTTP {status})", status)
         if status >= 400:
@@ -42,8 +53,8 @@ async def check_web(http: aiohttp.ClientSession, post: PostToCheck) -> RemovalCh
         media_path = urlsplit(post.media_url).path
         if post.media_url.encode() not in page and media_path.encode() not in page:
             return RemovalCheck(False, "page no longer shows the media", status)
-        media_status, media = await _get(http, post.media_url)
-    except (aiohttp.ClientError, TimeoutError) as exc:
+        media_status, media = await _get(http, post.media_url, post)
+    except (aiohttp.ClientError, TimeoutError, RefusedAddress) as exc:
         return RemovalCheck(None, f"unreachable ({type(exc).__name__})")
     if media_status in GONE_STATUSES:
         return RemovalCheck(False, f"media gone (HTTP {media_status})", media_status)
@@ -59,8 +70,8 @@ async def check_tme_preview(http: aiohttp.ClientSession, post: PostToCheck) -> R
     channel, _, message = parts.path.strip("/").rpartition("/")
     base = f"{parts.scheme}://{parts.netloc}"
     try:
-        status, body = await _get(http, f"{base}/s/{channel}?before={int(message) + 1}")
-    except (aiohttp.ClientError, TimeoutError) as exc:
+        status, body = await _get(http, f"{base}/s/{channel}?before={int(message) + 1}", post)
+    except (aiohttp.ClientError, TimeoutError, RefusedAddress) as exc:
         return RemovalCheck(None, f"unreachable ({type(exc).__name__})")
     except ValueError:
         return RemovalCheck(None, f"not a t.me post link: {post.location}")
@@ -82,5 +93,10 @@ async def check_tme_preview(http: aiohttp.ClientSession, post: PostToCheck) -> R
 async def check_over_http(check: HttpCheck, posts: Sequence[PostToCheck], timeout: float) -> dict[str, RemovalCheck]:
     """Run ``check`` for each post, one at a time, in one HTTP session (politeness: no burst of requests)."""
     headers = {"User-Agent": f"jikimi/{CRAWLER_VERSION} (removal re-check)"}
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout), headers=headers) as http:
-        return {post.location: await check(http, post) for post in posts}
+    checks: dict[str, RemovalCheck] = {}
+    for local in (False, True):  # one session each: only the local posts' may resolve names to private addresses
+        group = [post for post in posts if _is_local(post) == local]
+        if group:
+            async with http_session(timeout, headers, allow_private=local) as http:
+                checks |= {post.location: await check(http, post) for post in group}
+    return {post.location: checks[post.location] for post in posts}

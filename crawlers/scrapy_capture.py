@@ -15,6 +15,7 @@ from twisted.python.failure import Failure
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawlers.fetch_scope import FetchScope, without_credentials
 from crawlers.html_media import page_title
 from crawlers.sighting import Capture, Media, utc_now
 from crawlers.version import CRAWLER_VERSION
@@ -30,13 +31,14 @@ class PageCapture:
     raw_path: Path
     title: str | None
     warc_path: Path | None = None
+    scope: FetchScope | None = None
 
     def capture_record(self, crawler: str) -> Capture:
         """The Capture of a sighting on this page, timed now (UTC)."""
         return Capture(
             captured_at=utc_now(), crawler=crawler, crawler_version=CRAWLER_VERSION, http_status=self.status,
             http_headers=self.headers, final_url=self.url, raw_path=self.raw_path, raw_mime="text/html",
-            warc_path=self.warc_path,
+            warc_path=self.warc_path, scope=self.scope,
         )  # fmt: skip
 
 
@@ -46,8 +48,10 @@ def response_headers(response: Response) -> tuple[tuple[str, str], ...]:
     )
 
 
-def capture_page(response: TextResponse, out_dir: Path) -> PageCapture:
-    """Save the page's bytes once (content-addressed) under ``out_dir/pages`` and describe it."""
+def capture_page(response: TextResponse, out_dir: Path, scope: FetchScope | None = None) -> PageCapture:
+    """Save the page's bytes once (content-addressed) under ``out_dir/pages`` and describe it.
+
+    The page's URL is recorded without any ``user:password@`` it was crawled with (a watchlist secret)."""
     digest = hashlib.sha256(response.body).hexdigest()
     raw_path = out_dir / "pages" / f"{digest}.html"
     raw_path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +61,8 @@ def capture_page(response: TextResponse, out_dir: Path) -> PageCapture:
     if not warc_path.exists():
         write_warc(response, warc_path)
     title = page_title(response.selector)
-    return PageCapture(response.url, response.status, response_headers(response), raw_path, title, warc_path)
+    url = without_credentials(response.url)
+    return PageCapture(url, response.status, response_headers(response), raw_path, title, warc_path, scope)
 
 
 # Scrapy hands over the body decoded; the stored headers must describe the bytes actually stored.
@@ -78,13 +83,14 @@ def write_warc(response: Response, path: Path) -> None:
         asked_headers = [(k.decode("latin-1"), v[0].decode("latin-1")) for k, v in request.headers.items() if v]
     parts = urlsplit(response.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    url = without_credentials(response.url)
     with path.open("wb") as stream:
         writer = WARCWriter(stream, gzip=True, warc_version="1.1")
         answer = StatusAndHeaders(f"{response.status} OK", headers, protocol="HTTP/1.1")
         payload = BytesIO(response.body)
-        writer.write_record(writer.create_warc_record(response.url, "response", payload=payload, http_headers=answer))
+        writer.write_record(writer.create_warc_record(url, "response", payload=payload, http_headers=answer))
         asked = StatusAndHeaders(f"GET {target} HTTP/1.1", asked_headers, is_http_request=True)
-        writer.write_record(writer.create_warc_record(response.url, "request", http_headers=asked))
+        writer.write_record(writer.create_warc_record(url, "request", http_headers=asked))
 
 
 _PARTIAL_NUMBERS = itertools.count()
@@ -104,7 +110,7 @@ def save_media(response: Response, media_url: str, out_dir: Path) -> Media:
     os.replace(partial, path)
     content_type = response.headers.get("Content-Type")
     mime = content_type.decode("latin-1").split(";")[0].strip() if content_type else None
-    return Media(url=media_url, path=path, mime=mime, size=len(response.body))
+    return Media(url=without_credentials(media_url), path=path, mime=mime, size=len(response.body))
 
 
 def describe_failure(failure: Failure) -> str:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from crawlers.fetch_scope import without_credentials
 from crawlers.scrapy_runner import encode_record
 from crawlers.sighting import Checkpoint, CrawlProblem, Sighting
 
@@ -55,7 +56,13 @@ class ProblemOnExceptionMiddleware:
 
     def process_spider_exception(self, response: Any, exception: Exception) -> Iterable[Any]:
         source_id = str(getattr(self.crawler.spider, "source_id", "?"))
-        return [CrawlProblem(source_id, response.url, f"could not parse page: {type(exception).__name__}: {exception}")]
+        return [
+            CrawlProblem(
+                source_id,
+                without_credentials(response.url),
+                f"could not parse page: {type(exception).__name__}: {exception}",
+            )
+        ]
 
 
 def _load_spider(path: str) -> type:
@@ -75,6 +82,8 @@ def main() -> None:
     settings = dict(job["settings"])
     settings["ITEM_PIPELINES"] = {"crawlers.scrapy_worker.RecordEmitterPipeline": 100}
     settings["SPIDER_MIDDLEWARES"] = {"crawlers.scrapy_worker.ProblemOnExceptionMiddleware": 1000}
+    settings["DOWNLOADER_MIDDLEWARES"] = {"crawlers.scrapy_guard.ScopeGuardMiddleware": 50}
+    settings["TWISTED_DNS_RESOLVER"] = "crawlers.scrapy_guard.PublicAddressResolver"
     settings["JIKIMI_RECORD_FD"] = record_fd
     process = CrawlerProcess(settings)
     process.crawl(_load_spider(job["spider"]), **job["spider_args"])

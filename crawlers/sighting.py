@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crawlers.errors import Unavailable
+from crawlers.fetch_scope import FetchScope
 
 
 def utc_now() -> datetime:
@@ -87,6 +88,7 @@ class Capture:
     raw_mime: str | None = None
     warc_path: Path | None = None  # the HTTP exchange as a WARC (request and response records)
     account_id: str | None = None  # the Telegram account that read it, by id only (never its phone or name)
+    scope: FetchScope | None = None  # where the crawl could go: the screenshot is held to the same
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,12 @@ spider's one Checkpoint (the newest id) is emitted when the spider closes, and o
 read. A crash before that redoes the run, which the pipeline's dedupe makes harmless.
 Parsing is ``crawlers/tme_markup.py``; a page it does not recognise stops the source with
 ``markup-unrecognised``, never an empty success. ``base_url`` lets tests and the demo serve pages locally.
+
+A hostile channel serves these pages, so paging must make progress: a page asked for ``?before=N`` that
+shows nothing older than N (a server ignoring the parameter) ends the run with a recorded problem, and
+the watermark stays where it was, instead of fetching the same page for ever; so does reading
+``max_pages`` pages in one run (a channel inventing ids that go back one at a time). Every post is recorded
+under the channel crawled, whatever its ``data-post`` claims (the claim is a recorded problem).
 """
 
 from __future__ import annotations
@@ -27,8 +33,11 @@ from twisted.python.failure import Failure
 from config.settings import Settings
 from config.watchlist import Source
 from crawlers.base import CrawlContext, PostToCheck, RemovalCheck
+from crawlers.codec import from_jsonable, to_jsonable
 from crawlers.errors import SourceUnavailable, Unavailable
+from crawlers.fetch_scope import FetchScope, without_credentials
 from crawlers.scrapy_capture import PageCapture, capture_page, describe_failure, save_media
+from crawlers.scrapy_guard import ALLOW_PRIVATE_SETTING, take_credentials
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
 from crawlers.sighting import Checkpoint, CrawlProblem, CrawlRecord, Distributor, ForwardedFrom, Sighting
 from crawlers.source_configs import TelegramWebSourceConfig
@@ -36,6 +45,7 @@ from crawlers.tme_markup import TmePost, UnrecognisedMarkup, parse_tme_page
 
 UNRECOGNISED = "unrecognised t.me/s markup"
 NO_PREVIEW = "no public preview"
+STUCK = "paging does not move back"
 
 
 class TelegramWebSpider(scrapy.Spider):
@@ -43,16 +53,19 @@ class TelegramWebSpider(scrapy.Spider):
 
     def __init__(
         self, source_id: str, channel: str, base_url: str, watermark: int | None, backfill: int, out_dir: str,
-        max_media_bytes: int, **kwargs: Any,
+        max_media_bytes: int, scope: dict[str, Any] | None = None, max_pages: int = 1000, **kwargs: Any,
     ) -> None:  # fmt: skip
         super().__init__(**kwargs)
         self.source_id = source_id
         self.channel = channel
-        self.base_url = base_url.rstrip("/")
+        self.base_url = take_credentials(self, [base_url.rstrip("/")])[0]
         self.watermark = watermark
         self.backfill = backfill
         self.out_dir = Path(out_dir)
         self.max_media_bytes = max_media_bytes
+        self.fetch_scope = from_jsonable(FetchScope, scope) if scope else FetchScope.of([self.base_url])
+        self.max_pages = max_pages
+        self.pages_asked = 0
         self.newest: int | None = None
         self.read_to_the_end = False
 
@@ -60,21 +73,28 @@ class TelegramWebSpider(scrapy.Spider):
         yield self._page_request(None)
 
     def _page_request(self, before: int | None) -> scrapy.Request:
+        self.pages_asked += 1
         url = f"{self.base_url}/s/{self.channel}" + (f"?before={before}" if before else "")
-        return scrapy.Request(url, callback=self.parse_page, errback=self.page_failed, dont_filter=True)
+        return scrapy.Request(
+            url, callback=self.parse_page, errback=self.page_failed, dont_filter=True, meta={"before": before}
+        )
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        if not urlsplit(response.url).path.startswith("/s/") or not isinstance(response, TextResponse):
-            reason = f"{NO_PREVIEW}: t.me sent {response.url} instead"
-            yield CrawlProblem(self.source_id, response.url, reason, stops_source=Unavailable.NOT_FOUND)
+        url = without_credentials(response.url)
+        if not urlsplit(url).path.startswith("/s/") or not isinstance(response, TextResponse):
+            reason = f"{NO_PREVIEW}: t.me sent {url} instead"
+            yield CrawlProblem(self.source_id, url, reason, stops_source=Unavailable.NOT_FOUND)
             return
         try:
-            page = parse_tme_page(response.text, self.base_url)
+            page = parse_tme_page(response.text, self.base_url, self.channel)
         except UnrecognisedMarkup as exc:
             reason = f"{UNRECOGNISED}: {exc}"
-            yield CrawlProblem(self.source_id, response.url, reason, stops_source=Unavailable.MARKUP_UNRECOGNISED)
+            yield CrawlProblem(self.source_id, url, reason, stops_source=Unavailable.MARKUP_UNRECOGNISED)
             return
-        capture = capture_page(response, self.out_dir)
+        capture = capture_page(response, self.out_dir, self.fetch_scope)
+        for problem in page.problems:
+            where = f"{self.base_url}/{self.channel}/{problem.message_id}" if problem.message_id else url
+            yield CrawlProblem(self.source_id, where, problem.reason)
         fresh = [post for post in page.posts if self.watermark is None or post.message_id > self.watermark]
         for post in fresh:
             self.newest = max(self.newest or 0, post.message_id)
@@ -85,10 +105,21 @@ class TelegramWebSpider(scrapy.Spider):
                           "item_id": media.message_id, "page": capture, "title": page.channel_title},
                 )  # fmt: skip
         oldest = page.oldest_id
+        before = response.meta.get("before")
+        if before is not None and oldest is not None and oldest >= before:
+            reason = f"{STUCK}: ?before={before} showed posts from {oldest} up; stopped, the watermark is kept"
+            yield CrawlProblem(self.source_id, url, reason)
+            return
         reached = self.watermark is not None and oldest is not None and oldest <= self.watermark + 1
         backfilled = self.watermark is None and self.newest is not None and self.newest - (oldest or 0) >= self.backfill
         if oldest is None or oldest <= 1 or reached or backfilled:
             self.read_to_the_end = True
+            return
+        if self.pages_asked >= self.max_pages:
+            reason = (
+                f"page budget reached: max_pages={self.max_pages} pages read back to {oldest}; the watermark is kept"
+            )
+            yield CrawlProblem(self.source_id, url, reason)
             return
         yield self._page_request(oldest)
 
@@ -98,7 +129,7 @@ class TelegramWebSpider(scrapy.Spider):
         page: PageCapture = meta["page"]
         item_id: int = meta["item_id"]
         capture = page.capture_record("telegram_web")
-        location = f"{self.base_url}/{post.channel}/{item_id}"
+        location = f"{self.base_url}/{self.channel}/{item_id}"
         yield Sighting(
             source_id=self.source_id, source_kind="telegram_web", location=location, seen_at=capture.captured_at,
             media=save_media(response, response.request.url if response.request else response.url, self.out_dir),
@@ -107,13 +138,12 @@ class TelegramWebSpider(scrapy.Spider):
 
     def media_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
         request = failure.request  # type: ignore[attr-defined]
-        post: TmePost = request.meta["post"]
-        location = f"{self.base_url}/{post.channel}/{request.meta['item_id']}"
+        location = f"{self.base_url}/{self.channel}/{request.meta['item_id']}"
         reason = "media download failed: " + describe_failure(failure)
-        yield CrawlProblem(self.source_id, location, reason, media_url=request.url)
+        yield CrawlProblem(self.source_id, location, reason, media_url=without_credentials(request.url))
 
     def page_failed(self, failure: Failure) -> Iterator[CrawlProblem]:
-        url = failure.request.url  # type: ignore[attr-defined]
+        url = without_credentials(failure.request.url)  # type: ignore[attr-defined]
         yield CrawlProblem(self.source_id, url, "page fetch failed: " + describe_failure(failure))
 
     def final_records(self) -> list[Checkpoint]:
@@ -162,14 +192,17 @@ class TelegramWebCrawler:
         config = source.config
         assert isinstance(config, TelegramWebSourceConfig)
         backfill = config.backfill_messages if config.backfill_messages is not None else self.backfill
+        settings = self.scrapy_settings | {"ROBOTSTXT_OBEY": False}
+        settings[ALLOW_PRIVATE_SETTING] = config.allow_private_addresses
         job = ScrapyJob(
             spider="crawlers.telegram_web:TelegramWebSpider",
             spider_args={
                 "source_id": source.id, "channel": config.channel, "base_url": config.base_url,
                 "watermark": context.state.watermark, "backfill": backfill, "out_dir": str(context.workdir),
-                "max_media_bytes": self.max_media_bytes,
+                "max_media_bytes": self.max_media_bytes, "scope": to_jsonable(config.fetch_scope()),
+                "max_pages": config.max_pages,
             },
-            settings=dict(self.scrapy_settings, ROBOTSTXT_OBEY=False),
+            settings=settings,
         )  # fmt: skip
         fatal: CrawlProblem | None = None
         async for record in run_scrapy_job(job, workdir=context.workdir, deadline=self.deadline, source_id=source.id):

@@ -9,13 +9,18 @@ What the preview shows: text and its links, ``time[datetime]``, views ("1.2K"), 
 "edited", forwarded-from name and link, photos (the ``background-image`` of
 ``tgme_widget_message_photo_wrap``), videos (``video[src]``), and albums (grouped media, each linking to
 its own message with ``?single``). What it does not show: grouped ids, sender accounts, exact edit times.
+
+A hostile channel controls this markup, so one bad post costs only itself: a post that cannot be read,
+a time that is not ISO 8601 or has no time zone, or a ``data-post`` naming another channel is a
+``TmeProblem`` on the page, and the other posts stay. A page none of whose posts can be read is
+``UnrecognisedMarkup``. Post times are always tz-aware UTC, or ``None`` with a problem saying why.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
@@ -52,9 +57,18 @@ class TmePost:
 
 
 @dataclass(frozen=True, slots=True)
+class TmeProblem:
+    """Something on the page that could not be taken as it stood: recorded, the rest of the page kept."""
+
+    message_id: int | None
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class TmePage:
     channel_title: str | None
     posts: tuple[TmePost, ...]
+    problems: tuple[TmeProblem, ...] = ()
 
     @property
     def oldest_id(self) -> int | None:
@@ -66,7 +80,10 @@ def parse_views(text: str | None) -> int | None:
     match = _VIEWS.match(text or "")
     if not match:
         return None
-    number = float(match.group(1).replace(",", ""))
+    try:
+        number = float(match.group(1).replace(",", ""))
+    except ValueError:  # "1.2.3K": a count the page garbled is no count, not a lost post
+        return None
     return int(number * {"": 1, "k": 1_000, "m": 1_000_000}[match.group(2).lower()])
 
 
@@ -74,7 +91,7 @@ def _message_id_of(link: str | None, default: int) -> int:
     if not link:
         return default
     parts = [part for part in urlsplit(link).path.split("/") if part]
-    return int(parts[-1]) if parts and parts[-1].isdigit() else default
+    return int(parts[-1]) if parts and parts[-1].isascii() and parts[-1].isdigit() else default
 
 
 def _media(post: Selector, message_id: int, base_url: str) -> tuple[TmeMedia, ...]:
@@ -92,21 +109,40 @@ def _media(post: Selector, message_id: int, base_url: str) -> tuple[TmeMedia, ..
     return tuple(found)
 
 
-def _post(node: Selector, base_url: str) -> TmePost:
+def post_time(stamp: str | None) -> tuple[datetime | None, str | None]:
+    """``time[datetime]`` as tz-aware UTC, or ``None`` and the reason it could not be used."""
+    if not stamp:
+        return None, None
+    try:
+        when = datetime.fromisoformat(stamp.strip())
+    except ValueError:
+        return None, f"post time {stamp[:60]!r} is not an ISO 8601 time; post time not recorded"
+    if when.tzinfo is None or when.utcoffset() is None:
+        return None, f"post time {stamp[:60]!r} has no time zone; post time not recorded"
+    return when.astimezone(UTC), None
+
+
+def _post(node: Selector, base_url: str, channel: str | None, problems: list[TmeProblem]) -> TmePost:
     data_post = node.attrib.get("data-post", "")
-    channel, _, number = data_post.rpartition("/")
-    if not channel or not number.isdigit():
-        raise UnrecognisedMarkup(f"a post without a usable data-post attribute ({data_post!r})")
+    claimed, _, number = data_post.rpartition("/")
+    if not claimed or not (number.isascii() and number.isdigit()):
+        raise UnrecognisedMarkup(f"a post without a usable data-post attribute ({data_post[:80]!r})")
     message_id = int(number)
+    if channel is not None and claimed.lower() != channel.lower():
+        reason = f"post {message_id} claims to be from channel {claimed[:64]!r}; recorded under {channel!r}"
+        problems.append(TmeProblem(message_id, reason))
+    stamp = node.css(".tgme_widget_message_date time::attr(datetime), time::attr(datetime)").get()
+    posted_at, bad_time = post_time(stamp)
+    if bad_time is not None:
+        problems.append(TmeProblem(message_id, f"post {message_id}: {bad_time}"))
     text_node = node.css(".tgme_widget_message_text")
     text = " ".join(part.strip() for part in text_node.css("::text").getall() if part.strip()) or None
-    stamp = node.css(".tgme_widget_message_date time::attr(datetime), time::attr(datetime)").get()
     forwarded = node.css(".tgme_widget_message_forwarded_from_name")
     meta = " ".join(node.css(".tgme_widget_message_meta ::text").getall())
     return TmePost(
-        channel=channel, message_id=message_id, text=text,
+        channel=channel or claimed, message_id=message_id, text=text,
         urls=tuple(dict.fromkeys(text_node.css("a::attr(href)").getall())),
-        posted_at=datetime.fromisoformat(stamp) if stamp else None, edited="edited" in meta,
+        posted_at=posted_at, edited="edited" in meta,
         views=parse_views(node.css(".tgme_widget_message_views::text").get()),
         author=(node.css(".tgme_widget_message_from_author::text").get() or "").strip() or None,
         forwarded_name=" ".join(t.strip() for t in forwarded.css("::text").getall() if t.strip()) or None,
@@ -115,8 +151,9 @@ def _post(node: Selector, base_url: str) -> TmePost:
     )  # fmt: skip
 
 
-def parse_tme_page(html: str, base_url: str) -> TmePage:
-    """The posts of one t.me/s page; ``UnrecognisedMarkup`` if it is not one."""
+def parse_tme_page(html: str, base_url: str, channel: str | None = None) -> TmePage:
+    """The posts of one t.me/s page of ``channel`` (the one crawled: every post is recorded under it);
+    ``UnrecognisedMarkup`` if it is not such a page."""
     page = Selector(text=html)
     history = page.css(".tgme_channel_history")
     if not history and not page.css(".tgme_channel_info"):
@@ -124,6 +161,14 @@ def parse_tme_page(html: str, base_url: str) -> TmePage:
     nodes = page.css("div.tgme_widget_message")
     if page.css(".tgme_widget_message_wrap") and not nodes:
         raise UnrecognisedMarkup("post wrappers without posts")
-    posts = tuple(_post(node, base_url) for node in nodes)
+    posts: list[TmePost] = []
+    problems: list[TmeProblem] = []
+    for node in nodes:
+        try:
+            posts.append(_post(node, base_url, channel, problems))
+        except (UnrecognisedMarkup, ValueError) as exc:
+            problems.append(TmeProblem(None, f"a post could not be read: {exc}"))
+    if nodes and not posts:
+        raise UnrecognisedMarkup(problems[0].reason)
     title = page.css(".tgme_channel_info_header_title ::text").get()
-    return TmePage(title.strip() if title else None, posts)
+    return TmePage(title.strip() if title else None, tuple(posts), tuple(problems))

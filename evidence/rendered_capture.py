@@ -8,6 +8,12 @@
 
 Where Chromium is absent or the rendering fails, the packet is still written and its metadata says why
 there is no screenshot. Nothing here is silent about a missing part.
+
+The page is loaded again by a browser that is held to the scope its crawl was held to (``Capture.scope``,
+plus the origin of the sighting's own media, which the crawler fetched): ``evidence/rendering.py``. The
+stamp and ``rendered_from`` name the URL actually shown; what the page tried and was refused (navigating
+away, requests outside the scope or to private addresses) is in the metadata, and a navigation away is
+also one of the rendering's ``problems``.
 """
 
 from __future__ import annotations
@@ -19,10 +25,11 @@ from typing import Any
 
 import jinja2
 
+from crawlers.fetch_scope import FetchScope
 from crawlers.sighting import Sighting
 from crawlers.version import CRAWLER_VERSION, TOOL_NAME
 from evidence.canonical_json import utc_z
-from evidence.rendering import Renderer, RenderingError
+from evidence.rendering import Renderer, RenderingError, Screenshot
 
 SCREENSHOT_NAME = "capture.png"
 POST_HTML_NAME = "post.html"
@@ -64,6 +71,37 @@ def post_html(sighting: Sighting, media_file: str, media_src: str | None) -> str
     )  # fmt: skip
 
 
+def render_scope(sighting: Sighting, url: str) -> FetchScope:
+    """Where the browser may go for ``sighting``: its crawl's scope (or, for a capture without one, only
+    its own page's origin, no private address) and the origin of its media, which the crawler fetched."""
+    scope = sighting.capture.scope if sighting.capture else None
+    if scope is None:
+        scope = FetchScope.of([sighting.location])
+    return scope.with_origins(url, sighting.media.url)
+
+
+def _shot_facts(shot: Screenshot, requested: str) -> dict[str, Any]:
+    """What the browser showed and what it refused, for ``metadata.json``."""
+    facts: dict[str, Any] = {"rendered_from": shot.shown_url or requested}
+    if shot.shown_url and shot.shown_url != requested:
+        facts["requested_url"] = requested
+    problems = [
+        f"the page tried to navigate to {target}; the navigation was blocked and the screenshot shows "
+        f"{shot.shown_url or requested} as it loaded"
+        for target in shot.navigations_blocked
+    ]
+    if shot.url_changed_to:
+        problems.append(f"the page rewrote its address to {shot.url_changed_to}; the document shown is the one named")
+    if shot.navigations_blocked:
+        facts["navigations_blocked"] = list(shot.navigations_blocked)
+    if shot.requests_blocked_count:
+        facts["requests_blocked"] = list(shot.requests_blocked)
+        facts["requests_blocked_count"] = shot.requests_blocked_count
+    if problems:
+        facts["problems"] = problems
+    return facts
+
+
 def _inline_media(sighting: Sighting) -> str | None:
     path = sighting.media.path
     mime = sighting.media.mime or ""
@@ -90,12 +128,13 @@ async def render_capture(
             shot = await renderer.render_html(page, capture_stamp(sighting, shown))
         else:
             shown = (sighting.capture.final_url if sighting.capture else None) or sighting.location
-            shot = await renderer.render_url(shown, capture_stamp(sighting, shown))
+            scope = render_scope(sighting, shown)
+            shot = await renderer.render_url(shown, lambda url: capture_stamp(sighting, url), scope)
     except RenderingError as exc:
         return RenderedCapture(files, facts | {"screenshot": None, "screenshot_missing": str(exc)})
     files[SCREENSHOT_NAME] = shot.png
     facts |= {
-        "screenshot": SCREENSHOT_NAME, "browser": shot.browser, "rendered_from": shown,
+        "screenshot": SCREENSHOT_NAME, "browser": shot.browser, **_shot_facts(shot, shown),
         "rendered_at": utc_z(datetime.now(UTC)), "truncated_at_px": shot.truncated_at,
         "note": "rendered when the packet was written; the stamp at the top gives capture and rendering times",
     }  # fmt: skip

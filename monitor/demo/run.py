@@ -66,12 +66,14 @@ def write_demo_watchlist(data_dir: Path, site_url: str) -> Path:
         "    kind: web\n"
         f"    start_urls: [{site_url}/]\n"
         "    allowed_domains: [127.0.0.1]\n"
+        "    allow_private_addresses: true\n"
         "    max_depth: 3\n"
         "    schedule: {every: 30m}\n"
         "  - id: demo-channel\n"
         "    kind: telegram_web\n"
         "    channel: demo_channel\n"
         f"    base_url: {site_url}\n"
+        "    allow_private_addresses: true\n"
         "    schedule: {every: 15m}\n",
         encoding="utf-8",
     )

@@ -16,6 +16,7 @@ sources:
     kind: web
     start_urls: [http://127.0.0.1:8765/]
     allowed_domains: [127.0.0.1]
+    allow_private_addresses: true
     max_depth: 3
     schedule: {every: 30m}
   - id: nightly

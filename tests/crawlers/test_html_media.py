@@ -66,3 +66,26 @@ def test_media_downloaded_again_replaces_the_file_whole_never_truncating_what_is
         assert reading.read() == b"first bytes"  # ...and still reads all of it
     assert second.path == first.path and second.path.read_bytes() == b"second bytes"
     assert [p.name for p in (tmp_path / "media").iterdir()] == [first.path.name]  # no partial file left
+
+
+LAZY_PAGE = """<html><body>
+<img src="/placeholder.gif" data-src="/lazy.jpg" data-srcset="/lazy-480.jpg 480w,/lazy-960.jpg 960w">
+<img data-lazy-src="/lazier.jpg"><img data-original="/original.jpg">
+<div class="cover" style="background-image: url('/cover.jpg'); color: red"></div>
+<a class="thumb" style="background:url(/thumb.webp) no-repeat"></a>
+<img srcset="/tight-1.jpg 1x,/tight-2.jpg 2x">
+</body></html>"""
+
+
+def test_lazily_loaded_media_and_css_backgrounds_are_found_too() -> None:
+    urls = extract_media_urls(Selector(text=LAZY_PAGE), "http://site.test/")
+    expected = ["lazy.jpg", "lazier.jpg", "original.jpg", "lazy-480.jpg", "lazy-960.jpg", "cover.jpg", "thumb.webp",
+                "tight-1.jpg", "tight-2.jpg"]  # fmt: skip
+    assert set(expected) <= {url.rsplit("/", 1)[-1] for url in urls}
+
+
+def test_a_srcset_without_spaces_after_its_commas_gives_every_candidate() -> None:
+    assert srcset_urls("a.jpg 1x,b.jpg 2x") == ["a.jpg", "b.jpg"]
+    assert srcset_urls("a.jpg 480w ,  b.jpg 960w") == ["a.jpg", "b.jpg"]
+    assert srcset_urls("/img,with,commas.jpg 1x, c.jpg 2x") == ["/img,with,commas.jpg", "c.jpg"]
+    assert srcset_urls("a.jpg, b.jpg") == ["a.jpg", "b.jpg"]

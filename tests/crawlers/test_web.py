@@ -19,7 +19,9 @@ pytestmark = pytest.mark.slow
 
 
 def web_source(url: str, **fields: Any) -> Source:
-    config = WebSourceConfig.model_validate({"start_urls": [url], "allowed_domains": ["127.0.0.1"], **fields})
+    config = WebSourceConfig.model_validate(
+        {"start_urls": [url], "allowed_domains": ["127.0.0.1"], "allow_private_addresses": True, **fields}
+    )
     return Source("site", "web", Schedule(every=parse_duration("1h")), config)
 
 

@@ -23,7 +23,9 @@ COPIES = {name for name in demo_media() if name.startswith("copy-")}
 
 
 def web_source(source_id: str, url: str, max_depth: int = 3) -> Source:
-    config = WebSourceConfig(start_urls=[url], allowed_domains=["127.0.0.1"], max_depth=max_depth)  # type: ignore[list-item]
+    config = WebSourceConfig(
+        start_urls=[url], allowed_domains=["127.0.0.1"], max_depth=max_depth, allow_private_addresses=True
+    )  # type: ignore[list-item]
     return Source(source_id, "web", Schedule(every=parse_duration("30m")), config)
 
 

@@ -242,7 +242,7 @@ def test_status_says_plainly_when_the_daemon_is_not_running(tmp_path: Path) -> N
     watchlist = tmp_path / "watchlist.yaml"
     watchlist.write_text(
         "sources:\n  - id: forum\n    kind: web\n    start_urls: [http://127.0.0.1:9/]\n"
-        "    allowed_domains: [127.0.0.1]\n    schedule: {every: 30m}\n"
+        "    allowed_domains: [127.0.0.1]\n    allow_private_addresses: true\n    schedule: {every: 30m}\n"
     )
     result = jikimi(tmp_path / "data", "status", "--watchlist", str(watchlist))
     assert result.returncode == 0, result.stderr

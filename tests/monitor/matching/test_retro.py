@@ -32,7 +32,8 @@ async def test_an_import_after_the_crawl_finds_the_copies_seen_before_and_preser
     site = RunningSite(demo_app())
     url = await site.start(0)
     source = Source("forum", "web", Schedule(every=parse_duration("1h")),
-                    WebSourceConfig(start_urls=[url + "/"], allowed_domains=["127.0.0.1"], max_depth=3))  # type: ignore[list-item]  # fmt: skip
+                    WebSourceConfig(start_urls=[url + "/"], allowed_domains=["127.0.0.1"], max_depth=3,  # type: ignore[list-item]
+                                    allow_private_addresses=True))  # fmt: skip
     async with open_context(settings, hash_pool=hash_pool) as context:
         await crawl_sources(context, [source])
         assert await context.store.hits() == []

@@ -53,12 +53,14 @@ def watchlist(folder: Path, url: str) -> Path:
     kind: web
     start_urls: [{url}/]
     allowed_domains: [127.0.0.1]
+    allow_private_addresses: true
     max_depth: 3
     schedule: {{every: 3s, jitter: 1s}}
   - id: demo-channel
     kind: telegram_web
     channel: demo_channel
     base_url: {url}
+    allow_private_addresses: true
     schedule: {{every: 3s, jitter: 1s}}
 """)
     return path

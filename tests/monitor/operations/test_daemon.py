@@ -23,7 +23,8 @@ def watchlist_text(*sources: tuple[str, str]) -> str:
     lines = ["sources:"]
     for source_id, every in sources:
         lines += [f"  - id: {source_id}", "    kind: web", f"    start_urls: [{UNREACHABLE}]",
-                  "    allowed_domains: [127.0.0.1]", f"    schedule: {{every: {every}, jitter: 1s}}"]  # fmt: skip
+                  "    allowed_domains: [127.0.0.1]", "    allow_private_addresses: true",
+                  f"    schedule: {{every: {every}, jitter: 1s}}"]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 

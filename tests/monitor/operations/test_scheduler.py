@@ -16,7 +16,9 @@ from monitor.operations.scheduler import SourceScheduler, backoff_delay, job_sto
 
 
 def source(source_id: str, every: str = "30m", enabled: bool = True) -> Source:
-    config = WebSourceConfig(start_urls=["http://127.0.0.1:9/"], allowed_domains=["127.0.0.1"])  # type: ignore[list-item]
+    config = WebSourceConfig(
+        start_urls=["http://127.0.0.1:9/"], allowed_domains=["127.0.0.1"], allow_private_addresses=True
+    )  # type: ignore[list-item]
     return Source(source_id, "web", Schedule(every=parse_duration(every)), config, enabled)
 
 
@@ -80,7 +82,9 @@ def test_back_off_doubles_per_failure_up_to_the_cap() -> None:
 def test_a_cron_schedule_keeps_its_jitter() -> None:
     from monitor.operations.scheduler import trigger_for
 
-    config = WebSourceConfig(start_urls=["http://127.0.0.1:9/"], allowed_domains=["127.0.0.1"])  # type: ignore[list-item]
+    config = WebSourceConfig(
+        start_urls=["http://127.0.0.1:9/"], allowed_domains=["127.0.0.1"], allow_private_addresses=True
+    )  # type: ignore[list-item]
     cron = Source("c", "web", Schedule(cron="0 */2 * * *", jitter=parse_duration("5m")), config)
     assert trigger_for(cron).jitter == 300  # type: ignore[attr-defined]
 

@@ -33,7 +33,9 @@ pytestmark = pytest.mark.slow
 async def forum() -> AsyncIterator[Source]:
     site = RunningSite(demo_app())
     url = await site.start(0)
-    config = WebSourceConfig(start_urls=[url + "/thread/2"], allowed_domains=["127.0.0.1"], max_depth=0)  # type: ignore[list-item]
+    config = WebSourceConfig(
+        start_urls=[url + "/thread/2"], allowed_domains=["127.0.0.1"], max_depth=0, allow_private_addresses=True
+    )  # type: ignore[list-item]
     yield Source("forum", "web", Schedule(every=parse_duration("1h")), config)
     await site.stop()
 
