@@ -73,7 +73,12 @@ async def _export(folder: Path, hash_pool: HashPool) -> Genuine:
     (folder / "tsa-chain.pem").write_bytes(tsa.chain)
     sites = RunningSite(tsa.app()), RunningSite(demo_app())
     tsa_url, forum_url = [await site.start(0) for site in sites]
-    config = WebSourceConfig(start_urls=[forum_url + "/thread/2"], allowed_domains=["127.0.0.1"], max_depth=0)  # type: ignore[list-item]
+    config = WebSourceConfig(  # type: ignore[call-arg]
+        start_urls=[forum_url + "/thread/2"],  # type: ignore[list-item]
+        allowed_domains=["127.0.0.1"],
+        max_depth=0,
+        allow_private_addresses=True,
+    )
     forum = Source("forum", "web", Schedule(every=parse_duration("1h")), config)
     settings = Settings(
         data_dir=folder / "data", crawl_autothrottle=False, crawl_retry_times=0, evidence_screenshots=False,
