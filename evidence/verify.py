@@ -19,6 +19,7 @@ from evidence.bundle import PAYLOAD, PUBLIC_KEY_NAME, TSA_CHAIN_NAME
 from evidence.canonical_json import utc_z
 from evidence.custody import CustodyBroken, CustodyKind, event_from_json, verify_chain
 from evidence.errors import VerificationFailed
+from evidence.inert_names import bundle_name
 from evidence.manifest import MANIFEST_NAME, first_mismatch, parse_manifest
 from evidence.signing import SIGNATURE_SUFFIX, signature_valid
 from evidence.timestamping import TOKEN_SUFFIX, TimestampInvalid, verify_token
@@ -67,7 +68,7 @@ def _read(folder: Path, name: str) -> bytes:
 
 
 def _read_if_there(packet: Path, name: str) -> bytes | None:
-    path = packet / name
+    path = packet / bundle_name(name)  # a file a browser would run is shipped as ``<name>.txt``
     return path.read_bytes() if path.exists() else None
 
 

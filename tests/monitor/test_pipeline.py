@@ -138,7 +138,7 @@ async def test_a_web_packet_keeps_the_http_exchange_as_a_warc_with_the_exact_pag
         packet = (await context.store.packets())[0]
         folder = settings.data_dir / packet.path
         warc = decrypt_bytes(folder / "page.warc.gz.enc", context.key)
-        page = decrypt_bytes(folder / "page.html.enc", context.key)
+        page = decrypt_bytes(folder / "page.html.txt.enc", context.key)
     records = {}
     for record in ArchiveIterator(io.BytesIO(warc)):  # a stream: read each body before the next record
         records[record.rec_type] = (record, record.content_stream().read())
