@@ -40,7 +40,8 @@ def test_a_packet_holds_media_page_metadata_and_manifest_all_encrypted(hit_sight
     written = write_packet(hit_sighting, tmp_path / "evidence", KEY, operator="volunteer-3", signer=SIGNER)
     names = [name for name, _ in packet_files(written.path)]
     media_name = f"media/{hit_sighting.fingerprints.sha256}.jpg"  # type: ignore[union-attr]
-    assert names == sorted(["manifest-sha256.txt", "manifest-sha256.txt.sig", "metadata.json", "page.html.txt", media_name])
+    expected = ["manifest-sha256.txt", "manifest-sha256.txt.sig", "metadata.json", "page.html.txt", media_name]
+    assert names == sorted(expected)
     assert all(path.suffix == ".enc" for _, path in packet_files(written.path))
     media = next(path for name, path in packet_files(written.path) if name.startswith("media/"))
     assert decrypt_bytes(media, KEY) == hit_sighting.media.path.read_bytes()  # type: ignore[union-attr]
@@ -109,7 +110,16 @@ def test_an_exported_bundle_verifies(bundle: Path) -> None:
 
 @pytest.mark.parametrize(
     "suffix",
-    [".jpg", "metadata.json", "page.html.txt", "/manifest-sha256.txt", ".sig", "public-key.pem", ".jsonl", "bag-info.txt"],
+    [
+        ".jpg",
+        "metadata.json",
+        "page.html.txt",
+        "/manifest-sha256.txt",
+        ".sig",
+        "public-key.pem",
+        ".jsonl",
+        "bag-info.txt",
+    ],  # fmt: skip
 )
 def test_a_flipped_byte_in_any_file_fails_verification_naming_it(bundle: Path, suffix: str) -> None:
     with pytest.raises(VerificationFailed) as raised:

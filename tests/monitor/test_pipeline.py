@@ -119,7 +119,7 @@ def test_work_directories_left_by_a_killed_crawl_are_swept_but_fresh_ones_kept(t
         (folder / "media").mkdir(parents=True)
         (folder / "media" / "x").write_bytes(b"left behind")
     os.utime(stale, (0, 0))
-    sweep_stale_workdirs(tmp_path, older_than=3600)
+    sweep_stale_workdirs(tmp_path, unlocked_older_than=3600)
     assert not stale.exists() and fresh.exists()
 
 
