@@ -22,6 +22,7 @@ run gets an inert name in the bundle (``evidence/inert_names.py``).
 from __future__ import annotations
 
 import hashlib
+import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class _BagWriter:
 
     def __init__(self, bundle: zipfile.ZipFile) -> None:
         self.bundle = bundle
+        self.written_at = time.gmtime()[:6]  # each member's date (UTC, as every time in the bundle)
         self.digests: dict[str, dict[str, str]] = {name: {} for name in self.ALGORITHMS}
         self.payload_bytes = 0
         self.files = 0
@@ -62,7 +64,7 @@ class _BagWriter:
     def add(self, name: str, chunks: Iterable[bytes], size_hint: int = 0) -> None:
         hashers = {algorithm: hashlib.new(algorithm) for algorithm in self.ALGORITHMS}
         path = PAYLOAD + name
-        with self.bundle.open(path, "w", force_zip64=size_hint > ZIP64_FROM) as member:
+        with self.bundle.open(self._member(path), "w", force_zip64=size_hint > ZIP64_FROM) as member:
             for chunk in chunks:
                 member.write(chunk)
                 self.payload_bytes += len(chunk)
@@ -83,10 +85,15 @@ class _BagWriter:
             lines = "".join(f"{digest}  {path}\n" for path, digest in sorted(digests.items()))
             tags[f"manifest-{algorithm}.txt"] = lines.encode("utf-8")
         for name, content in tags.items():
-            self.bundle.writestr(name, content)
+            self.bundle.writestr(self._member(name), content)
         for algorithm in self.ALGORITHMS:
             lines = "".join(f"{hashlib.new(algorithm, tags[n]).hexdigest()} {n}\n" for n in sorted(tags))
-            self.bundle.writestr(f"tagmanifest-{algorithm}.txt", lines.encode("utf-8"))
+            self.bundle.writestr(self._member(f"tagmanifest-{algorithm}.txt"), lines.encode("utf-8"))
+
+    def _member(self, name: str) -> zipfile.ZipInfo:
+        member = zipfile.ZipInfo(name, date_time=self.written_at)
+        member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+        return member
 
 
 def _one_line(value: str) -> str:

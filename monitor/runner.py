@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import JikimiError
+from config.url_credentials import redact_credentials
 from config.watchlist import Source
 from crawlers.base import CrawlContext, Crawler, RefetchesMedia, SourceState
 from crawlers.errors import CrawlError, RateLimited, SourceUnavailable
@@ -91,7 +92,8 @@ class SourceRun:
                 keep_log(workdir, self.pipeline.evidence.root.parent / "logs" / f"{self.source.id}-{run.id}.log")
         run = dataclasses.replace(
             run, finished_at=utc_now(), status=status, counters=self.counters.as_dict(),
-            problems=tuple(self.problems[:MAX_PROBLEMS_KEPT]), error=error, retry_at=retry_at,
+            problems=tuple(self.problems[:MAX_PROBLEMS_KEPT]), error=error and redact_credentials(error),
+            retry_at=retry_at,
         )  # fmt: skip
         await self.store.put_run(run)
         return run
@@ -142,6 +144,7 @@ class SourceRun:
             raise crawl_error
 
     async def _dispatch(self, record: Any, tasks: asyncio.TaskGroup, refetch: MediaFetcher | None) -> None:
+        record = without_credentials(record)
         if isinstance(record, Checkpoint):
             self._waiting.append((self._dispatched, record))
             await self._commit_ready()
@@ -188,6 +191,24 @@ class SourceRun:
             for checkpoint in ready:
                 state = merge_state(state, checkpoint)
             await self.store.put_source_state(state)
+
+
+def without_credentials(record: Any) -> Any:
+    """A sighting or problem whose URLs name no user or password (``config/url_credentials.py``): a watchlist
+    URL's credentials reach every page and picture URL derived from it, and from there the store, the
+    output, the logs and the packets. Only the crawler itself, which already fetched, used them."""
+    if isinstance(record, Sighting):
+        capture = record.capture
+        if capture is not None and capture.final_url:
+            capture = dataclasses.replace(capture, final_url=redact_credentials(capture.final_url))
+        media = dataclasses.replace(record.media, url=redact_credentials(record.media.url))
+        return dataclasses.replace(record, location=redact_credentials(record.location), media=media, capture=capture)
+    if isinstance(record, CrawlProblem):
+        return dataclasses.replace(
+            record, location=redact_credentials(record.location), reason=redact_credentials(record.reason),
+            media_url=record.media_url and redact_credentials(record.media_url),
+        )  # fmt: skip
+    return record
 
 
 def keep_log(workdir: Path, target: Path) -> None:
