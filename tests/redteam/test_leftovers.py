@@ -9,6 +9,8 @@ down, so that the signal lands mid-crawl), and real exports are killed mid-way.
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 import os
 import signal
 import subprocess
@@ -16,15 +18,25 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from aiohttp import web
+from pydantic import BaseModel
+from rich.console import Console
 
+from config.durations import parse_duration
 from config.settings import Settings
+from config.watchlist import Schedule, Source
+from crawlers.base import CrawlContext
+from crawlers.errors import CrawlError
+from crawlers.sighting import Capture, CrawlProblem, CrawlRecord, Media, Sighting, utc_now
 from monitor.context import open_context
 from monitor.demo.run import make_demo_blocklist
 from monitor.demo.site import RunningSite, demo_app, demo_media
+from monitor.fingerprint.pool import HashPool
 from monitor.matching.hash_lists import read_blocklist
+from monitor.runner import SourceRun, keep_log
 
 pytestmark = pytest.mark.slow
 JIKIMI = [sys.executable, "-m", "monitor.cli"]
@@ -186,3 +198,83 @@ async def test_a_kill_9_mid_export_leaves_no_decrypted_picture(slow_demo_site: s
     await ended(export, timeout=30)
     assert plaintext_pictures(tmp_path) == []
     assert list(exports.iterdir()) == []
+
+
+# --- credentials of a watchlist URL, and who may read jikimi's files ------------------------------------------
+
+SECRET_URL = "https://volunteer:hunter2-secret@forum.example"
+
+
+class NoFields(BaseModel):
+    pass
+
+
+class CredentialedCrawler:
+    """A crawler double for a forum behind HTTP authentication: every URL it derives carries the credentials."""
+
+    kind: ClassVar[str] = "listed"
+    config_model: ClassVar[type[BaseModel]] = NoFields
+
+    def __init__(self) -> None:
+        self.used: list[str] = []
+
+    async def crawl(self, source: Source, context: CrawlContext) -> AsyncIterator[CrawlRecord]:
+        self.used.append(SECRET_URL)  # the crawler itself has them, and uses them
+        picture = context.workdir / "1.jpg"
+        picture.write_bytes(PICTURES[0])
+        yield Sighting(source.id, "web", f"{SECRET_URL}/thread/1", utc_now(), Media(f"{SECRET_URL}/a.jpg", picture),
+                       capture=Capture(utc_now(), "web", "1", 200, final_url=f"{SECRET_URL}/thread/1"))  # fmt: skip
+        yield CrawlProblem(source.id, f"{SECRET_URL}/thread/2", f"HTTP 500 from {SECRET_URL}/thread/2")
+        raise CrawlError(f"crawl of {source.id!r} failed at {SECRET_URL}/thread/3")
+
+
+async def test_watchlist_credentials_reach_neither_the_store_nor_the_output_nor_the_logs(
+    settings: Settings, hash_pool: HashPool, caplog: pytest.LogCaptureFixture
+) -> None:
+    from monitor.cli.console import hits_table, print_runs
+    from monitor.operations.logs import RedactSecrets, secret_values
+
+    crawler = CredentialedCrawler()
+    source = Source("forum", "listed", Schedule(every=parse_duration("1h")), NoFields())
+    async with open_context(settings, hash_pool) as context:
+        run = await SourceRun(await context.pipeline(), source, crawler, 2).execute(context.workdir)
+        stored = [*(await context.store.sightings()), *(await context.store.runs()), *(await context.store.hits())]
+    assert crawler.used == [SECRET_URL]
+    assert run.status == "failed" and len(run.problems) == 1 and stored
+    assert "hunter2" not in repr(stored) and "https://***@forum.example/thread/1" in repr(stored)
+    stream = io.StringIO()
+    print_runs(Console(file=stream, width=300), [run])
+    Console(file=stream, width=300).print(hits_table([]))
+    assert "hunter2" not in stream.getvalue() and "***@forum.example" in stream.getvalue()
+    record = logging.makeLogRecord({"msg": "fetching %s", "args": (f"{SECRET_URL}/x",)})
+    RedactSecrets(secret_values(settings)).filter(record)
+    assert record.getMessage() == "fetching https://***@forum.example/x"
+
+
+async def test_the_database_the_crawler_logs_and_the_data_folder_are_private(
+    settings: Settings, hash_pool: HashPool
+) -> None:
+    settings.data_dir.parent.mkdir(parents=True, exist_ok=True)
+    async with open_context(settings, hash_pool) as context:
+        workdir = context.workdir / "run-1"
+        workdir.mkdir(parents=True)
+        (workdir / "scrapy.log").write_text("GET /thread/1")
+        keep_log(workdir, settings.data_dir / "logs" / "forum-run-1.log")
+    files = [settings.data_dir / "jikimi.sqlite3", settings.data_dir / "logs" / "forum-run-1.log"]
+    files += [p for p in settings.data_dir.glob("jikimi.sqlite3-*")]
+    assert {str(p): oct(p.stat().st_mode & 0o777) for p in files} == {str(p): "0o600" for p in files}
+    for folder in (settings.data_dir, settings.data_dir / "logs"):
+        assert oct(folder.stat().st_mode & 0o777) == "0o700"
+
+
+async def test_an_old_world_readable_database_is_made_private_when_opened(settings: Settings) -> None:
+    from monitor.store.sqlite import SqliteStore
+
+    settings.data_dir.mkdir(parents=True)
+    path = settings.data_dir / "jikimi.sqlite3"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    store = SqliteStore(str(path))
+    await store.open()
+    await store.close()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
