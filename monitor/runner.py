@@ -226,7 +226,7 @@ async def crawl_sources(
     context: MonitorContext, sources: Sequence[Source], on_progress: ProgressCallback | None = None
 ) -> list[RunRecord]:
     """Crawl each enabled source once; a failing source is recorded on its run and the others go on."""
-    sweep_stale_workdirs(context.workdir)
+    sweep_stale_workdirs(context.workdir, unlocked_older_than=2 * context.settings.crawl_deadline)
     pipeline = await context.pipeline()
     runs = []
     for source in sources:
@@ -253,7 +253,9 @@ def cancel_on_sigterm() -> Iterator[None]:
         loop.remove_signal_handler(signal.SIGTERM)
 
 
-def sweep_stale_workdirs(workdir: Path, unlocked_older_than: float = 60.0) -> None:
+def sweep_stale_workdirs(workdir: Path, unlocked_older_than: float) -> None:
     """Remove the work directories killed crawls left behind (temporary media must not linger), at every
-    start: any that no live process holds (``crawlers/workdirs.py``), so never a running crawl's."""
+    start: any crawl folder that no live process holds (``crawlers/workdirs.py``), so never a running
+    crawl's. Folders without a lock (an earlier version's, the review UI's and exports' temporary folders)
+    only once they are older than ``unlocked_older_than`` seconds: one of those may be in use right now."""
     sweep_workdirs(workdir, unlocked_older_than)
