@@ -41,6 +41,13 @@ def visible(text: str) -> str:
     return "".join(c.encode("unicode_escape").decode("ascii") if _is_control(c) else c for c in text)
 
 
+def json_line_for_terminal(line: str) -> str:
+    """A JSON text (``json.dumps(..., ensure_ascii=False)``) with the control characters JSON leaves raw
+    (DEL, C1 controls such as U+009B, bidi overrides) as ``\\uXXXX`` escapes: the same data, but nothing a
+    terminal obeys. Such characters can only stand inside JSON strings, where the escape is valid."""
+    return "".join(f"\\u{ord(c):04x}" if _is_control(c) else c for c in line)
+
+
 def spreadsheet_cell(value: str) -> str:
     """A CSV cell a spreadsheet will not run: one starting like a formula gets a leading ``'`` (OWASP's
     advice); a plain number such as a Telegram channel id ``-1001234`` is data, not a formula, and stays."""

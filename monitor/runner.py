@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import dataclasses
 import math
-import shutil
+import os
 import signal
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -213,13 +213,18 @@ def without_credentials(record: Any) -> Any:
 
 def keep_log(workdir: Path, target: Path) -> None:
     """Keep the crawler's own log (if it wrote one) after the work directory is removed: readable by the
-    owner only (0600, in a 0700 folder), as it may name the sources and what they served."""
+    owner only (0600, in a 0700 folder), as it names the sources and what they served, and with the
+    credentials of any URL redacted (Scrapy logs each request's URL as given)."""
     log = workdir / "scrapy.log"
-    if log.exists():
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        target.parent.chmod(0o700)
-        log.chmod(0o600)
-        shutil.move(log, target)
+    if not log.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target.parent.chmod(0o700)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with log.open(encoding="utf-8", errors="replace") as source, open(descriptor, "w", encoding="utf-8") as kept:
+        for line in source:
+            kept.write(redact_credentials(line))
+    log.unlink()
 
 
 async def crawl_sources(

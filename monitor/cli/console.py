@@ -11,7 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
-from config.untrusted_text import visible
+from config.untrusted_text import json_line_for_terminal, visible
 from crawlers.codec import to_jsonable
 from monitor.counters import ProgressCallback, RunCounters
 from monitor.records import HitRecord, RunRecord
@@ -38,7 +38,7 @@ def hit_json(hit: HitRecord) -> str:
     document = to_jsonable(hit)
     document["id"] = hit.id
     document["entry"] = {"id": hit.entry_id, "hash_type": hit.hash_type, "case": hit.case, "label": hit.label}
-    return json.dumps(document, ensure_ascii=False, sort_keys=True)
+    return json_line_for_terminal(json.dumps(document, ensure_ascii=False, sort_keys=True))
 
 
 def describe_counters(counters: RunCounters | dict[str, int]) -> str:

@@ -83,6 +83,11 @@ file that fails.
 
        cd data/packets/<packet id> && sha256sum -c manifest-sha256.txt
 
+   No file here runs when opened: the page as received is `page.html.txt` (its exact bytes; the page as
+   shown is `capture.png`). A packet made by an older jikimi names it `page.html` in its manifest (and may
+   name a media file `….html` or `….svg`); the bundle holds such a file with `.txt` added, so its line
+   reports a missing file: compare `sha256sum page.html.txt` with that line.
+
 3. Each packet manifest is signed with Ed25519 by the key in `data/public-key.pem`:
 
        openssl pkeyutl -verify -pubin -inkey data/public-key.pem -rawin \\

@@ -29,7 +29,7 @@ from evidence.custody import next_event
 from evidence.packet import media_file_name, packet_files, write_packet
 from evidence.signing import public_key_pem, signing_key_from
 from evidence.verify import verify_bundle
-from monitor.cli.console import hits_table, print_runs
+from monitor.cli.console import hit_json, hits_table, print_runs
 from monitor.context import open_context
 from monitor.counters import RunCounters
 from monitor.errors import BlocklistError
@@ -70,6 +70,13 @@ def test_escape_sequences_and_bidi_overrides_in_a_label_are_shown_not_obeyed() -
     out = printed(hits_table([hostile_hit(label=f"pic{ESCAPE}\u202egpj.exe")]))
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "\\x1b]52" in out and "\\u202e" in out
+
+
+def test_hits_as_json_carry_the_label_exactly_but_nothing_a_terminal_obeys() -> None:
+    label = f"pic{ESCAPE}\u202e\x9b31m\x7f"
+    line = hit_json(hostile_hit(label=label))
+    assert not [c for c in line if not c.isprintable()] and "\u202e" not in line
+    assert json.loads(line)["label"] == label
 
 
 def test_run_problems_from_a_hostile_page_are_shown_not_obeyed() -> None:

@@ -251,15 +251,17 @@ async def test_watchlist_credentials_reach_neither_the_store_nor_the_output_nor_
     assert record.getMessage() == "fetching https://***@forum.example/x"
 
 
-async def test_the_database_the_crawler_logs_and_the_data_folder_are_private(
+async def test_the_database_the_crawler_logs_and_the_data_folder_are_private_and_name_no_credentials(
     settings: Settings, hash_pool: HashPool
 ) -> None:
     settings.data_dir.parent.mkdir(parents=True, exist_ok=True)
     async with open_context(settings, hash_pool) as context:
         workdir = context.workdir / "run-1"
         workdir.mkdir(parents=True)
-        (workdir / "scrapy.log").write_text("GET /thread/1")
+        (workdir / "scrapy.log").write_text(f"Crawled (200) <GET {SECRET_URL}/thread/1>\n")
         keep_log(workdir, settings.data_dir / "logs" / "forum-run-1.log")
+    kept = (settings.data_dir / "logs" / "forum-run-1.log").read_text()
+    assert kept == "Crawled (200) <GET https://***@forum.example/thread/1>\n"
     files = [settings.data_dir / "jikimi.sqlite3", settings.data_dir / "logs" / "forum-run-1.log"]
     files += [p for p in settings.data_dir.glob("jikimi.sqlite3-*")]
     assert {str(p): oct(p.stat().st_mode & 0o777) for p in files} == {str(p): "0o600" for p in files}
