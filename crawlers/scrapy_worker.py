@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from crawlers.fetch_scope import without_credentials
+from crawlers.parent_death import die_with_parent
 from crawlers.scrapy_runner import encode_record
 from crawlers.sighting import Checkpoint, CrawlProblem, Sighting
 
@@ -72,6 +73,7 @@ def _load_spider(path: str) -> type:
 
 
 def main() -> None:
+    die_with_parent()  # an orphan would go on writing pictures into a swept work folder
     job = json.loads(sys.stdin.read())
     record_fd = os.dup(1)
     os.dup2(2, 1)

@@ -11,28 +11,35 @@ Layout::
     data/tsa-chain.pem               the time-stamping authority's certificate chain (when one is used)
     data/takedown.csv, data/index.html, data/VERIFY.md   for people (``monitor/packets/bundle_documents.py``)
 
-The bag is built in a private staging folder by the ``bagit`` library and zipped; the staging folder
-holds decrypted media only for the duration of the export. ``hash_only`` leaves the media bytes out
-(their digests stay in each packet's manifest and metadata).
+The bag is written straight into the zip: each file is decrypted, hashed (SHA-256, SHA-512) and compressed
+as it streams, and the zip itself has no name until it is whole (``evidence/unnamed_file.py``). No decrypted
+picture ever lies in a folder, so a ``kill -9`` mid-export leaves nothing to sweep. The tag files are
+those the ``bagit`` library writes (BagIt 0.97), and ``bagit`` validates the result. ``hash_only`` leaves the
+media bytes out (their digests stay in each packet's manifest and metadata). A packet file a browser would
+run gets an inert name in the bundle (``evidence/inert_names.py``).
 """
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-import bagit
-
+from crawlers.version import CRAWLER_VERSION, TOOL_NAME
 from evidence.encryption import decrypt_chunks
+from evidence.inert_names import bundle_name
 from evidence.manifest import shows_the_media
 from evidence.packet import packet_files
+from evidence.unnamed_file import written_whole
 
 PUBLIC_KEY_NAME = "public-key.pem"
 TSA_CHAIN_NAME = "tsa-chain.pem"
 PAYLOAD = "data/"
+ZIP64_FROM = 1 << 30  # a member that may pass 2 GiB needs ZIP64 headers, which must be chosen before writing
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,22 +49,66 @@ class ExportSummary:
     files: int
 
 
-def _stage(packet_dirs: Iterable[Path], stage: Path, key: bytes, hash_only: bool, extra: dict[str, bytes]) -> int:
+class _BagWriter:
+    """Files into the zip under ``data/``, hashed as they stream; then the BagIt tag files."""
+
+    ALGORITHMS = ("sha256", "sha512")
+
+    def __init__(self, bundle: zipfile.ZipFile) -> None:
+        self.bundle = bundle
+        self.written_at = time.gmtime()[:6]  # each member's date (UTC, as every time in the bundle)
+        self.digests: dict[str, dict[str, str]] = {name: {} for name in self.ALGORITHMS}
+        self.payload_bytes = 0
+        self.files = 0
+
+    def add(self, name: str, chunks: Iterable[bytes], size_hint: int = 0) -> None:
+        hashers = {algorithm: hashlib.new(algorithm) for algorithm in self.ALGORITHMS}
+        path = PAYLOAD + name
+        with self.bundle.open(self._member(path), "w", force_zip64=size_hint > ZIP64_FROM) as member:
+            for chunk in chunks:
+                member.write(chunk)
+                self.payload_bytes += len(chunk)
+                for hasher in hashers.values():
+                    hasher.update(chunk)
+        for algorithm, hasher in hashers.items():
+            self.digests[algorithm][path] = hasher.hexdigest()
+        self.files += 1
+
+    def finish(self, bag_info: dict[str, str]) -> None:
+        """``bagit.txt``, ``bag-info.txt``, the payload manifests and the tag manifests, as ``bagit`` writes them."""
+        info = bag_info | {"Payload-Oxum": f"{self.payload_bytes}.{self.files}"}
+        tags = {
+            "bagit.txt": b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n",
+            "bag-info.txt": "".join(f"{key}: {_one_line(info[key])}\n" for key in sorted(info)).encode("utf-8"),
+        }
+        for algorithm, digests in self.digests.items():
+            lines = "".join(f"{digest}  {path}\n" for path, digest in sorted(digests.items()))
+            tags[f"manifest-{algorithm}.txt"] = lines.encode("utf-8")
+        for name, content in tags.items():
+            self.bundle.writestr(self._member(name), content)
+        for algorithm in self.ALGORITHMS:
+            lines = "".join(f"{hashlib.new(algorithm, tags[n]).hexdigest()} {n}\n" for n in sorted(tags))
+            self.bundle.writestr(self._member(f"tagmanifest-{algorithm}.txt"), lines.encode("utf-8"))
+
+    def _member(self, name: str) -> zipfile.ZipInfo:
+        member = zipfile.ZipInfo(name, date_time=self.written_at)
+        member.compress_type, member.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+        return member
+
+
+def _one_line(value: str) -> str:
+    return value.replace("\r", "").replace("\n", "")
+
+
+def _add_packets(bag: _BagWriter, packet_dirs: Iterable[Path], key: bytes, hash_only: bool) -> int:
     packets = 0
     for packet_dir in packet_dirs:
         packets += 1
         for name, encrypted in packet_files(packet_dir):
             if hash_only and shows_the_media(name):
                 continue
-            target = stage / "packets" / packet_dir.name / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with target.open("wb") as stream:
-                for chunk in decrypt_chunks(encrypted, key):
-                    stream.write(chunk)
-    for name, data in extra.items():
-        target = stage / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+            target = f"packets/{packet_dir.name}/{bundle_name(name)}"
+            bag.add(target, decrypt_chunks(encrypted, key), encrypted.stat().st_size)
     return packets
 
 
@@ -65,25 +116,19 @@ def export_bundle(
     packet_dirs: Iterable[Path], out: Path, key: bytes, *, hash_only: bool = False, public_key: bytes | None = None,
     extra: dict[str, bytes] | None = None, organization: str = "jikimi",
 ) -> ExportSummary:  # fmt: skip
-    """Write ``out`` (a zipped bag) from the encrypted packet folders; written to a temporary name, then renamed."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = out.parent / f".{out.name}.staging"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(mode=0o700)
-    partial = out.with_name(out.name + ".partial")
-    try:
-        files = dict(extra or {})
-        if public_key is not None:
-            files[PUBLIC_KEY_NAME] = public_key
-        packets = _stage(packet_dirs, stage, key, hash_only, files)
-        info = {"Source-Organization": organization, "External-Description": "jikimi evidence bundle"}
-        bagit.make_bag(str(stage), bag_info=info, checksums=["sha256", "sha512"])
-        count = 0
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for path in sorted(p for p in stage.rglob("*") if p.is_file()):
-                bundle.write(path, path.relative_to(stage).as_posix())
-                count += 1
-        partial.replace(out)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    """Write ``out`` (a zipped bag) from the encrypted packet folders; it appears only once it is whole."""
+    files = dict(extra or {})
+    if public_key is not None:
+        files[PUBLIC_KEY_NAME] = public_key
+    info = {
+        "Source-Organization": organization, "External-Description": "jikimi evidence bundle",
+        "Bagging-Date": date.today().isoformat(), "Bag-Software-Agent": f"{TOOL_NAME} {CRAWLER_VERSION}",
+    }  # fmt: skip
+    with written_whole(out) as stream, zipfile.ZipFile(stream, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bag = _BagWriter(bundle)
+        packets = _add_packets(bag, packet_dirs, key, hash_only)
+        for name, data in sorted(files.items()):
+            bag.add(name, [data])
+        bag.finish(info)
+        count = len(bundle.infolist())
     return ExportSummary(out, packets, count)

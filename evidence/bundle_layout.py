@@ -15,6 +15,7 @@ from pathlib import Path
 
 from evidence.bundle import PAYLOAD, PUBLIC_KEY_NAME, TSA_CHAIN_NAME
 from evidence.errors import VerificationFailed
+from evidence.inert_names import bundle_name
 from evidence.manifest import MANIFEST_NAME
 from evidence.signing import SIGNATURE_SUFFIX
 from evidence.timestamping import TOKEN_SUFFIX
@@ -68,12 +69,24 @@ def check_layout(names: Iterable[str]) -> None:
         raise _planted(name, "an unexpected file")
 
 
-def check_packet_files(packet_id: str, present: Iterable[str], listed: Mapping[str, str]) -> None:
-    """The packet folder holds only what its signed manifest lists (and the manifest's own files)."""
+def check_packet_files(packet_id: str, present: Iterable[str], listed: Mapping[str, str]) -> dict[str, str]:
+    """The packet folder holds only what its signed manifest lists (and the manifest's own files), each under
+    the name a bundle ships it by: a file a browser would run has ``.txt`` added (``evidence/inert_names.py``),
+    so the same file under its live name is planted. Returns each file's listed name → its name in the folder."""
+    shipped_as = {bundle_name(name): name for name in listed}
+    found: dict[str, str] = {}
     for inner in sorted(present):
-        if inner not in listed and inner not in PACKET_OWN_FILES:
-            why = f"in the packet folder but not in its signed {MANIFEST_NAME}"
+        name = shipped_as.get(inner) or (inner if inner in PACKET_OWN_FILES else None)
+        if name is None:
+            live = inner in listed
+            why = (
+                f"a file a browser would run, which a bundle holds only as {bundle_name(inner)}"
+                if live
+                else f"in the packet folder but not in its signed {MANIFEST_NAME}"
+            )
             raise _planted(f"{PACKETS}{packet_id}/{inner}", why)
+        found[name] = inner
+    return found
 
 
 def inside(folder: Path, name: str) -> Path:

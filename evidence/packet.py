@@ -3,8 +3,8 @@
 A packet is a folder written once and never modified (later facts become custody events)::
 
     <packet id>/
-        media/<sha256>.<ext>      the original bytes, unchanged
-        page.html                 the page as fetched (web), or post.json (Telegram)
+        media/<sha256>.<ext>      the original bytes, unchanged; the extension sniffed from them
+        page.html.txt             the page as fetched (web; named so nothing renders it), or post.json (Telegram)
         post.html                 a Telegram post rendered from its data (``evidence/rendered_capture.py``)
         capture.png               the page or post as rendered by headless Chromium, capture time stamped
         page.warc.gz              the HTTP exchange (response and request records) as WARC, for web pages
@@ -15,18 +15,20 @@ A packet is a folder written once and never modified (later facts become custody
 At rest every file is encrypted (``<name>.enc``, see ``evidence/encryption.py``); the manifest lists the
 digests of the plaintext, which is what an exported bundle contains and what a court checks. The packet
 id is a UUID derived from the sighting id, so preserving the same sighting twice is harmless. A packet
-is assembled in a temporary folder and renamed into place, so a crash never leaves half a packet.
+is assembled in a private temporary folder (one per writer) and renamed into place, so a crash never leaves
+half a packet, a refusal removes the temporary folder, and of two writers racing, exactly one reports
+``created``. Why file names matter for a hostile page or a polyglot: ``evidence/inert_names.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import mimetypes
-import os
 import shutil
 import socket
+import tempfile
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,7 @@ from crawlers.sighting import Sighting
 from crawlers.version import CRAWLER_VERSION, TOOL_NAME
 from evidence.canonical_json import canonical_json, utc_z
 from evidence.encryption import decrypt_chunks, encrypt_bytes_to, encrypt_file, key_id
+from evidence.inert_names import RECEIVED_PAGE_NAME, SNIFF_BYTES, sniffed_extension
 from evidence.manifest import MANIFEST_NAME, render_manifest
 from evidence.signing import SIGNATURE_SUFFIX, public_key_id, public_key_pem, sign
 
@@ -62,9 +65,31 @@ class WrittenPacket:
 
 
 def media_file_name(sighting: Sighting) -> str:
+    """``media/<sha256>.<ext>``, the extension sniffed from the bytes: never the ``Content-Type`` or URL a
+    hostile server chose (``.html``, ``.svg`` would run when opened)."""
     assert sighting.fingerprints is not None
-    extension = mimetypes.guess_extension(sighting.media.mime or "") or Path(sighting.media.url).suffix or ".bin"
-    return f"media/{sighting.fingerprints.sha256}{extension[:8]}"
+    head = b""
+    if sighting.media.path is not None:
+        with sighting.media.path.open("rb") as stream:
+            head = stream.read(SNIFF_BYTES)
+    return f"media/{sighting.fingerprints.sha256}{sniffed_extension(head)}"
+
+
+def refuse_naive_times(sighting: Sighting) -> None:
+    """``ValueError`` naming the first time of ``sighting`` without a time zone: evidence times are UTC, and
+    a time zone cannot be guessed. Checked before anything is written."""
+    forwarded = sighting.distributor.forwarded_from
+    times = {
+        "seen_at": sighting.seen_at, "posted_at": sighting.distributor.posted_at,
+        "edited_at": sighting.distributor.edited_at, "forwarded_from.date": forwarded.date if forwarded else None,
+        "capture.captured_at": sighting.capture.captured_at if sighting.capture else None,
+    }  # fmt: skip
+    for name, moment in times.items():
+        if isinstance(moment, datetime) and moment.tzinfo is None:
+            raise ValueError(
+                f"sighting at {sighting.location}: {name} {moment.isoformat()} has no time zone; evidence times "
+                "must be tz-aware (UTC), so no packet was written"
+            )
 
 
 def build_metadata(
@@ -118,7 +143,7 @@ def build_metadata(
 
 def _raw_name(sighting: Sighting) -> str:
     mime = sighting.capture.raw_mime if sighting.capture else None
-    return "post.json" if mime == "application/json" else "page.html"
+    return "post.json" if mime == "application/json" else RECEIVED_PAGE_NAME
 
 
 def write_packet(
@@ -132,20 +157,48 @@ def write_packet(
     """
     if sighting.fingerprints is None or sighting.media.path is None:
         raise ValueError(f"sighting at {sighting.location} has no media file or fingerprints to preserve")
+    refuse_naive_times(sighting)
     packet_id = packet_id_for(sighting.id)
     final = root / packet_id
-    if final.exists():
-        manifest = b"".join(decrypt_chunks(final / (MANIFEST_NAME + ENCRYPTED_SUFFIX), key))
-        return WrittenPacket(packet_id, final, hashlib.sha256(manifest).hexdigest(), created=False)
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    staging = root / f".{packet_id}.{os.getpid()}.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
-    (staging / "media").mkdir(parents=True)
+    if not final.exists():
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        staging = Path(tempfile.mkdtemp(prefix=f".{packet_id}.", suffix=".tmp", dir=root))  # private to this writer
+        try:
+            manifest = _assemble(sighting, staging, packet_id, key, operator, signer, rendered)
+            staging.rename(final)
+        except OSError:
+            if not final.exists():
+                raise
+            # another writer renamed theirs into place first: theirs stands, and only they report ``created``
+        else:
+            final.chmod(0o500)
+            return WrittenPacket(packet_id, final, hashlib.sha256(manifest).hexdigest(), created=True)
+        finally:
+            if staging.exists():
+                _remove(staging)
+    manifest = b"".join(decrypt_chunks(final / (MANIFEST_NAME + ENCRYPTED_SUFFIX), key))
+    return WrittenPacket(packet_id, final, hashlib.sha256(manifest).hexdigest(), created=False)
+
+
+def _remove(folder: Path) -> None:
+    """Remove a temporary packet folder, read-only as ``_assemble`` leaves it."""
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_dir():
+            path.chmod(0o700)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _assemble(
+    sighting: Sighting, staging: Path, packet_id: str, key: bytes, operator: str, signer: Ed25519PrivateKey | None,
+    rendered: RenderedCapture | None,
+) -> bytes:  # fmt: skip
+    """Write every encrypted file of the packet into ``staging``; return the manifest's plaintext."""
+    assert sighting.fingerprints is not None and sighting.media.path is not None
+    (staging / "media").mkdir()
     digests: dict[str, str] = {}
     media_name = media_file_name(sighting)
     digests[media_name] = encrypt_file(sighting.media.path, staging / (media_name + ENCRYPTED_SUFFIX), key)
     if digests[media_name] != sighting.fingerprints.sha256:
-        shutil.rmtree(staging, ignore_errors=True)
         raise ValueError(f"media file of {sighting.location} changed after it was hashed")
     capture = sighting.capture
     if capture is not None and capture.raw_path is not None:
@@ -169,13 +222,7 @@ def write_packet(
     for path in staging.rglob("*"):
         path.chmod(0o400 if path.is_file() else 0o500)
     staging.chmod(0o700)
-    try:
-        staging.rename(final)
-    except OSError:  # another writer finished first; theirs stands
-        shutil.rmtree(staging, ignore_errors=True)
-        return write_packet(sighting, root, key, operator, signer, rendered)
-    final.chmod(0o500)
-    return WrittenPacket(packet_id, final, hashlib.sha256(manifest).hexdigest(), created=True)
+    return manifest
 
 
 def packet_files(packet_dir: Path) -> list[tuple[str, Path]]:

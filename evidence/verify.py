@@ -147,10 +147,10 @@ class _BundleCheck:
             listed = parse_manifest(manifest_bytes.decode("utf-8"), manifest)
         except (UnicodeDecodeError, ValueError) as exc:
             raise _fail(manifest, f"unreadable manifest ({exc})") from None
-        check_packet_files(packet_id, present, listed)
+        on_disk = check_packet_files(packet_id, present, listed)
 
         def digest_of(name: str) -> str | None:
-            return file_sha256(inside(self.folder, prefix + name)) if name in present else None
+            return file_sha256(inside(self.folder, prefix + on_disk[name])) if name in on_disk else None
 
         mismatch = first_mismatch(listed, digest_of, manifest)
         if mismatch is not None:

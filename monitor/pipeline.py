@@ -24,7 +24,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from crawlers.sighting import BlocklistHit, Fingerprints, Sighting
-from evidence.custody import CustodyKind
+from evidence.custody import CustodyKind, next_event
 from evidence.packet import media_file_name, packet_id_for, write_packet
 from evidence.rendered_capture import render_capture
 from evidence.rendering import Renderer
@@ -33,7 +33,7 @@ from monitor.errors import MediaError
 from monitor.fingerprint.exact import exact_hashes
 from monitor.fingerprint.pool import HashPool
 from monitor.matching.matcher import BlocklistMatcher
-from monitor.packets.custody_log import append_event
+from monitor.packets.custody_log import now_ms
 from monitor.packets.timestamps import TimestampSettings, timestamp_packet
 from monitor.records import HitRecord, PacketRecord
 from monitor.store.base import Store
@@ -159,17 +159,29 @@ class Pipeline:
         relative = written.path.relative_to(self.evidence.root.parent).as_posix()
         if await self.store.put_packet(PacketRecord(written.id, sighting.id, relative, written.manifest_sha256)):
             counters.packets += 1
-        if await self.store.last_custody_event(written.id) is None:
-            assert sighting.fingerprints is not None
-            details = {"manifest_sha256": written.manifest_sha256, "sighting_id": sighting.id,
-                       "location": sighting.location, "media_sha256": sighting.fingerprints.sha256}  # fmt: skip
-            operator = self.evidence.operator or "jikimi"
-            await append_event(self.store, written.id, CustodyKind.CAPTURED, operator, details, signer=evidence.signer)
+        if written.created or await self.store.last_custody_event(written.id) is None:
+            await self._record_capture(sighting, written.id, written.manifest_sha256, evidence.signer)
         await timestamp_packet(
             self.store, written.id, written.path, self.evidence.key, self.evidence.timestamps,
             self.evidence.operator or "jikimi", signer=evidence.signer,
         )  # fmt: skip
         return written.id
+
+    async def _record_capture(
+        self, sighting: Sighting, packet_id: str, manifest_sha256: str, signer: Ed25519PrivateKey | None
+    ) -> None:
+        """The ``captured`` event, as the first event of the packet's chain or not at all.
+
+        Why not ``append_event``? It appends after whatever is there: two crawls that preserved the same
+        sighting at once (or a crawl recovering a packet whose writer died before this event) would both
+        record a capture. The first event has ``seq`` 0, which the store gives to one writer only.
+        """
+        assert sighting.fingerprints is not None
+        details = {"manifest_sha256": manifest_sha256, "sighting_id": sighting.id,
+                   "location": sighting.location, "media_sha256": sighting.fingerprints.sha256}  # fmt: skip
+        operator = self.evidence.operator or "jikimi"
+        event = next_event(None, packet_id, CustodyKind.CAPTURED, operator, details, now_ms(), signer)
+        await self.store.append_custody(event)  # False: another writer's capture is the first event
 
 
 def _hit_record(sighting: Sighting, hit: BlocklistHit, packet_id: str | None) -> HitRecord:

@@ -13,20 +13,23 @@ after a crash is ``interrupted``. What could not be handled is kept on the run a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import math
-import shutil
-import time
-from collections.abc import Sequence
+import os
+import signal
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from config.errors import JikimiError
+from config.url_credentials import redact_credentials
 from config.watchlist import Source
 from crawlers.base import CrawlContext, Crawler, RefetchesMedia, SourceState
 from crawlers.errors import CrawlError, RateLimited, SourceUnavailable
 from crawlers.registry import crawler_for
 from crawlers.sighting import Checkpoint, CrawlProblem, Sighting, utc_now
+from crawlers.workdirs import locked_workdir, sweep_workdirs
 from monitor.context import MonitorContext
 from monitor.counters import ProgressCallback, RunCounters
 from monitor.errors import MediaError, StoreError
@@ -71,26 +74,26 @@ class SourceRun:
         started = utc_now()
         run = RunRecord(stable_id(self.source.id, started.isoformat()), self.source.id, started, runner=self.runner)
         await self.store.put_run(run)
-        workdir = workdir_root / run.id
         status, error, retry_at = RunStatus.OK, None, None
-        try:
-            await self._crawl(workdir)
-            if self.stop.is_set():
-                status, error = RunStatus.STOPPED, "stopped by shutdown; resumes from its watermark"
-            elif self._nothing_but_page_problems():
-                status, error = RunStatus.UNREACHABLE, self.problems[0].reason
-        except RateLimited as exc:
-            status, error, retry_at = RunStatus.RATE_LIMITED, str(exc), exc.retry_at
-        except SourceUnavailable as exc:
-            status, error = RunStatus(str(exc.status)), str(exc)
-        except CrawlError as exc:
-            status, error = RunStatus.FAILED, str(exc)
-        finally:
-            keep_log(workdir, self.pipeline.evidence.root.parent / "logs" / f"{self.source.id}-{run.id}.log")
-            shutil.rmtree(workdir, ignore_errors=True)
+        with locked_workdir(workdir_root, run.id) as workdir:
+            try:
+                await self._crawl(workdir)
+                if self.stop.is_set():
+                    status, error = RunStatus.STOPPED, "stopped by shutdown; resumes from its watermark"
+                elif self._nothing_but_page_problems():
+                    status, error = RunStatus.UNREACHABLE, self.problems[0].reason
+            except RateLimited as exc:
+                status, error, retry_at = RunStatus.RATE_LIMITED, str(exc), exc.retry_at
+            except SourceUnavailable as exc:
+                status, error = RunStatus(str(exc.status)), str(exc)
+            except CrawlError as exc:
+                status, error = RunStatus.FAILED, str(exc)
+            finally:
+                keep_log(workdir, self.pipeline.evidence.root.parent / "logs" / f"{self.source.id}-{run.id}.log")
         run = dataclasses.replace(
             run, finished_at=utc_now(), status=status, counters=self.counters.as_dict(),
-            problems=tuple(self.problems[:MAX_PROBLEMS_KEPT]), error=error, retry_at=retry_at,
+            problems=tuple(self.problems[:MAX_PROBLEMS_KEPT]), error=error and redact_credentials(error),
+            retry_at=retry_at,
         )  # fmt: skip
         await self.store.put_run(run)
         return run
@@ -104,7 +107,6 @@ class SourceRun:
         )
 
     async def _crawl(self, workdir: Path) -> None:
-        workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
         state = await self.store.get_source_state(self.source.id)
         kind = self.source.kind
 
@@ -142,6 +144,7 @@ class SourceRun:
             raise crawl_error
 
     async def _dispatch(self, record: Any, tasks: asyncio.TaskGroup, refetch: MediaFetcher | None) -> None:
+        record = without_credentials(record)
         if isinstance(record, Checkpoint):
             self._waiting.append((self._dispatched, record))
             await self._commit_ready()
@@ -190,19 +193,45 @@ class SourceRun:
             await self.store.put_source_state(state)
 
 
+def without_credentials(record: Any) -> Any:
+    """A sighting or problem whose URLs name no user or password (``config/url_credentials.py``): a watchlist
+    URL's credentials reach every page and picture URL derived from it, and from there the store, the
+    output, the logs and the packets. Only the crawler itself, which already fetched, used them."""
+    if isinstance(record, Sighting):
+        capture = record.capture
+        if capture is not None and capture.final_url:
+            capture = dataclasses.replace(capture, final_url=redact_credentials(capture.final_url))
+        media = dataclasses.replace(record.media, url=redact_credentials(record.media.url))
+        return dataclasses.replace(record, location=redact_credentials(record.location), media=media, capture=capture)
+    if isinstance(record, CrawlProblem):
+        return dataclasses.replace(
+            record, location=redact_credentials(record.location), reason=redact_credentials(record.reason),
+            media_url=record.media_url and redact_credentials(record.media_url),
+        )  # fmt: skip
+    return record
+
+
 def keep_log(workdir: Path, target: Path) -> None:
-    """Keep the crawler's own log (if it wrote one) after the work directory is removed."""
+    """Keep the crawler's own log (if it wrote one) after the work directory is removed: readable by the
+    owner only (0600, in a 0700 folder), as it names the sources and what they served, and with the
+    credentials of any URL redacted (Scrapy logs each request's URL as given)."""
     log = workdir / "scrapy.log"
-    if log.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(log, target)
+    if not log.exists():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target.parent.chmod(0o700)
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with log.open(encoding="utf-8", errors="replace") as source, open(descriptor, "w", encoding="utf-8") as kept:
+        for line in source:
+            kept.write(redact_credentials(line))
+    log.unlink()
 
 
 async def crawl_sources(
     context: MonitorContext, sources: Sequence[Source], on_progress: ProgressCallback | None = None
 ) -> list[RunRecord]:
     """Crawl each enabled source once; a failing source is recorded on its run and the others go on."""
-    sweep_stale_workdirs(context.workdir, older_than=2 * context.settings.crawl_deadline)
+    sweep_stale_workdirs(context.workdir, unlocked_older_than=2 * context.settings.crawl_deadline)
     pipeline = await context.pipeline()
     runs = []
     for source in sources:
@@ -214,14 +243,24 @@ async def crawl_sources(
     return runs
 
 
-def sweep_stale_workdirs(workdir: Path, older_than: float) -> None:
-    """Remove work directories a killed crawl left behind (temporary media must not linger).
+@contextlib.contextmanager
+def cancel_on_sigterm() -> Iterator[None]:
+    """While the block runs, SIGTERM cancels the current task, as Ctrl-C does: every ``finally`` runs, so
+    the crawler's worker is killed and each run's work directory (the fetched media, in plaintext) is
+    removed. The signal's default action would end the process on the spot and leave them on disk. The
+    run stays unfinished in the store and is marked ``interrupted`` by the next start, like a crash."""
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+    assert task is not None
+    loop.add_signal_handler(signal.SIGTERM, task.cancel)
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
-    Only those older than ``older_than`` seconds: another process may be crawling into a fresh one.
-    """
-    if not workdir.is_dir():
-        return
-    cutoff = time.time() - older_than
-    for stale in workdir.iterdir():
-        if stale.is_dir() and stale.stat().st_mtime < cutoff:
-            shutil.rmtree(stale, ignore_errors=True)
+
+def sweep_stale_workdirs(workdir: Path, unlocked_older_than: float) -> None:
+    """Remove the work directories killed crawls left behind (temporary media must not linger), at every
+    start: any crawl folder that no live process holds (``crawlers/workdirs.py``), so never a running
+    crawl's. Folders without a lock (an earlier version's, the review UI's and exports' temporary folders)
+    only once they are older than ``unlocked_older_than`` seconds: one of those may be in use right now."""
+    sweep_workdirs(workdir, unlocked_older_than)

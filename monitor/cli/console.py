@@ -9,10 +9,18 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
+from config.untrusted_text import json_line_for_terminal, visible
 from crawlers.codec import to_jsonable
 from monitor.counters import ProgressCallback, RunCounters
 from monitor.records import HitRecord, RunRecord
+
+
+def shown(text: str) -> Text:
+    """Text from a site or a hash list as a table cell: never parsed as rich markup (``[/]`` in a page
+    title would crash the table), its control characters written out (``config/untrusted_text.py``)."""
+    return Text(visible(text))
 
 
 def hits_table(hits: Sequence[HitRecord]) -> Table:
@@ -21,7 +29,7 @@ def hits_table(hits: Sequence[HitRecord]) -> Table:
         table.add_column(column, overflow="fold")
     for hit in sorted(hits, key=lambda h: (h.location, h.media_url, h.hash_type)):
         entry = f"{hit.case} / {hit.label or '-'} ({hit.hash_type})"
-        table.add_row(hit.location, hit.media_url, entry, str(hit.distance), hit.status)
+        table.add_row(shown(hit.location), shown(hit.media_url), shown(entry), str(hit.distance), shown(hit.status))
     return table
 
 
@@ -30,7 +38,7 @@ def hit_json(hit: HitRecord) -> str:
     document = to_jsonable(hit)
     document["id"] = hit.id
     document["entry"] = {"id": hit.entry_id, "hash_type": hit.hash_type, "case": hit.case, "label": hit.label}
-    return json.dumps(document, ensure_ascii=False, sort_keys=True)
+    return json_line_for_terminal(json.dumps(document, ensure_ascii=False, sort_keys=True))
 
 
 def describe_counters(counters: RunCounters | dict[str, int]) -> str:
@@ -40,11 +48,11 @@ def describe_counters(counters: RunCounters | dict[str, int]) -> str:
 
 def print_runs(console: Console, runs: Sequence[RunRecord]) -> None:
     for run in runs:
-        console.print(f"source {run.source_id}: {run.status} — {describe_counters(run.counters)}")
+        console.print(shown(f"source {run.source_id}: {run.status} — {describe_counters(run.counters)}"))
         if run.error:
-            console.print(f"  error: {run.error}", markup=False)
+            console.print(shown(f"  error: {run.error}"))
         for problem in run.problems[:10]:
-            console.print(f"  problem: {problem.media_url or problem.location}: {problem.reason}", markup=False)
+            console.print(shown(f"  problem: {problem.media_url or problem.location}: {problem.reason}"))
         if len(run.problems) > 10:
             console.print(f"  … {len(run.problems) - 10} more problems (jikimi status shows them all)")
 

@@ -23,7 +23,7 @@ def crawl(
     from config.watchlist import load_watchlist
     from crawlers.registry import config_models
     from monitor.context import open_context
-    from monitor.runner import crawl_sources
+    from monitor.runner import cancel_on_sigterm, crawl_sources
 
     settings = load_settings()
     sources = load_watchlist(watchlist or settings.watchlist, config_models())
@@ -35,12 +35,17 @@ def crawl(
     console = make_console()
 
     async def run() -> None:
-        async with open_context(settings) as context:
-            with crawl_progress(console, "crawling") as progress:
-                runs = await crawl_sources(context, sources, progress)
+        with cancel_on_sigterm():
+            async with open_context(settings) as context:
+                with crawl_progress(console, "crawling") as progress:
+                    runs = await crawl_sources(context, sources, progress)
         print_runs(console, runs)
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except asyncio.CancelledError:
+        console.print("stopped by SIGTERM: temporary media removed; the next crawl resumes from the watermarks")
+        raise typer.Exit(143) from None
 
 
 def list_hits(as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False) -> None:

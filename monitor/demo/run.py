@@ -82,7 +82,7 @@ def write_demo_watchlist(data_dir: Path, site_url: str) -> Path:
 
 async def run_demo(settings: Settings, port: int, on_progress: ProgressCallback | None = None) -> DemoResult:
     data_dir = settings.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     blocklist_path = await asyncio.to_thread(make_demo_blocklist, data_dir, settings)
     site = RunningSite(demo_app())
     site_url = await site.start(port)

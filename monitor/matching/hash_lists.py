@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from config.untrusted_text import control_characters_in
 from monitor.errors import BlocklistError, UnknownHashType
 from monitor.records import BlocklistEntry
 from monitor.signals import signal_for
@@ -27,7 +28,17 @@ def _entry(hash_type: str, value: str, case: str, label: str, origin: str) -> Bl
         raise ValueError(str(exc)) from None
     if not case.strip():
         raise ValueError("case is empty (give a pseudonymous case reference)")
+    refuse_control_characters(case, "case")
+    refuse_control_characters(label, "label")
     return BlocklistEntry(signal.name, signal.validate(value), case.strip(), label.strip(), origin)
+
+
+def refuse_control_characters(text: str, field: str) -> None:
+    """``ValueError`` for a case or label holding control characters: shown on a terminal or in the review
+    UI they would run as escape sequences or reverse the text (U+202E), so they are refused at the door."""
+    found = control_characters_in(text)
+    if found:
+        raise ValueError(f"{field} contains control characters ({', '.join(found)}): remove them and import again")
 
 
 def _fail(path: Path, problems: list[tuple[int, str]]) -> BlocklistError:

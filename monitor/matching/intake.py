@@ -12,6 +12,7 @@ from pathlib import Path
 from monitor.errors import BlocklistError
 from monitor.fingerprint.media import fingerprint_file
 from monitor.fingerprint.victim_crops import crop_variant_hashes
+from monitor.matching.hash_lists import refuse_control_characters
 from monitor.records import BlocklistEntry
 from monitor.signals import SIGNALS
 
@@ -42,6 +43,11 @@ def hash_pictures(
         raise BlocklistError(f"{folder}: not a folder of pictures")
     if not case.strip():
         raise BlocklistError("add-images needs --case (a pseudonymous case reference)")
+    for text, field in ((case, "--case"), (label, "--label")):
+        try:
+            refuse_control_characters(text, field)
+        except ValueError as exc:
+            raise BlocklistError(str(exc)) from None
     suffixes = PICTURE_SUFFIXES | VIDEO_SUFFIXES
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
     entries: list[BlocklistEntry] = []

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import shutil
+import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +30,7 @@ from crawlers.base import RecapturesPosts
 from crawlers.errors import UnknownSourceKind
 from crawlers.registry import crawler_for
 from crawlers.sighting import BlocklistHit, Sighting
+from crawlers.workdirs import locked_workdir
 from monitor.counters import RunCounters
 from monitor.matching.matcher import BlocklistMatcher, rules_for
 from monitor.records import BlocklistEntry, PerceptualRow
@@ -148,16 +149,14 @@ async def retro_match(
     counters = RunCounters()
     sightings = await pipeline.store.sightings_of(list(found.by_media))
     not_preserved = 0
-    try:
+    with locked_workdir(workdir.parent, f"{workdir.name}-{uuid.uuid4().hex[:12]}") as folder:  # swept if killed
         for sighting in sightings:
             assert sighting.fingerprints is not None
             with_hits = dataclasses.replace(sighting, hits=tuple(found.by_media[sighting.fingerprints.sha256]))
-            fresh = await recapture(with_hits, workdir)
+            fresh = await recapture(with_hits, folder)
             if fresh is None:
                 not_preserved += 1
             await pipeline.record_hits(fresh or with_hits, counters, None, preserve=fresh is not None)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
     return RetroReport(
         found.scanned, len(found.by_media), len(sightings), counters.hits, counters.packets, not_preserved
     )

@@ -237,7 +237,7 @@ class Daemon:
         async with self._one_at_a_time(crawler):
             if self._stop_runs.is_set():
                 return
-            sweep_stale_workdirs(context.workdir, older_than=2 * self.settings.crawl_deadline)
+            sweep_stale_workdirs(context.workdir, unlocked_older_than=2 * self.settings.crawl_deadline)
             pipeline = await self._current_pipeline(context)
             run = SourceRun(pipeline, source, crawler, 2 * context.hash_pool.workers, stop=self._stop_runs,
                             runner=runner_id())  # fmt: skip

@@ -3,7 +3,8 @@
 Why redact by value, not by field? A secret can reach a message by many routes (an exception that
 prints a URL with its password, a library logging its request). The filter replaces the value of every
 secret setting (API hash, session string, bot token, passwords in URLs, keys) wherever it appears, in
-the message, its arguments and the formatted traceback.
+the message, its arguments and the formatted traceback, and the user information of every URL (a watchlist
+source's ``https://user:pass@host/``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from config.settings import Settings
+from config.url_credentials import redact_credentials
 from evidence.canonical_json import utc_z
 
 REDACTED = "***"
@@ -52,7 +54,7 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
-        return text
+        return redact_credentials(text)  # and any URL's user and password, a watchlist's included
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.redact(record.getMessage())

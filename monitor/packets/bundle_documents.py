@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import jinja2
 
+from config.untrusted_text import spreadsheet_cell
 from crawlers.sighting import Sighting
 from evidence.canonical_json import utc_z
 from monitor.records import HitRecord, PacketRecord
@@ -31,13 +32,14 @@ class ExportedPacket:
 
 
 def takedown_csv(rows: Sequence[ExportedPacket]) -> bytes:
-    """One row per exported packet's location: what a platform or a support centre needs to act."""
+    """One row per exported packet's location: what a platform or a support centre needs to act. Every cell
+    passes ``spreadsheet_cell``: a hostile page can put ``=HYPERLINK(…)`` into a location or a title."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(TAKEDOWN_COLUMNS)
     for row in rows:
         s, d = row.sighting, row.sighting.distributor
-        writer.writerow((
+        writer.writerow(spreadsheet_cell(str(cell)) for cell in (
             s.source_kind, s.location, s.media.url, d.channel_id or "", d.channel_username or "", d.message_id or "",
             utc_z(d.posted_at) or "", utc_z(s.seen_at) or "", row.last_check,
             " ".join(sorted({h.entry_id for h in row.hits})), " ".join(sorted({h.case for h in row.hits})),
@@ -82,6 +84,11 @@ operator gave you> --tsa-root <the authority's root certificate>`; without them 
    files; their digests are still stated):
 
        cd data/packets/<packet id> && sha256sum -c manifest-sha256.txt
+
+   No file here runs when opened: the page as received is `page.html.txt` (its exact bytes; the page as
+   shown is `capture.png`). A packet made by an older jikimi names it `page.html` in its manifest (and may
+   name a media file `….html` or `….svg`); the bundle holds such a file with `.txt` added, so its line
+   reports a missing file: compare `sha256sum page.html.txt` with that line.
 
 3. Each packet manifest is signed with Ed25519 by the key in `data/public-key.pem`; compare
    `sha256sum data/public-key.pem` with the fingerprint the operator gave you:

@@ -10,6 +10,7 @@ migration (query columns are added and filled by ``monitor/store/sqlite_migratio
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -70,6 +71,17 @@ def add_media_columns(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE media ADD COLUMN {name} {kind}")
 
 
+def private_database_files(path: Path) -> None:
+    """Create the database file readable by its owner only (0600, in a 0700 folder when that is created here),
+    and tighten one an earlier version made 0644: it names every location, case and reviewer. SQLite gives
+    its ``-wal`` and ``-shm`` files the database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if name.exists() and name.stat().st_mode & 0o077:
+            name.chmod(0o600)
+
+
 class SqliteStore(SqliteRecords, SqliteReviewSessions):
     """``Store`` on an SQLite file (``path``); ``:memory:`` works for tests. Hits, decisions, users, packets,
     custody and runs are ``SqliteRecords`` (``monitor/store/sqlite_records.py``)."""
@@ -94,7 +106,7 @@ class SqliteStore(SqliteRecords, SqliteReviewSessions):
     async def open(self) -> None:
         def connect() -> None:
             if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                private_database_files(Path(self.path))
             db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA busy_timeout=10000")  # first: the statements below may wait for other writers
             db.execute("PRAGMA journal_mode=WAL")

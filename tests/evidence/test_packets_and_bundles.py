@@ -10,13 +10,13 @@ import pytest
 
 from crawlers.sighting import BlocklistHit, Distributor, Sighting
 from evidence.bundle import export_bundle
-from evidence.custody import next_event
 from evidence.encryption import decrypt_bytes
 from evidence.errors import VerificationFailed
 from evidence.packet import WrittenPacket, packet_files, write_packet
 from evidence.signing import public_key_pem, signing_key_from
 from evidence.verify import verify_bundle
 from monitor.fingerprint.media import fingerprint_file
+from tests.doubles.custody_chains import exported_chain
 
 KEY = bytes(range(32))
 SIGNER = signing_key_from(bytes(range(100, 132)))
@@ -40,7 +40,8 @@ def test_a_packet_holds_media_page_metadata_and_manifest_all_encrypted(hit_sight
     written = write_packet(hit_sighting, tmp_path / "evidence", KEY, operator="volunteer-3", signer=SIGNER)
     names = [name for name, _ in packet_files(written.path)]
     media_name = f"media/{hit_sighting.fingerprints.sha256}.jpg"  # type: ignore[union-attr]
-    assert names == sorted(["manifest-sha256.txt", "manifest-sha256.txt.sig", "metadata.json", "page.html", media_name])
+    expected = ["manifest-sha256.txt", "manifest-sha256.txt.sig", "metadata.json", "page.html.txt", media_name]
+    assert names == sorted(expected)
     assert all(path.suffix == ".enc" for _, path in packet_files(written.path))
     media = next(path for name, path in packet_files(written.path) if name.startswith("media/"))
     assert decrypt_bytes(media, KEY) == hit_sighting.media.path.read_bytes()  # type: ignore[union-attr]
@@ -65,17 +66,7 @@ def test_writing_the_same_packet_again_changes_nothing(hit_sighting: Sighting, t
 
 def custody_of(written: WrittenPacket, change: Callable[[list[str]], list[str]] = list) -> dict[str, bytes]:
     """A packet's chain as the export writes it (captured, viewed, exported; signed), optionally ``change``d."""
-    from datetime import UTC, datetime
-
-    events, previous = [], None
-    for kind in ("captured", "viewed", "exported"):
-        details = {"manifest_sha256": written.manifest_sha256} if kind == "captured" else {"by": "test"}
-        if kind == "exported":
-            details = {"by": "test", "export_id": "export-1", "packets": 1}
-        at = datetime(2026, 11, 1, 13, tzinfo=UTC)
-        previous = next_event(previous, written.id, kind, "tester", details, at, SIGNER)
-        events.append(previous.to_json_line())
-    return {f"custody/{written.id}.jsonl": ("\n".join(change(events)) + "\n").encode()}
+    return exported_chain(written.id, written.manifest_sha256, SIGNER, change)
 
 
 @pytest.fixture
@@ -112,7 +103,16 @@ def test_an_exported_bundle_verifies(bundle: Path) -> None:
 
 @pytest.mark.parametrize(
     "suffix",
-    [".jpg", "metadata.json", "page.html", "/manifest-sha256.txt", ".sig", "public-key.pem", ".jsonl", "bag-info.txt"],
+    [
+        ".jpg",
+        "metadata.json",
+        "page.html.txt",
+        "/manifest-sha256.txt",
+        ".sig",
+        "public-key.pem",
+        ".jsonl",
+        "bag-info.txt",
+    ],  # fmt: skip
 )
 def test_a_flipped_byte_in_any_file_fails_verification_naming_it(bundle: Path, suffix: str) -> None:
     with pytest.raises(VerificationFailed) as raised:
@@ -131,8 +131,8 @@ def test_a_changed_bundle_manifest_fails_naming_the_file_it_no_longer_matches(bu
 
 def test_a_deleted_file_fails_verification(bundle: Path) -> None:
     with pytest.raises(VerificationFailed, match="not found") as raised:
-        verify_bundle(rewrite(bundle, lambda name, data: None if name.endswith("page.html") else data))
-    assert raised.value.path.endswith("page.html")
+        verify_bundle(rewrite(bundle, lambda name, data: None if name.endswith("page.html.txt") else data))
+    assert raised.value.path.endswith("page.html.txt")
 
 
 def test_an_added_file_fails_verification(bundle: Path) -> None:

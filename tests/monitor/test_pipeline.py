@@ -121,7 +121,7 @@ def test_work_directories_left_by_a_killed_crawl_are_swept_but_fresh_ones_kept(t
         (folder / "media").mkdir(parents=True)
         (folder / "media" / "x").write_bytes(b"left behind")
     os.utime(stale, (0, 0))
-    sweep_stale_workdirs(tmp_path, older_than=3600)
+    sweep_stale_workdirs(tmp_path, unlocked_older_than=3600)
     assert not stale.exists() and fresh.exists()
 
 
@@ -140,7 +140,7 @@ async def test_a_web_packet_keeps_the_http_exchange_as_a_warc_with_the_exact_pag
         packet = (await context.store.packets())[0]
         folder = settings.data_dir / packet.path
         warc = decrypt_bytes(folder / "page.warc.gz.enc", context.key)
-        page = decrypt_bytes(folder / "page.html.enc", context.key)
+        page = decrypt_bytes(folder / "page.html.txt.enc", context.key)
     records = {}
     for record in ArchiveIterator(io.BytesIO(warc)):  # a stream: read each body before the next record
         records[record.rec_type] = (record, record.content_stream().read())
