@@ -25,6 +25,7 @@ from config.settings import Settings
 from crawlers.sighting import BlocklistHit, Distributor, Media, Sighting
 from evidence import packet as packet_module
 from evidence.bundle import export_bundle
+from evidence.errors import VerificationFailed
 from evidence.packet import media_file_name, packet_files, write_packet
 from evidence.signing import public_key_pem, signing_key_from
 from evidence.verify import verify_bundle
@@ -38,6 +39,7 @@ from monitor.matching.hash_lists import read_blocklist
 from monitor.packets.bundle_documents import ExportedPacket, takedown_csv
 from monitor.records import HitRecord, PacketRecord, RunRecord, RunStatus
 from tests.doubles.custody_chains import exported_chain
+from tests.redteam.bundle_forgery import payload, rebag
 
 KEY = bytes(range(32))
 SIGNER = signing_key_from(bytes(range(100, 132)))
@@ -183,6 +185,10 @@ def test_a_packet_written_before_the_rule_exports_its_page_and_html_media_inert_
     assert f"data/packets/{written.id}/page.html.txt" in names
     assert f"data/packets/{written.id}/media/{sha}.html.txt" in names
     assert verify_bundle(bundle).packets == (written.id,)
+
+    live_copy = payload(bundle) | {f"packets/{written.id}/page.html": CALLS_HOME}  # rebagged: the bag agrees
+    with pytest.raises(VerificationFailed, match="a browser would run, which a bundle holds only as page.html.txt"):
+        verify_bundle(rebag(live_copy, tmp_path / "live-copy.zip"))
 
 
 # --- packets: atomic creation, no half-built folder ---------------------------------------------------------
