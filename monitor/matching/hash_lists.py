@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from config.untrusted_text import control_characters_in
-from monitor.errors import BlocklistError, UnknownHashType
+from monitor.errors import BadCaseCode, BlocklistError, UnknownHashType
+from monitor.packets.case_codes import checked_case_code
 from monitor.records import BlocklistEntry
 from monitor.signals import signal_for
 
@@ -28,7 +29,10 @@ def _entry(hash_type: str, value: str, case: str, label: str, origin: str) -> Bl
         raise ValueError(str(exc)) from None
     if not case.strip():
         raise ValueError("case is empty (give a pseudonymous case reference)")
-    refuse_control_characters(case, "case")
+    try:
+        checked_case_code(case.strip())  # a case code ends up in file names, headers and court documents
+    except BadCaseCode as exc:
+        raise ValueError(str(exc)) from None
     refuse_control_characters(label, "label")
     return BlocklistEntry(signal.name, signal.validate(value), case.strip(), label.strip(), origin)
 

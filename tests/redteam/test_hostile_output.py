@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import io
 import json
+import re
 import threading
 import zipfile
 from collections.abc import Callable
@@ -97,10 +98,13 @@ def test_a_hash_list_with_control_characters_in_a_label_is_refused_naming_them(t
         read_blocklist(path)
 
 
-def test_a_hash_list_with_control_characters_in_a_case_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("case", "named"), [("c\x1b[31m1", "U+001B"), ("../../x", "U+002F"), ("c\u202e1", "U+202E")])
+def test_a_hash_list_with_a_case_code_that_is_not_one_is_refused_naming_the_character(
+    tmp_path: Path, case: str, named: str
+) -> None:
     path = tmp_path / "list.csv"
-    path.write_text(f"hash_type,hash,case,label\nsha256,{'ab' * 32},c\x1b[31m1,pic\n")
-    with pytest.raises(BlocklistError, match="case contains control characters \\(U\\+001B\\)"):
+    path.write_text(f"hash_type,hash,case,label\nsha256,{'ab' * 32},{case},pic\n")
+    with pytest.raises(BlocklistError, match=f"line 2: case code .* refused: it holds .* \\({re.escape(named)}\\)"):
         read_blocklist(path)
 
 
