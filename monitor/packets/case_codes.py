@@ -1,9 +1,8 @@
 """What a case code may be, and the bundle file name made from one.
 
 A case code is a pseudonymous reference (``case-7``, ``사건-12``) that ends up in file names, HTTP headers,
-custody events and documents handed to courts. One rule, checked wherever a code comes in (the review
-UI's export form today; ``jikimi export --case`` and hash-list imports should call ``checked_case_code``
-too), so that a code can never be a path (``../../x``), a header (quotes, line breaks) or text that reads
+custody events and documents handed to courts. One rule, checked wherever a code comes in (hash-list
+imports, ``blocklist add-images``, the review UI's export form), so that a code can never be a path (``../../x``), a header (quotes, line breaks) or text that reads
 differently than it is (bidi controls, invisible characters):
 
 - 1 to 64 characters, in Unicode NFC;
