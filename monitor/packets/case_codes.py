@@ -2,8 +2,9 @@
 
 A case code is a pseudonymous reference (``case-7``, ``사건-12``) that ends up in file names, HTTP headers,
 custody events and documents handed to courts. One rule, checked wherever a code comes in (hash-list
-imports, ``blocklist add-images``, the review UI's export form), so that a code can never be a path (``../../x``), a header (quotes, line breaks) or text that reads
-differently than it is (bidi controls, invisible characters):
+imports, ``blocklist add-images``, the review UI's export form), so that a code can never be a path
+(``../../x``), a header (quotes, line breaks) or text that reads differently than it is (bidi controls,
+invisible characters):
 
 - 1 to 64 characters, in Unicode NFC;
 - letters and digits of any script, and ``-``, ``_``, ``.``;
