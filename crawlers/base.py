@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from config.settings import Settings
 from config.watchlist import Source
 from crawlers.sighting import CrawlRecord, Sighting
+from crawlers.temp_files import SealedFiles, TempFiles
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,21 +34,23 @@ async def nothing_known(platform_file_id: str) -> str | None:
 class CrawlContext:
     """What one crawl of one source is given.
 
-    ``workdir`` is a private temporary folder the caller removes; ``state`` is what earlier runs
-    left; ``known_media(platform file id)`` returns the SHA-256 of media already hashed, so the crawler
-    need not download it again.
+    ``workdir`` is a private temporary folder the caller removes, and ``files`` the run's key every file
+    written there is sealed with (``crawlers/temp_files.py``: never plaintext on disk); ``state`` is what
+    earlier runs left; ``known_media(platform file id)`` returns the SHA-256 of media already hashed, so the
+    crawler need not download it again.
     """
 
     workdir: Path
     state: SourceState
     known_media: Callable[[str], Awaitable[str | None]] = nothing_known
+    files: SealedFiles = field(default_factory=SealedFiles.new)
 
 
 class Crawler(Protocol):
     """Turns one source into a stream of Sightings, CrawlProblems and Checkpoints.
 
-    Contract: media go to temporary files under ``context.workdir``; a bad item is a ``CrawlProblem``,
-    never an exception; a source that cannot be crawled at all raises a ``CrawlError``
+    Contract: media go to temporary files under ``context.workdir``, sealed with ``context.files``; a bad
+    item is a ``CrawlProblem``, never an exception; a source that cannot be crawled at all raises a ``CrawlError``
     (``SourceUnavailable``, ``RateLimited``) after yielding what it had. ``config_model`` validates the
     source's fields in the watchlist.
     """
@@ -66,7 +69,8 @@ class Crawler(Protocol):
 class RefetchesMedia(Protocol):
     """A crawler that can download a sighting's media again (a hit on media known only by its id)."""
 
-    async def fetch_media(self, sighting: Sighting, workdir: Path) -> Path | None: ...
+    async def fetch_media(self, sighting: Sighting, workdir: Path, files: TempFiles) -> Path | None:
+        """The media downloaded again into ``workdir``, written through ``files``; ``None`` when it cannot be."""
 
 
 @runtime_checkable
@@ -74,9 +78,9 @@ class RecapturesPosts(Protocol):
     """A crawler that can capture a post it saw earlier again, now: retro-matching preserves what a new
     blocklist entry matches among media whose bytes were not kept."""
 
-    async def recapture(self, sighting: Sighting, workdir: Path) -> Sighting | None:
-        """The sighting with fresh page and media files under ``workdir`` when the post is still online with
-        the same media bytes; ``None`` when it is gone, changed or cannot be fetched now."""
+    async def recapture(self, sighting: Sighting, workdir: Path, files: TempFiles) -> Sighting | None:
+        """The sighting with fresh page and media files under ``workdir`` (written through ``files``) when the
+        post is still online with the same media bytes; ``None`` when it is gone, changed or cannot be fetched now."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@
         ├── UnknownSourceKind      the watchlist names a kind no crawler handles
         ├── SourceUnavailable      dead site, private/banned channel: the source's status says so
         └── RateLimited            the platform asked us to wait ``retry_after`` seconds (until ``retry_at``)
+    └── SealBroken                 an encrypted file (``crawlers/sealing.py``) was altered, cut, or needs another key
 """
 
 from __future__ import annotations
@@ -58,3 +59,9 @@ class RateLimited(CrawlError):
         super().__init__(message, source_id=source_id)
         self.retry_after = retry_after
         self.retry_at = datetime.now(UTC) + timedelta(seconds=retry_after)
+
+
+class SealBroken(JikimiError):
+    """An encrypted file does not decrypt: altered, truncated, or encrypted with another key (or none).
+
+    Evidence raises its own ``DecryptionFailed``, a subclass; a crawl's temporary file raises this."""

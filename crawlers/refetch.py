@@ -19,6 +19,7 @@ import aiohttp
 from crawlers.capped_http import CappedAnswer, get_capped, http_session
 from crawlers.fetch_scope import RefusedAddress
 from crawlers.sighting import Capture, Sighting, utc_now
+from crawlers.temp_files import TempFiles
 from crawlers.version import CRAWLER_VERSION
 
 
@@ -31,8 +32,11 @@ async def _get(http: aiohttp.ClientSession, url: str, allow_private: bool) -> Ca
     return answer if answer.complete else None
 
 
-async def refetch_sighting(sighting: Sighting, workdir: Path, timeout: float = 30.0) -> Sighting | None:
-    """The sighting with fresh page and media files, or ``None`` when it is offline, changed or not HTTP."""
+async def refetch_sighting(
+    sighting: Sighting, workdir: Path, files: TempFiles, timeout: float = 30.0
+) -> Sighting | None:
+    """The sighting with fresh page and media files (written through ``files``), or ``None`` when it is
+    offline, changed or not HTTP."""
     if sighting.fingerprints is None or not sighting.media.url.startswith(("http://", "https://")):
         return None
     workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -47,8 +51,8 @@ async def refetch_sighting(sighting: Sighting, workdir: Path, timeout: float = 3
         return None  # gone, or no longer the same bytes: nothing to preserve as this sighting
     name = sighting.id
     media_path, page_path = workdir / f"{name}.media", workdir / f"{name}.html"
-    media_path.write_bytes(media.body)
-    page_path.write_bytes(page.body)
+    files.write(media_path, media.body)
+    files.write(page_path, page.body)
     capture = Capture(
         utc_now(), "refetch", CRAWLER_VERSION, page.status, page.headers, sighting.location, page_path, "text/html",
         scope=scope,

@@ -18,6 +18,7 @@ from warcio.warcwriter import WARCWriter
 from crawlers.fetch_scope import FetchScope, without_credentials
 from crawlers.html_media import page_title
 from crawlers.sighting import Capture, Media, utc_now
+from crawlers.temp_files import TempFiles
 from crawlers.version import CRAWLER_VERSION
 
 
@@ -48,18 +49,21 @@ def response_headers(response: Response) -> tuple[tuple[str, str], ...]:
     )
 
 
-def capture_page(response: TextResponse, out_dir: Path, scope: FetchScope | None = None) -> PageCapture:
-    """Save the page's bytes once (content-addressed) under ``out_dir/pages`` and describe it.
+def capture_page(
+    response: TextResponse, out_dir: Path, files: TempFiles, scope: FetchScope | None = None
+) -> PageCapture:
+    """Save the page's bytes once (content-addressed, sealed: ``crawlers/temp_files.py``) under
+    ``out_dir/pages`` and describe it.
 
     The page's URL is recorded without any ``user:password@`` it was crawled with (a watchlist secret)."""
     digest = hashlib.sha256(response.body).hexdigest()
     raw_path = out_dir / "pages" / f"{digest}.html"
     raw_path.parent.mkdir(parents=True, exist_ok=True)
     if not raw_path.exists():
-        raw_path.write_bytes(response.body)
+        files.write(raw_path, response.body)
     warc_path = raw_path.with_suffix(".warc.gz")
     if not warc_path.exists():
-        write_warc(response, warc_path)
+        files.write(warc_path, warc_of(response))
     title = page_title(response.selector)
     url = without_credentials(response.url)
     return PageCapture(url, response.status, response_headers(response), raw_path, title, warc_path, scope)
@@ -69,7 +73,7 @@ def capture_page(response: TextResponse, out_dir: Path, scope: FetchScope | None
 DECODED_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
 
-def write_warc(response: Response, path: Path) -> None:
+def warc_of(response: Response) -> bytes:
     """The exchange as WARC/1.1 response and request records (ISO 28500), for archives and courts alike.
 
     The response body is the one the page's sightings were found in (decoded if the server compressed
@@ -84,20 +88,22 @@ def write_warc(response: Response, path: Path) -> None:
     parts = urlsplit(response.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     url = without_credentials(response.url)
-    with path.open("wb") as stream:
-        writer = WARCWriter(stream, gzip=True, warc_version="1.1")
-        answer = StatusAndHeaders(f"{response.status} OK", headers, protocol="HTTP/1.1")
-        payload = BytesIO(response.body)
-        writer.write_record(writer.create_warc_record(url, "response", payload=payload, http_headers=answer))
-        asked = StatusAndHeaders(f"GET {target} HTTP/1.1", asked_headers, is_http_request=True)
-        writer.write_record(writer.create_warc_record(url, "request", http_headers=asked))
+    stream = BytesIO()  # built in memory (the page is already): it holds the page, and is sealed as one file
+    writer = WARCWriter(stream, gzip=True, warc_version="1.1")
+    answer = StatusAndHeaders(f"{response.status} OK", headers, protocol="HTTP/1.1")
+    payload = BytesIO(response.body)
+    writer.write_record(writer.create_warc_record(url, "response", payload=payload, http_headers=answer))
+    asked = StatusAndHeaders(f"GET {target} HTTP/1.1", asked_headers, is_http_request=True)
+    writer.write_record(writer.create_warc_record(url, "request", http_headers=asked))
+    return stream.getvalue()
 
 
 _PARTIAL_NUMBERS = itertools.count()
 
 
-def save_media(response: Response, media_url: str, out_dir: Path) -> Media:
-    """Write the downloaded bytes unchanged to a temporary file named by the URL's digest.
+def save_media(response: Response, media_url: str, out_dir: Path, files: TempFiles) -> Media:
+    """Write the downloaded bytes unchanged (sealed: ``crawlers/temp_files.py``) to a temporary file named by
+    the URL's digest.
 
     The same URL may be downloaded again (it appears in several posts) while the monitor is still hashing
     the first copy, so the file is replaced atomically, never rewritten in place: a reader sees the whole
@@ -106,7 +112,7 @@ def save_media(response: Response, media_url: str, out_dir: Path) -> Media:
     path = out_dir / "media" / hashlib.sha256(media_url.encode()).hexdigest()
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.{next(_PARTIAL_NUMBERS)}.part")
-    partial.write_bytes(response.body)
+    files.write(partial, response.body)
     os.replace(partial, path)
     content_type = response.headers.get("Content-Type")
     mime = content_type.decode("latin-1").split(";")[0].strip() if content_type else None

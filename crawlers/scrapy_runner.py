@@ -7,9 +7,11 @@ sidesteps all of that, and gives isolation an unattended daemon needs: a parser 
 crawl cannot take the daemon down, and a hung crawl is killed at its deadline. The price is about a
 second of start-up per crawl, small next to crawl intervals of minutes to hours.
 
-The protocol is one JSON job on the worker's stdin and one JSON line per record on its stdout
-(``{"sighting": …}`` or ``{"problem": …}``); media and pages travel as temporary files in ``workdir``,
-never through the pipe. Scrapy's log goes to ``workdir/scrapy.log``.
+The protocol is one JSON message on the worker's stdin, ``{"job": …, "key": <hex>}``, and one JSON line per
+record on its stdout (``{"sighting": …}`` or ``{"problem": …}``); media and pages travel as temporary files in
+``workdir``, sealed with the run's key (``crawlers/temp_files.py``), never through the pipe. The key rides
+the stdin pipe, beside the job and not in it: a pipe is not on disk, in argv or in ``/proc/<pid>/environ``,
+and the job's Scrapy settings end up in Scrapy's log. Scrapy's log goes to ``workdir/scrapy.log``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 from crawlers.codec import from_jsonable, to_jsonable
 from crawlers.errors import CrawlError
 from crawlers.sighting import Checkpoint, CrawlProblem, CrawlRecord, Sighting
+from crawlers.temp_files import SealedFiles
 
 LINE_LIMIT = 64 * 2**20
 LOG_TAIL_CHARS = 2000
@@ -65,7 +68,7 @@ def _log_tail(log_path: Path) -> str:
 
 
 async def run_scrapy_job(
-    job: ScrapyJob, *, workdir: Path, deadline: float, source_id: str
+    job: ScrapyJob, *, workdir: Path, files: SealedFiles, deadline: float, source_id: str
 ) -> AsyncIterator[CrawlRecord]:
     """Yield the worker's records as they arrive; raise ``CrawlError`` if it fails or passes ``deadline`` s."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -79,7 +82,7 @@ async def run_scrapy_job(
         )  # fmt: skip
     assert process.stdin is not None and process.stdout is not None
     try:
-        process.stdin.write(json.dumps(to_jsonable(job)).encode())
+        process.stdin.write(json.dumps({"job": to_jsonable(job), "key": files.key.hex()}).encode())
         await process.stdin.drain()
         process.stdin.close()
         while True:

@@ -1,5 +1,8 @@
 """The worker process of ``crawlers/scrapy_runner.py``: run one spider, print one JSON line per record.
 
+The run's key arrives on stdin with the job and is handed to the spider as an object (``files``), so it is
+never a Scrapy setting (Scrapy logs the settings it was given) and never in the worker's argv or environment.
+
 Stdout is reserved for records: the original stdout is kept as the record stream, and file descriptor 1
 is pointed at stderr so that any stray print cannot corrupt it.
 """
@@ -17,6 +20,7 @@ from crawlers.fetch_scope import without_credentials
 from crawlers.parent_death import die_with_parent
 from crawlers.scrapy_runner import encode_record
 from crawlers.sighting import Checkpoint, CrawlProblem, Sighting
+from crawlers.temp_files import SealedFiles
 
 
 class RecordEmitterPipeline:
@@ -74,7 +78,8 @@ def _load_spider(path: str) -> type:
 
 def main() -> None:
     die_with_parent()  # an orphan would go on writing pictures into a swept work folder
-    job = json.loads(sys.stdin.read())
+    message = json.loads(sys.stdin.read())
+    job, files = message["job"], SealedFiles(bytes.fromhex(message["key"]))  # never in settings: they are logged
     record_fd = os.dup(1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
@@ -88,7 +93,7 @@ def main() -> None:
     settings["TWISTED_DNS_RESOLVER"] = "crawlers.scrapy_guard.PublicAddressResolver"
     settings["JIKIMI_RECORD_FD"] = record_fd
     process = CrawlerProcess(settings)
-    process.crawl(_load_spider(job["spider"]), **job["spider_args"])
+    process.crawl(_load_spider(job["spider"]), **job["spider_args"], files=files)
     process.start()
 
 

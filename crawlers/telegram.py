@@ -35,6 +35,7 @@ from crawlers.source_configs import TelegramSourceConfig
 from crawlers.telegram_links import message_link, parse_channel
 from crawlers.telegram_records import distributor_of, media_of, raw_post_json
 from crawlers.telegram_session import lease_path, open_session, session_lease
+from crawlers.temp_files import TempFiles
 from crawlers.version import CRAWLER_VERSION
 
 UNAVAILABLE: dict[type[Exception], Unavailable] = {
@@ -81,7 +82,7 @@ class TelegramCrawler:
         self.backfill_messages = backfill_messages
         self.history_wait = history_wait
         self._live: tuple[TelegramClient, types.InputPeerChannel] | None = None
-        self._downloaded: dict[str, Path] = {}  # file key → file downloaded during this crawl
+        self._downloaded: dict[str, tuple[Path, int]] = {}  # file key → file (sealed) and size downloaded this crawl
         self._account_id: str | None = None  # the logged-in account, recorded by id in every capture
 
     @classmethod
@@ -209,14 +210,16 @@ class TelegramCrawler:
             return
         raw_path = context.workdir / "posts" / f"{message.id}.json"
         raw_path.parent.mkdir(parents=True, exist_ok=True)
-        raw_path.write_bytes(raw_post_json(message))
+        context.files.write(raw_path, raw_post_json(message))
         known = await context.known_media(media.file_key)
-        path = self._downloaded.get(media.file_key)
+        path: Path | None
+        size: int | None
+        path, size = self._downloaded.get(media.file_key, (None, media.size))
         if known is None and path is None:
             path = context.workdir / "media" / f"{media.file_key.replace(':', '-')}{media.extension}"
             try:
-                await self._download(client, peer, message, path)
-                self._downloaded[media.file_key] = path
+                size = await self._download(client, peer, message, path, context.files)
+                self._downloaded[media.file_key] = (path, size)
             except (errors.RPCError, OSError) as exc:
                 if isinstance(exc, errors.FloodWaitError):
                     raise
@@ -228,24 +231,31 @@ class TelegramCrawler:
             captured, "telegram", version, final_url=link, raw_path=raw_path, raw_mime="application/json",
             account_id=self._account_id,
         )  # fmt: skip
-        size = path.stat().st_size if path else media.size
         yield Sighting(
             source_id=source.id, source_kind=self.kind, location=link, seen_at=captured,
             media=Media(f"{link}?single", path, media.mime, size, media.file_key, sha256=None if path else known),
             distributor=distributor, capture=capture,
         )  # fmt: skip
 
-    async def _download(self, client: TelegramClient, peer: types.InputPeerChannel, message: Any, path: Path) -> None:
+    async def _download(
+        self, client: TelegramClient, peer: types.InputPeerChannel, message: Any, path: Path, files: TempFiles
+    ) -> int:
+        """Download into memory (held to the size cap before it starts) and write it sealed: the picture is
+        never plaintext on disk (``crawlers/temp_files.py``). Returns its size in bytes."""
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            await client.download_media(message, file=str(path))
+            data = await client.download_media(message, file=bytes)
         except errors.FileReferenceExpiredError:
             fresh = await client.get_messages(peer, ids=message.id)  # a fresh file reference, then once more
             if fresh is None or isinstance(fresh, types.MessageEmpty):
                 raise
-            await client.download_media(fresh, file=str(path))
+            data = await client.download_media(fresh, file=bytes)
+        if not isinstance(data, bytes):
+            raise OSError(f"telethon gave no bytes for message {message.id}")
+        files.write(path, data)
+        return len(data)
 
-    async def fetch_media(self, sighting: Sighting, workdir: Path) -> Path | None:
+    async def fetch_media(self, sighting: Sighting, workdir: Path, files: TempFiles) -> Path | None:
         """Download a sighting's media again (known by id, now a hit), while this crawl is connected."""
         if self._live is None or sighting.distributor.message_id is None:
             return None
@@ -255,7 +265,7 @@ class TelegramCrawler:
         if found is None:
             return None
         path = workdir / "media" / f"refetched-{found.file_key.replace(':', '-')}{found.extension}"
-        await self._download(client, peer, message, path)
+        await self._download(client, peer, message, path, files)
         return path
 
     async def check_removal(self, posts: Sequence[PostToCheck]) -> dict[str, RemovalCheck]:

@@ -41,6 +41,7 @@ from crawlers.scrapy_guard import ALLOW_PRIVATE_SETTING, take_credentials
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
 from crawlers.sighting import Checkpoint, CrawlProblem, CrawlRecord, Distributor, ForwardedFrom, Sighting
 from crawlers.source_configs import TelegramWebSourceConfig
+from crawlers.temp_files import TempFiles
 from crawlers.tme_markup import TmePost, UnrecognisedMarkup, parse_tme_page
 
 UNRECOGNISED = "unrecognised t.me/s markup"
@@ -53,7 +54,8 @@ class TelegramWebSpider(scrapy.Spider):
 
     def __init__(
         self, source_id: str, channel: str, base_url: str, watermark: int | None, backfill: int, out_dir: str,
-        max_media_bytes: int, scope: dict[str, Any] | None = None, max_pages: int = 1000, **kwargs: Any,
+        max_media_bytes: int, files: TempFiles, scope: dict[str, Any] | None = None, max_pages: int = 1000,
+        **kwargs: Any,
     ) -> None:  # fmt: skip
         super().__init__(**kwargs)
         self.source_id = source_id
@@ -62,6 +64,7 @@ class TelegramWebSpider(scrapy.Spider):
         self.watermark = watermark
         self.backfill = backfill
         self.out_dir = Path(out_dir)
+        self.files = files  # the run's key, from the worker's stdin (crawlers/temp_files.py)
         self.max_media_bytes = max_media_bytes
         self.fetch_scope = from_jsonable(FetchScope, scope) if scope else FetchScope.of([self.base_url])
         self.max_pages = max_pages
@@ -91,7 +94,7 @@ class TelegramWebSpider(scrapy.Spider):
             reason = f"{UNRECOGNISED}: {exc}"
             yield CrawlProblem(self.source_id, url, reason, stops_source=Unavailable.MARKUP_UNRECOGNISED)
             return
-        capture = capture_page(response, self.out_dir, self.fetch_scope)
+        capture = capture_page(response, self.out_dir, self.files, self.fetch_scope)
         for problem in page.problems:
             where = f"{self.base_url}/{self.channel}/{problem.message_id}" if problem.message_id else url
             yield CrawlProblem(self.source_id, where, problem.reason)
@@ -132,7 +135,8 @@ class TelegramWebSpider(scrapy.Spider):
         location = f"{self.base_url}/{self.channel}/{item_id}"
         yield Sighting(
             source_id=self.source_id, source_kind="telegram_web", location=location, seen_at=capture.captured_at,
-            media=save_media(response, response.request.url if response.request else response.url, self.out_dir),
+            media=save_media(response, response.request.url if response.request else response.url, self.out_dir,
+                             self.files),
             distributor=_distributor(post, item_id, meta["title"]), capture=capture,
         )  # fmt: skip
 
@@ -205,7 +209,10 @@ class TelegramWebCrawler:
             settings=settings,
         )  # fmt: skip
         fatal: CrawlProblem | None = None
-        async for record in run_scrapy_job(job, workdir=context.workdir, deadline=self.deadline, source_id=source.id):
+        records = run_scrapy_job(
+            job, workdir=context.workdir, files=context.files, deadline=self.deadline, source_id=source.id
+        )
+        async for record in records:
             if isinstance(record, CrawlProblem) and record.stops_source is not None:
                 fatal = record
                 continue
@@ -219,8 +226,8 @@ class TelegramWebCrawler:
 
         return await check_over_http(check_tme_preview, posts, self.recheck_timeout)
 
-    async def recapture(self, sighting: Sighting, workdir: Path) -> Sighting | None:
+    async def recapture(self, sighting: Sighting, workdir: Path, files: TempFiles) -> Sighting | None:
         """The page and its media fetched again, if the same bytes are still there (``crawlers/refetch.py``)."""
         from crawlers.refetch import refetch_sighting
 
-        return await refetch_sighting(sighting, workdir)
+        return await refetch_sighting(sighting, workdir, files)

@@ -38,6 +38,7 @@ from crawlers.scrapy_guard import ALLOW_PRIVATE_SETTING, take_credentials
 from crawlers.scrapy_runner import ScrapyJob, run_scrapy_job
 from crawlers.sighting import CrawlProblem, CrawlRecord, Distributor, Media, Sighting
 from crawlers.source_configs import WebSourceConfig
+from crawlers.temp_files import TempFiles
 
 
 class WebSpider(scrapy.Spider):
@@ -56,6 +57,7 @@ class WebSpider(scrapy.Spider):
         deny: list[str],
         out_dir: str,
         max_media_bytes: int,
+        files: TempFiles,
         scope: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -68,6 +70,7 @@ class WebSpider(scrapy.Spider):
         self.max_pages = max_pages
         self.max_media_bytes = max_media_bytes
         self.out_dir = Path(out_dir)
+        self.files = files  # the run's key, from the worker's stdin (crawlers/temp_files.py)
         # Domains are left to Scrapy's OffsiteMiddleware: LinkExtractor's allow_domains compares the
         # host *with its port*, so 127.0.0.1 would never match 127.0.0.1:8765.
         self.link_extractor = LinkExtractor(allow=allow, deny=deny)
@@ -88,7 +91,7 @@ class WebSpider(scrapy.Spider):
             url = without_credentials(response.url)
             yield CrawlProblem(self.source_id, url, "not an HTML page; media are found through pages")
             return
-        page = capture_page(response, self.out_dir, self.fetch_scope)
+        page = capture_page(response, self.out_dir, self.files, self.fetch_scope)
         for media_url in extract_media_urls(response.selector, response.url):
             yield from self._media_for_page(media_url, page)
         depth = int(response.meta.get("page_depth", 0))
@@ -138,7 +141,7 @@ class WebSpider(scrapy.Spider):
 
     def media_downloaded(self, response: Response) -> Iterator[Any]:
         media_url = response.meta["media_url"]
-        media = save_media(response, media_url, self.out_dir)
+        media = save_media(response, media_url, self.out_dir, self.files)
         self._downloaded[media_url] = media
         for page in self._waiting.pop(media_url, []):
             yield self._sighting(page, media)
@@ -200,7 +203,7 @@ class WebCrawler:
             },
             settings=settings,
         )
-        return run_scrapy_job(job, workdir=workdir, deadline=self.deadline, source_id=source.id)
+        return run_scrapy_job(job, workdir=workdir, files=context.files, deadline=self.deadline, source_id=source.id)
 
     async def check_removal(self, posts: Sequence[PostToCheck]) -> dict[str, RemovalCheck]:
         """Is each post still online? (``crawlers/removal_checks.py``: the page, then the media bytes.)"""
@@ -208,8 +211,8 @@ class WebCrawler:
 
         return await check_over_http(check_web, posts, self.recheck_timeout)
 
-    async def recapture(self, sighting: Sighting, workdir: Path) -> Sighting | None:
+    async def recapture(self, sighting: Sighting, workdir: Path, files: TempFiles) -> Sighting | None:
         """The page and its media fetched again, if the same bytes are still there (``crawlers/refetch.py``)."""
         from crawlers.refetch import refetch_sighting
 
-        return await refetch_sighting(sighting, workdir)
+        return await refetch_sighting(sighting, workdir, files)

@@ -1,96 +1,28 @@
-"""Encrypt files at rest with AES-256-GCM in chunks, so large media never has to sit in memory.
-
-Format: a header ``JKMENC1\\n`` + key id (8 bytes) + nonce prefix (7 random bytes), then chunks of up to
-``CHUNK`` plaintext bytes, each sealed with nonce = prefix ‖ chunk counter (4 bytes) ‖ last-chunk flag
-(1 byte) and the header as associated data. The counter stops chunks being reordered, the flag stops a
-file being cut short at a chunk boundary, and the key id says which key a file needs (the STREAM
-construction of Hoang, Reyhanitabar, Rogaway and Vizár).
-"""
+"""Encrypt evidence files at rest: the chunked AES-256-GCM format of ``crawlers/sealing.py``, with a file that
+does not decrypt reported as ``DecryptionFailed`` (an evidence error the verifier and the CLI name)."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
+from crawlers import sealing
+from crawlers.errors import SealBroken
+from crawlers.sealing import CHUNK, HEADER_SIZE, MAGIC, TAG, encrypt_bytes_to, encrypt_file, encrypt_stream, key_id
 from evidence.errors import DecryptionFailed
 
-MAGIC = b"JKMENC1\n"
-CHUNK = 1 << 20
-TAG = 16
-HEADER_SIZE = len(MAGIC) + 8 + 7
-
-
-def key_id(key: bytes) -> str:
-    """A short public name for a key, recorded with what it encrypted (never the key itself)."""
-    return hashlib.sha256(b"jikimi-key-id" + key).hexdigest()[:16]
-
-
-def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
-    return prefix + counter.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
-
-
-def encrypt_stream(source: BinaryIO, target: BinaryIO, key: bytes) -> str:
-    """Encrypt ``source`` into ``target``; return the SHA-256 of the plaintext (read once for both)."""
-    aead = AESGCM(key)
-    prefix = os.urandom(7)
-    header = MAGIC + bytes.fromhex(key_id(key)) + prefix
-    target.write(header)
-    digest = hashlib.sha256()
-    counter = 0
-    chunk = source.read(CHUNK)
-    while True:
-        following = source.read(CHUNK)
-        last = not following
-        digest.update(chunk)
-        target.write(aead.encrypt(_nonce(prefix, counter, last), chunk, header))
-        if last:
-            return digest.hexdigest()
-        counter += 1
-        chunk = following
-
-
-def encrypt_file(source: Path, target: Path, key: bytes) -> str:
-    with source.open("rb") as src, target.open("wb") as dst:
-        return encrypt_stream(src, dst, key)
-
-
-def encrypt_bytes_to(data: bytes, target: Path, key: bytes) -> str:
-    import io
-
-    with target.open("wb") as dst:
-        return encrypt_stream(io.BytesIO(data), dst, key)
+__all__ = [
+    "CHUNK", "HEADER_SIZE", "MAGIC", "TAG", "decrypt_bytes", "decrypt_chunks", "encrypt_bytes_to", "encrypt_file",
+    "encrypt_stream", "key_id",
+]  # fmt: skip
 
 
 def decrypt_chunks(path: Path, key: bytes) -> Iterator[bytes]:
     """The plaintext of ``path`` chunk by chunk; ``DecryptionFailed`` naming the file if anything is off."""
-    aead = AESGCM(key)
-    with path.open("rb") as src:
-        header = src.read(HEADER_SIZE)
-        if len(header) != HEADER_SIZE or not header.startswith(MAGIC):
-            raise DecryptionFailed(f"{path}: not a jikimi encrypted file")
-        if header[len(MAGIC) : len(MAGIC) + 8].hex() != key_id(key):
-            raise DecryptionFailed(f"{path}: encrypted with another key (key id {header[8:16].hex()})")
-        prefix = header[-7:]
-        counter = 0
-        sealed = src.read(CHUNK + TAG)
-        while True:
-            following = src.read(CHUNK + TAG)
-            last = not following
-            try:
-                yield aead.decrypt(_nonce(prefix, counter, last), sealed, header)
-            except InvalidTag:
-                reason = f"altered or truncated (chunk {counter} does not authenticate)"
-                raise DecryptionFailed(f"{path}: {reason}") from None
-            if last:
-                return
-            counter += 1
-            sealed = following
+    try:
+        yield from sealing.decrypt_chunks(path, key)
+    except SealBroken as exc:
+        raise DecryptionFailed(str(exc)) from None
 
 
 def decrypt_bytes(path: Path, key: bytes) -> bytes:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from config.errors import JikimiError
+from crawlers.errors import SealBroken
 from evidence.printable import printable
 
 
@@ -25,7 +26,7 @@ class KeyProblem(EvidenceError):
     """A key cannot be used; the message says which file and what to do."""
 
 
-class DecryptionFailed(EvidenceError):
+class DecryptionFailed(EvidenceError, SealBroken):
     """An encrypted file does not decrypt: altered, truncated, or encrypted with another key."""
 
 

@@ -36,9 +36,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from crawlers.codec import to_jsonable
 from crawlers.sighting import Sighting
+from crawlers.temp_files import PLAIN, TempFiles
 from crawlers.version import CRAWLER_VERSION, TOOL_NAME
 from evidence.canonical_json import canonical_json, utc_z
-from evidence.encryption import decrypt_chunks, encrypt_bytes_to, encrypt_file, key_id
+from evidence.encryption import decrypt_chunks, encrypt_bytes_to, key_id
 from evidence.inert_names import RECEIVED_PAGE_NAME, SNIFF_BYTES, sniffed_extension
 from evidence.manifest import MANIFEST_NAME, render_manifest
 from evidence.signing import SIGNATURE_SUFFIX, public_key_id, public_key_pem, sign
@@ -64,14 +65,13 @@ class WrittenPacket:
     created: bool
 
 
-def media_file_name(sighting: Sighting) -> str:
-    """``media/<sha256>.<ext>``, the extension sniffed from the bytes: never the ``Content-Type`` or URL a
-    hostile server chose (``.html``, ``.svg`` would run when opened)."""
+def media_file_name(sighting: Sighting, files: TempFiles = PLAIN) -> str:
+    """``media/<sha256>.<ext>``, the extension sniffed from the bytes (read through ``files``): never the
+    ``Content-Type`` or URL a hostile server chose (``.html``, ``.svg`` would run when opened)."""
     assert sighting.fingerprints is not None
     head = b""
     if sighting.media.path is not None:
-        with sighting.media.path.open("rb") as stream:
-            head = stream.read(SNIFF_BYTES)
+        head = files.head(sighting.media.path, SNIFF_BYTES)
     return f"media/{sighting.fingerprints.sha256}{sniffed_extension(head)}"
 
 
@@ -93,8 +93,9 @@ def refuse_naive_times(sighting: Sighting) -> None:
 
 
 def build_metadata(
-    sighting: Sighting, packet_id: str, operator: str, key: bytes, rendering: dict[str, Any] | None = None
-) -> dict[str, Any]:
+    sighting: Sighting, packet_id: str, operator: str, key: bytes, rendering: dict[str, Any] | None = None,
+    files: TempFiles = PLAIN,
+) -> dict[str, Any]:  # fmt: skip
     """The normalised facts of the packet, every time in UTC with ``Z``."""
     assert sighting.fingerprints is not None
     distributor = to_jsonable(sighting.distributor)
@@ -128,7 +129,7 @@ def build_metadata(
         },
         "media": {
             "url": sighting.media.url,
-            "file": media_file_name(sighting),
+            "file": media_file_name(sighting, files),
             "mime": sighting.media.mime,
             "size": sighting.media.size,
             "platform_file_id": sighting.media.platform_file_id,
@@ -148,12 +149,14 @@ def _raw_name(sighting: Sighting) -> str:
 
 def write_packet(
     sighting: Sighting, root: Path, key: bytes, operator: str = "", signer: Ed25519PrivateKey | None = None,
-    rendered: RenderedCapture | None = None,
+    rendered: RenderedCapture | None = None, files: TempFiles = PLAIN,
 ) -> WrittenPacket:  # fmt: skip
     """Write the packet of ``sighting`` under ``root`` unless it exists; return where it is.
 
     With a ``signer``, the manifest is signed (``manifest-sha256.txt.sig``) and the key's id recorded.
-    ``rendered`` adds the rendered capture (screenshot, post page) and its facts.
+    ``rendered`` adds the rendered capture (screenshot, post page) and its facts. The media, page and WARC
+    files are read through ``files``: a crawl's are sealed with its run key and go from that key to the
+    packet key chunk by chunk, never plaintext on disk (``crawlers/temp_files.py``).
     """
     if sighting.fingerprints is None or sighting.media.path is None:
         raise ValueError(f"sighting at {sighting.location} has no media file or fingerprints to preserve")
@@ -164,7 +167,7 @@ def write_packet(
         root.mkdir(parents=True, exist_ok=True, mode=0o700)
         staging = Path(tempfile.mkdtemp(prefix=f".{packet_id}.", suffix=".tmp", dir=root))  # private to this writer
         try:
-            manifest = _assemble(sighting, staging, packet_id, key, operator, signer, rendered)
+            manifest = _assemble(sighting, staging, packet_id, key, operator, signer, rendered, files)
             staging.rename(final)
         except OSError:
             if not final.exists():
@@ -190,25 +193,25 @@ def _remove(folder: Path) -> None:
 
 def _assemble(
     sighting: Sighting, staging: Path, packet_id: str, key: bytes, operator: str, signer: Ed25519PrivateKey | None,
-    rendered: RenderedCapture | None,
+    rendered: RenderedCapture | None, files: TempFiles,
 ) -> bytes:  # fmt: skip
     """Write every encrypted file of the packet into ``staging``; return the manifest's plaintext."""
     assert sighting.fingerprints is not None and sighting.media.path is not None
     (staging / "media").mkdir()
     digests: dict[str, str] = {}
-    media_name = media_file_name(sighting)
-    digests[media_name] = encrypt_file(sighting.media.path, staging / (media_name + ENCRYPTED_SUFFIX), key)
+    media_name = media_file_name(sighting, files)
+    digests[media_name] = files.encrypt_into(sighting.media.path, staging / (media_name + ENCRYPTED_SUFFIX), key)
     if digests[media_name] != sighting.fingerprints.sha256:
         raise ValueError(f"media file of {sighting.location} changed after it was hashed")
     capture = sighting.capture
     if capture is not None and capture.raw_path is not None:
         name = _raw_name(sighting)
-        digests[name] = encrypt_file(capture.raw_path, staging / (name + ENCRYPTED_SUFFIX), key)
+        digests[name] = files.encrypt_into(capture.raw_path, staging / (name + ENCRYPTED_SUFFIX), key)
     if capture is not None and capture.warc_path is not None and capture.warc_path.exists():
-        digests[WARC_NAME] = encrypt_file(capture.warc_path, staging / (WARC_NAME + ENCRYPTED_SUFFIX), key)
+        digests[WARC_NAME] = files.encrypt_into(capture.warc_path, staging / (WARC_NAME + ENCRYPTED_SUFFIX), key)
     for name, content in (rendered.files if rendered else {}).items():
         digests[name] = encrypt_bytes_to(content, staging / (name + ENCRYPTED_SUFFIX), key)
-    document = build_metadata(sighting, packet_id, operator, key, rendered.facts if rendered else None)
+    document = build_metadata(sighting, packet_id, operator, key, rendered.facts if rendered else None, files)
     if signer is not None:
         document["signing_key_id"] = public_key_id(public_key_pem(signer))
         document["custody_signed"] = True  # its custody events are signed by the same key (evidence/custody.py)

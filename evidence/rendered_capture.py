@@ -27,6 +27,7 @@ import jinja2
 
 from crawlers.fetch_scope import FetchScope
 from crawlers.sighting import Sighting
+from crawlers.temp_files import PLAIN, TempFiles
 from crawlers.version import CRAWLER_VERSION, TOOL_NAME
 from evidence.canonical_json import utc_z
 from evidence.rendering import Renderer, RenderingError, Screenshot
@@ -102,18 +103,23 @@ def _shot_facts(shot: Screenshot, requested: str) -> dict[str, Any]:
     return facts
 
 
-def _inline_media(sighting: Sighting) -> str | None:
+def _inline_media(sighting: Sighting, files: TempFiles) -> str | None:
     path = sighting.media.path
     mime = sighting.media.mime or ""
-    if path is None or not mime.startswith("image/") or path.stat().st_size > MAX_INLINE_MEDIA_BYTES:
+    if path is None or not mime.startswith("image/") or (sighting.media.size or 0) > MAX_INLINE_MEDIA_BYTES:
         return None
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    data = files.read(path)
+    if len(data) > MAX_INLINE_MEDIA_BYTES:
+        return None
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
 async def render_capture(
-    sighting: Sighting, renderer: Renderer | None, media_file: str, unavailable: str = "no renderer configured"
-) -> RenderedCapture:
-    """Render ``sighting``'s post or page; ``unavailable`` says why when there is no ``renderer``."""
+    sighting: Sighting, renderer: Renderer | None, media_file: str, unavailable: str = "no renderer configured",
+    media_files: TempFiles = PLAIN,
+) -> RenderedCapture:  # fmt: skip
+    """Render ``sighting``'s post or page (its media read through ``media_files``); ``unavailable`` says why when
+    there is no ``renderer``."""
     files: dict[str, bytes] = {}
     facts: dict[str, Any] = {}
     if renders_from_data(sighting):
@@ -124,7 +130,7 @@ async def render_capture(
     try:
         if renders_from_data(sighting):
             shown = f"post data of {sighting.location}"
-            page = post_html(sighting, media_file, _inline_media(sighting))
+            page = post_html(sighting, media_file, _inline_media(sighting, media_files))
             shot = await renderer.render_html(page, capture_stamp(sighting, shown))
         else:
             shown = (sighting.capture.final_url if sighting.capture else None) or sighting.location

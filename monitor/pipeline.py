@@ -24,13 +24,14 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from crawlers.sighting import BlocklistHit, Fingerprints, Sighting
+from crawlers.temp_files import PLAIN, TempFiles
 from evidence.custody import CustodyKind, next_event
 from evidence.packet import media_file_name, packet_id_for, write_packet
 from evidence.rendered_capture import render_capture
 from evidence.rendering import Renderer
 from monitor.counters import RunCounters
 from monitor.errors import MediaError
-from monitor.fingerprint.exact import exact_hashes
+from monitor.fingerprint.exact import exact_hashes_of
 from monitor.fingerprint.pool import HashPool
 from monitor.matching.matcher import BlocklistMatcher
 from monitor.packets.custody_log import now_ms
@@ -67,21 +68,24 @@ class Pipeline:
         self._hashing: dict[str, asyncio.Future[Fingerprints]] = {}  # sha256 → fingerprinting under way
 
     async def process(
-        self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None = None
+        self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None = None, files: TempFiles = PLAIN
     ) -> Sighting | None:
         """Run the steps on one sighting; return it with fingerprints and hits, or ``None`` if already stored.
+
+        Its temporary files are read through ``files``: a crawl's are sealed with the run's key
+        (``crawlers/temp_files.py``), decrypted only in memory, here and in the hash pool's processes.
 
         Raises ``MediaError`` for media that can be neither read nor recognised (recorded by the runner).
         """
         counters.sightings += 1
         # 1 - dedupe
-        sha256, known = await self._identify(sighting)
+        sha256, known = await self._identify(sighting, files)
         probe = dataclasses.replace(sighting, fingerprints=known or Fingerprints(values={"sha256": sha256}))
         if await self.store.has_sighting(probe.id):
             return None
         counters.new_sightings += 1
         # 2 - fingerprint
-        fingerprints = known or await self._fingerprint_once(sha256, sighting, counters)
+        fingerprints = known or await self._fingerprint_once(sha256, sighting, counters, files)
         if sighting.media.platform_file_id:
             await self.store.put_platform_media(sighting.source_kind, sighting.media.platform_file_id, sha256)
         if fingerprints.error:
@@ -90,24 +94,27 @@ class Pipeline:
         sighting = dataclasses.replace(sighting, fingerprints=fingerprints, error=fingerprints.error)
         sighting = dataclasses.replace(sighting, hits=self.matcher.match(fingerprints))
         # 4 - preserve, 5 - store (packet, hits, and the sighting last)
-        await self.record_hits(sighting, counters, refetch)
+        await self.record_hits(sighting, counters, refetch, files=files)
         await self.store.put_sighting(sighting)
         return sighting
 
     async def record_hits(
-        self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None, preserve: bool = True
-    ) -> str | None:
+        self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None, preserve: bool = True,
+        files: TempFiles = PLAIN,
+    ) -> str | None:  # fmt: skip
         """Steps 4 and 5 for a sighting's hits: its packet (unless ``preserve`` is off: the media is gone),
         then one hit record per matched entry."""
         packet_id = None
         if sighting.hits and preserve:
-            packet_id = await self._preserve(sighting, counters, refetch)
+            packet_id = await self._preserve(sighting, counters, refetch, files)
         for hit in sighting.hits:
             if await self.store.put_hit(_hit_record(sighting, hit, packet_id)):
                 counters.hits += 1
         return packet_id
 
-    async def _fingerprint_once(self, sha256: str, sighting: Sighting, counters: RunCounters) -> Fingerprints:
+    async def _fingerprint_once(
+        self, sha256: str, sighting: Sighting, counters: RunCounters, files: TempFiles
+    ) -> Fingerprints:
         """Hash new media once, even when several sightings of the same bytes arrive together."""
         under_way = self._hashing.get(sha256)
         if under_way is not None:
@@ -116,7 +123,7 @@ class Pipeline:
         self._hashing[sha256] = future
         try:
             assert sighting.media.path is not None
-            fingerprints = await self.hash_pool.fingerprint(sighting.media.path)
+            fingerprints = await self.hash_pool.fingerprint(sighting.media.path, files)
             await self.store.put_fingerprints(fingerprints)
             counters.new_media += 1
             future.set_result(fingerprints)
@@ -128,12 +135,12 @@ class Pipeline:
         finally:
             del self._hashing[sha256]
 
-    async def _identify(self, sighting: Sighting) -> tuple[str, Fingerprints | None]:
+    async def _identify(self, sighting: Sighting, files: TempFiles) -> tuple[str, Fingerprints | None]:
         """The media's SHA-256 and its stored fingerprints, if it was hashed before."""
         if sighting.media.path is not None:
-            if sighting.media.path.stat().st_size == 0:
+            if not await asyncio.to_thread(files.head, sighting.media.path, 1):
                 raise MediaError(f"{sighting.media.url}: empty file (the response had 0 bytes), not media")
-            sha256 = (await asyncio.to_thread(exact_hashes, sighting.media.path))["sha256"]
+            sha256 = (await asyncio.to_thread(exact_hashes_of, sighting.media.path, files))["sha256"]
             return sha256, await self.store.get_fingerprints(sha256)
         if sighting.media.sha256 is None:
             raise MediaError(f"{sighting.media.url}: neither downloaded nor known by its platform id")
@@ -142,7 +149,9 @@ class Pipeline:
             raise MediaError(f"{sighting.media.url}: known by platform id but its fingerprints are missing")
         return sighting.media.sha256, known
 
-    async def _preserve(self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None) -> str | None:
+    async def _preserve(
+        self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None, files: TempFiles
+    ) -> str | None:
         if sighting.media.path is None:
             path = await refetch(sighting) if refetch else None
             if path is None:
@@ -151,10 +160,12 @@ class Pipeline:
         evidence = self.evidence
         rendered = None
         if not (evidence.root / packet_id_for(sighting.id)).exists():
-            media_file = media_file_name(sighting)
-            rendered = await render_capture(sighting, evidence.renderer, media_file, evidence.renderer_missing)
+            media_file = await asyncio.to_thread(media_file_name, sighting, files)
+            rendered = await render_capture(
+                sighting, evidence.renderer, media_file, evidence.renderer_missing, media_files=files
+            )
         written = await asyncio.to_thread(
-            write_packet, sighting, evidence.root, evidence.key, evidence.operator, evidence.signer, rendered
+            write_packet, sighting, evidence.root, evidence.key, evidence.operator, evidence.signer, rendered, files
         )
         relative = written.path.relative_to(self.evidence.root.parent).as_posix()
         if await self.store.put_packet(PacketRecord(written.id, sighting.id, relative, written.manifest_sha256)):

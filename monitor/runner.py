@@ -29,6 +29,7 @@ from crawlers.base import CrawlContext, Crawler, RefetchesMedia, SourceState
 from crawlers.errors import CrawlError, RateLimited, SourceUnavailable
 from crawlers.registry import crawler_for
 from crawlers.sighting import Checkpoint, CrawlProblem, Sighting, utc_now
+from crawlers.temp_files import SealedFiles
 from crawlers.workdirs import locked_workdir, sweep_workdirs
 from monitor.context import MonitorContext
 from monitor.counters import ProgressCallback, RunCounters
@@ -75,9 +76,10 @@ class SourceRun:
         run = RunRecord(stable_id(self.source.id, started.isoformat()), self.source.id, started, runner=self.runner)
         await self.store.put_run(run)
         status, error, retry_at = RunStatus.OK, None, None
+        files = SealedFiles.new()  # the run's key: in memory only, gone with the run (crawlers/temp_files.py)
         with locked_workdir(workdir_root, run.id) as workdir:
             try:
-                await self._crawl(workdir)
+                await self._crawl(workdir, files)
                 if self.stop.is_set():
                     status, error = RunStatus.STOPPED, "stopped by shutdown; resumes from its watermark"
                 elif self._nothing_but_page_problems():
@@ -106,20 +108,20 @@ class SourceRun:
             and all(problem.kind == ProblemKind.PAGE for problem in self.problems)
         )
 
-    async def _crawl(self, workdir: Path) -> None:
+    async def _crawl(self, workdir: Path, files: SealedFiles) -> None:
         state = await self.store.get_source_state(self.source.id)
         kind = self.source.kind
 
         async def known_media(file_id: str) -> str | None:
             return await self.store.get_platform_media(kind, file_id)
 
-        context = CrawlContext(workdir, state, known_media)
+        context = CrawlContext(workdir, state, known_media, files)
         refetch: MediaFetcher | None = None
         if isinstance(self.crawler, RefetchesMedia):
             fetcher = self.crawler
 
             async def refetch(sighting: Sighting) -> Path | None:
-                return await fetcher.fetch_media(sighting, workdir)
+                return await fetcher.fetch_media(sighting, workdir, files)
 
         crawl_error: CrawlError | None = None
         try:
@@ -130,7 +132,7 @@ class SourceRun:
                         async for record in records:
                             if self.stop.is_set():
                                 break
-                            await self._dispatch(record, tasks, refetch)
+                            await self._dispatch(record, tasks, refetch, files)
                     finally:  # now, whatever happened: the crawler lets go of its session and worker at once,
                         close = getattr(records, "aclose", None)  # not when the generator is garbage-collected
                         if close is not None:
@@ -143,7 +145,9 @@ class SourceRun:
         if crawl_error is not None:
             raise crawl_error
 
-    async def _dispatch(self, record: Any, tasks: asyncio.TaskGroup, refetch: MediaFetcher | None) -> None:
+    async def _dispatch(
+        self, record: Any, tasks: asyncio.TaskGroup, refetch: MediaFetcher | None, files: SealedFiles
+    ) -> None:
         record = without_credentials(record)
         if isinstance(record, Checkpoint):
             self._waiting.append((self._dispatched, record))
@@ -157,14 +161,16 @@ class SourceRun:
             sequence = self._dispatched
             self._dispatched += 1
             self._in_flight.add(sequence)
-            tasks.create_task(self._handle(sequence, record, refetch))
+            tasks.create_task(self._handle(sequence, record, refetch, files))
 
-    async def _handle(self, sequence: int, sighting: Sighting, refetch: MediaFetcher | None) -> None:
+    async def _handle(
+        self, sequence: int, sighting: Sighting, refetch: MediaFetcher | None, files: SealedFiles
+    ) -> None:
         """Process one sighting. It leaves ``_in_flight`` only once it is stored or recorded as a problem: an
         item that failed otherwise (the store refused, the run was cancelled) keeps blocking every later
         checkpoint, even while the other items are still finishing."""
         try:
-            done = await self.pipeline.process(sighting, self.counters, refetch)
+            done = await self.pipeline.process(sighting, self.counters, refetch, files)
             if done is not None and done.error:
                 self.problems.append(RunProblem(ProblemKind.MEDIA, done.location, done.error, done.media.url))
         except StoreError:

@@ -11,7 +11,8 @@ decoding), and a file that cannot be decoded — truncated, corrupt, not an imag
 gets ``Fingerprints.error`` saying why, so "could not hash" is never mistaken for "no match". A video
 refused by its declared size or length gets the refusal; one whose decoding ran out of time keeps the
 frames hashed before, and ``error`` says the rest was not hashed.
-These functions are module-level and pure (path in, record out) so they run in a process pool.
+These functions are module-level and pure (path and the run's key in, record out) so they run in a process
+pool: the key reaches its processes as a call argument, through the pool's pipe.
 """
 
 from __future__ import annotations
@@ -21,25 +22,28 @@ from pathlib import Path
 from PIL import Image
 
 from crawlers.sighting import Fingerprints
-from monitor.fingerprint.exact import exact_hashes
+from crawlers.temp_files import PLAIN, PlainFiles, TempFiles
+from monitor.fingerprint.exact import MediaSource, exact_hashes, source_size
 from monitor.fingerprint.picture import NotAPicture, decode_picture, picture_hashes, plain_hashes
 from monitor.fingerprint.variants import CENTRE_CROPS, centre_crop, trimmed_versions
 from monitor.fingerprint.video import video_frames
 from monitor.fingerprint.video_limits import VideoRefused
 
 
-def fingerprint_file(path: Path | str, max_pixels: int = 89_478_485, max_video_frames: int = 600) -> Fingerprints:
-    """All fingerprints of one file (a picture or a video). Never raises for bad content; see
-    ``Fingerprints.error``."""
-    path = Path(path)
-    values = exact_hashes(path)
-    if path.stat().st_size == 0:
+def fingerprint_file(
+    path: Path | str, max_pixels: int = 89_478_485, max_video_frames: int = 600, files: TempFiles = PLAIN
+) -> Fingerprints:
+    """All fingerprints of one file (a picture or a video), read through ``files`` (a sealed temporary file
+    is decrypted into memory, never to disk). Never raises for bad content; see ``Fingerprints.error``."""
+    source: MediaSource = Path(path) if isinstance(files, PlainFiles) else files.read(Path(path))
+    values = exact_hashes(source)
+    if source_size(source) == 0:
         return Fingerprints(values=values, error="empty file")
     try:
-        picture = decode_picture(path, max_pixels)
+        picture = decode_picture(source, max_pixels)
     except NotAPicture:
         try:
-            video = video_frames(path, max_video_frames, max_pixels)
+            video = video_frames(source, max_video_frames, max_pixels)
         except VideoRefused as refused:
             return Fingerprints(values=values, error=str(refused))
         except ValueError as video_exc:

@@ -11,10 +11,10 @@ full-size hashing (PDQ median 7 of 256, pHash median 0 of 64) and the speed it b
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from monitor.fingerprint.exact import MediaSource, readable
 from monitor.fingerprint.reduction import upright_rgb
 from monitor.signals import PictureHashes, PictureSignal, signals_of
 
@@ -29,13 +29,13 @@ DRAFT_SIZE = 192
 MAX_SIDE = 512
 
 
-def decode_picture(path: Path, max_pixels: int) -> Image.Image:
+def decode_picture(path: MediaSource, max_pixels: int) -> Image.Image:
     """Decode at reduced size, RGB, EXIF orientation applied. Raises ``ValueError`` saying what is wrong."""
     picture: Image.Image
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            picture = Image.open(path)
+            picture = Image.open(readable(path))
         except UnidentifiedImageError:
             raise NotAPicture(f"{NOT_A_PICTURE} (unrecognised format)") from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

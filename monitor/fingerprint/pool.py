@@ -14,7 +14,8 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from crawlers.sighting import Fingerprints
-from monitor.fingerprint.exact import exact_hashes
+from crawlers.temp_files import PLAIN, TempFiles
+from monitor.fingerprint.exact import exact_hashes_of
 from monitor.fingerprint.media import fingerprint_file
 
 
@@ -30,16 +31,17 @@ class HashPool:
     def _new_executor(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
 
-    async def fingerprint(self, path: Path) -> Fingerprints:
+    async def fingerprint(self, path: Path, files: TempFiles = PLAIN) -> Fingerprints:
+        """The fingerprints of ``path``, read through ``files`` (a crawl's sealed files: its run key)."""
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(
-                self._executor, fingerprint_file, str(path), self.max_pixels, self.max_video_frames
+                self._executor, fingerprint_file, str(path), self.max_pixels, self.max_video_frames, files
             )
         except BrokenProcessPool:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = self._new_executor()
-            values = await asyncio.to_thread(exact_hashes, path)
+            values = await asyncio.to_thread(exact_hashes_of, path, files)
             return Fingerprints(values=values, error="the hashing process crashed on this file")
 
     def close(self) -> None:

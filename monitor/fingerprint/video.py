@@ -113,14 +113,17 @@ def frame_signal() -> type[FrameSignal]:
 
 
 def video_frames(
-    path: Path | str, max_frames: int = 600, max_pixels: int = 89_478_485, budget_seconds: float = DECODE_SECONDS
+    path: Path | str | bytes,
+    max_frames: int = 600,
+    max_pixels: int = 89_478_485,
+    budget_seconds: float = DECODE_SECONDS,
 ) -> VideoFrames:
     """The kept frames' hashes. Raises ``VideoRefused`` for a video over the limits of
     ``video_limits.py``, and ``ValueError`` saying why when the file has no decodable video frame."""
     hash_frame = frame_signal().hash_frame
     frames: list[tuple[float, np.ndarray]] = []
     try:
-        container, stream = open_video(Path(path), max_pixels)
+        container, stream = open_video(path if isinstance(path, bytes) else Path(path), max_pixels)
         with container:
             video = _Decoding(container, stream, max_pixels, DecodeBudget(budget_seconds))
             duration = (container.duration or 0) / 1_000_000

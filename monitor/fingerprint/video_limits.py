@@ -11,9 +11,10 @@ stop at the budget keeps the frames hashed so far and says so (``VideoFrames.sto
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import av
+
+from monitor.fingerprint.exact import MediaSource, readable
 
 MAX_DECLARED_SECONDS = 7 * 24 * 3600
 """A video declaring itself longer than a week lies: even a day-long stream recording is well below."""
@@ -39,7 +40,7 @@ class VideoRefused(ValueError):
     declared length no real video has. Its exact hashes are still kept; the message says why."""
 
 
-def open_video(path: Path, max_pixels: int) -> tuple[av.container.InputContainer, av.VideoStream]:
+def open_video(path: MediaSource, max_pixels: int) -> tuple[av.container.InputContainer, av.VideoStream]:
     """The container and its first video stream, checked against the limits above and set to decode
     within the pixel cap. Raises ``VideoRefused``, ``ValueError`` (no video stream) or FFmpeg's errors.
 
@@ -52,7 +53,7 @@ def open_video(path: Path, max_pixels: int) -> tuple[av.container.InputContainer
     width, height = declared_size(path)
     check_declared(width, height, 0.0, 0, max_pixels)
     capped = {"max_pixels": str(max_pixels + max_pixels // DECODER_SLACK)}
-    container = av.open(str(path), options=capped)
+    container = av.open(readable(path), mode="r", options=capped)
     try:
         stream = container.streams.video[0]
         if stream.codec_context is None:
@@ -67,10 +68,10 @@ def open_video(path: Path, max_pixels: int) -> tuple[av.container.InputContainer
     return container, stream
 
 
-def declared_size(path: Path) -> tuple[int, int]:
+def declared_size(path: MediaSource) -> tuple[int, int]:
     """The first video stream's frame size as the file declares it (0×0 if it does not say without
     decoding), read with every decoder disallowed, so nothing is decoded."""
-    with av.open(str(path), options={"codec_whitelist": "none"}) as container:
+    with av.open(readable(path), options={"codec_whitelist": "none"}) as container:
         if not container.streams.video:
             raise ValueError("no video stream")
         stream = container.streams.video[0]

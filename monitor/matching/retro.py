@@ -30,6 +30,7 @@ from crawlers.base import RecapturesPosts
 from crawlers.errors import UnknownSourceKind
 from crawlers.registry import crawler_for
 from crawlers.sighting import BlocklistHit, Sighting
+from crawlers.temp_files import PLAIN, SealedFiles, TempFiles
 from crawlers.workdirs import locked_workdir
 from monitor.counters import RunCounters
 from monitor.matching.matcher import BlocklistMatcher, rules_for
@@ -110,8 +111,9 @@ class RecordsHits(Protocol):
     matcher: BlocklistMatcher
 
     async def record_hits(
-        self, sighting: Sighting, counters: RunCounters, refetch: None, preserve: bool = True
-    ) -> str | None: ...
+        self, sighting: Sighting, counters: RunCounters, refetch: None, preserve: bool = True,
+        files: TempFiles = PLAIN,
+    ) -> str | None: ...  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,19 +126,19 @@ class RetroReport:
     not_preserved: int
 
 
-Recapture = Callable[[Sighting, Path], Awaitable[Sighting | None]]
-"""Captures an earlier sighting again (``RecapturesPosts``), or answers ``None``."""
+Recapture = Callable[[Sighting, Path, TempFiles], Awaitable[Sighting | None]]
+"""Captures an earlier sighting again (``RecapturesPosts``) into a folder, through its files, or answers ``None``."""
 
 
 def recapture_with(settings: Settings) -> Recapture:
     """Each sighting recaptured by its kind's crawler, when that kind can (``RecapturesPosts``)."""
 
-    async def recapture(sighting: Sighting, workdir: Path) -> Sighting | None:
+    async def recapture(sighting: Sighting, workdir: Path, files: TempFiles) -> Sighting | None:
         try:
             crawler = crawler_for(sighting.source_kind).from_settings(settings)
         except UnknownSourceKind:
             return None
-        return await crawler.recapture(sighting, workdir) if isinstance(crawler, RecapturesPosts) else None
+        return await crawler.recapture(sighting, workdir, files) if isinstance(crawler, RecapturesPosts) else None
 
     return recapture
 
@@ -149,14 +151,15 @@ async def retro_match(
     counters = RunCounters()
     sightings = await pipeline.store.sightings_of(list(found.by_media))
     not_preserved = 0
+    files = SealedFiles.new()  # the recaptures are sealed with a key that dies with this call (crawlers/temp_files.py)
     with locked_workdir(workdir.parent, f"{workdir.name}-{uuid.uuid4().hex[:12]}") as folder:  # swept if killed
         for sighting in sightings:
             assert sighting.fingerprints is not None
             with_hits = dataclasses.replace(sighting, hits=tuple(found.by_media[sighting.fingerprints.sha256]))
-            fresh = await recapture(with_hits, folder)
+            fresh = await recapture(with_hits, folder, files)
             if fresh is None:
                 not_preserved += 1
-            await pipeline.record_hits(fresh or with_hits, counters, None, preserve=fresh is not None)
+            await pipeline.record_hits(fresh or with_hits, counters, None, preserve=fresh is not None, files=files)
     return RetroReport(
         found.scanned, len(found.by_media), len(sightings), counters.hits, counters.packets, not_preserved
     )

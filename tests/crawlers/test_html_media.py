@@ -58,13 +58,16 @@ def test_media_downloaded_again_replaces_the_file_whole_never_truncating_what_is
     from scrapy.http import Response
 
     from crawlers.scrapy_capture import save_media
+    from crawlers.temp_files import SealedFiles
 
-    first = save_media(Response("http://x/a.jpg", body=b"first bytes"), "http://x/a.jpg", tmp_path)
+    files = SealedFiles.new()
+    first = save_media(Response("http://x/a.jpg", body=b"first bytes"), "http://x/a.jpg", tmp_path, files)
     assert first.path is not None
     with first.path.open("rb") as reading:  # the monitor is hashing the first copy...
-        second = save_media(Response("http://x/a.jpg", body=b"second bytes"), "http://x/a.jpg", tmp_path)
-        assert reading.read() == b"first bytes"  # ...and still reads all of it
-    assert second.path == first.path and second.path.read_bytes() == b"second bytes"
+        second = save_media(Response("http://x/a.jpg", body=b"second bytes"), "http://x/a.jpg", tmp_path, files)
+        (tmp_path / "as-read").write_bytes(reading.read())
+    assert files.read(tmp_path / "as-read") == b"first bytes"  # ...and still reads all of it
+    assert second.path == first.path and files.read(second.path) == b"second bytes"
     assert [p.name for p in (tmp_path / "media").iterdir()] == [first.path.name]  # no partial file left
 
 

@@ -13,6 +13,7 @@ from config.watchlist import Schedule, Source
 from crawlers.base import CrawlContext, SourceState
 from crawlers.sighting import CrawlProblem, Sighting
 from crawlers.source_configs import WebSourceConfig
+from crawlers.temp_files import SealedFiles
 from crawlers.web import WebCrawler
 
 pytestmark = pytest.mark.slow
@@ -25,9 +26,12 @@ def web_source(url: str, **fields: Any) -> Source:
     return Source("site", "web", Schedule(every=parse_duration("1h")), config)
 
 
+FILES = SealedFiles.new()  # the test's run key: the crawl's files are sealed with it
+
+
 async def crawl(settings: Settings, source: Source, workdir: Path) -> tuple[list[Sighting], list[CrawlProblem]]:
     sightings, problems = [], []
-    context = CrawlContext(workdir, SourceState(source.id))
+    context = CrawlContext(workdir, SourceState(source.id), files=FILES)
     async for record in WebCrawler.from_settings(settings).crawl(source, context):
         (sightings if isinstance(record, Sighting) else problems).append(record)
     return sightings, problems
@@ -46,7 +50,7 @@ async def test_every_picture_on_every_page_becomes_a_sighting_with_its_page_capt
     assert not any("hostile" in location for location, _ in by_media)  # not linked from the forum
     sample = next(s for s in sightings if s.media.url.endswith("copy-exact.jpg"))
     assert sample.capture is not None and sample.capture.http_status == 200
-    assert sample.capture.raw_path is not None and b"copy-exact.jpg" in sample.capture.raw_path.read_bytes()
+    assert sample.capture.raw_path is not None and b"copy-exact.jpg" in FILES.read(sample.capture.raw_path)
     assert ("Content-Type", "text/html; charset=utf-8") in sample.capture.http_headers
     assert sample.seen_at.tzinfo is not None
     assert sample.media.path is not None and sample.media.path.stat().st_size == sample.media.size
