@@ -53,7 +53,8 @@ async def test_every_picture_on_every_page_becomes_a_sighting_with_its_page_capt
     assert sample.capture.raw_path is not None and b"copy-exact.jpg" in FILES.read(sample.capture.raw_path)
     assert ("Content-Type", "text/html; charset=utf-8") in sample.capture.http_headers
     assert sample.seen_at.tzinfo is not None
-    assert sample.media.path is not None and sample.media.path.stat().st_size == sample.media.size
+    assert sample.media.path is not None and len(FILES.read(sample.media.path)) == sample.media.size
+    assert FILES.read(sample.media.path) not in sample.media.path.read_bytes()  # sealed on disk
     assert sample.distributor.page_title == "Thread 1: weekend pictures"
 
 

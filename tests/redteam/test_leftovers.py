@@ -145,10 +145,12 @@ async def crawl_to_the_end(data_dir: Path, watchlist: Path) -> None:
         crawl.kill()
 
 
-async def test_sigterm_during_a_crawl_removes_the_fetched_media_at_once(slow_demo_site: str, tmp_path: Path) -> None:
+async def test_a_crawl_keeps_fetched_media_sealed_and_sigterm_removes_them_at_once(
+    slow_demo_site: str, tmp_path: Path
+) -> None:
     data_dir, watchlist = await prepared(tmp_path, slow_demo_site)
     crawl = await crawl_until_media_are_fetched(data_dir, watchlist)
-    assert plaintext_pictures(data_dir / "tmp"), "the crawl had fetched pictures when it was stopped"
+    assert plaintext_pictures(data_dir / "tmp") == [], "a running crawl keeps its fetched pictures sealed"
     crawl.send_signal(signal.SIGTERM)
     assert await ended(crawl, timeout=60) == 143, output(data_dir)
     assert "stopped by SIGTERM" in output(data_dir)
@@ -156,12 +158,15 @@ async def test_sigterm_during_a_crawl_removes_the_fetched_media_at_once(slow_dem
     assert list((data_dir / "tmp").iterdir()) == []
 
 
-async def test_after_a_kill_9_mid_crawl_the_next_start_leaves_no_plaintext(slow_demo_site: str, tmp_path: Path) -> None:
+async def test_a_kill_9_mid_crawl_leaves_only_sealed_files_and_the_next_start_removes_them(
+    slow_demo_site: str, tmp_path: Path
+) -> None:
     data_dir, watchlist = await prepared(tmp_path, slow_demo_site)
     crawl = await crawl_until_media_are_fetched(data_dir, watchlist)
     crawl.kill()
     await ended(crawl, timeout=30)
-    assert plaintext_pictures(data_dir), "kill -9 leaves the fetched pictures: only the next start can remove them"
+    assert fetched_media(data_dir), "kill -9 leaves the fetched files: only the next start can remove them"
+    assert plaintext_pictures(data_dir) == [], "but they are sealed with a key that died with the process"
     await crawl_to_the_end(data_dir, watchlist)
     assert plaintext_pictures(data_dir) == []
     assert list((data_dir / "tmp").iterdir()) == []
@@ -222,7 +227,7 @@ class CredentialedCrawler:
     async def crawl(self, source: Source, context: CrawlContext) -> AsyncIterator[CrawlRecord]:
         self.used.append(SECRET_URL)  # the crawler itself has them, and uses them
         picture = context.workdir / "1.jpg"
-        picture.write_bytes(PICTURES[0])
+        context.files.write(picture, PICTURES[0])  # sealed with the run key, as every crawler writes
         yield Sighting(source.id, "web", f"{SECRET_URL}/thread/1", utc_now(), Media(f"{SECRET_URL}/a.jpg", picture),
                        capture=Capture(utc_now(), "web", "1", 200, final_url=f"{SECRET_URL}/thread/1"))  # fmt: skip
         yield CrawlProblem(source.id, f"{SECRET_URL}/thread/2", f"HTTP 500 from {SECRET_URL}/thread/2")
