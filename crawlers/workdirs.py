@@ -1,7 +1,8 @@
 """The private temporary folders crawls write media into, and the sweep that removes those left behind.
 
-A crawl's work folder holds the media it fetched, in plaintext, until they are hashed: every picture the
-crawl saw, matched ones included. A crawl removes its folder when it ends, but a ``kill -9`` or a power
+A crawl's work folder holds the media it fetched until they are hashed: every picture the crawl saw,
+matched ones included, sealed with a key that dies with the run (``crawlers/temp_files.py``); the review
+UI's exports write their bundle (decrypted pictures inside) in one too. A crawl removes its folder when it ends, but a ``kill -9`` or a power
 cut cannot; the next start must, at once rather than hours later. Yet it must never remove the folder of a
 crawl that is running right now (the daemon's, while ``jikimi crawl`` starts beside it).
 

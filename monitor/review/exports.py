@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+import uuid
 
 from aiohttp import web
 
 from config.errors import JikimiError
+from crawlers.workdirs import locked_workdir
 from monitor.errors import BadCaseCode
 from monitor.packets.case_codes import bundle_path, checked_case_code
 from monitor.packets.exporting import export_packets
@@ -74,8 +74,9 @@ async def export(request: web.Request) -> web.StreamResponse:
     selected = await _selected(app.context.store, case, chosen)
     if not recipient or not reason or not selected:
         return await _refused(request, {"error": "nothing_to_export" if not selected else "bad_request"})
-    with tempfile.TemporaryDirectory(dir=app.context.workdir if app.context.workdir.exists() else None) as folder:
-        out = bundle_path(Path(folder), case or None)
+    # A locked work folder: removed when the download ends, and at once by the next start after a kill.
+    with locked_workdir(app.context.workdir, f"export-{uuid.uuid4().hex}") as folder:
+        out = bundle_path(folder, case or None)
         try:
             summary = await export_packets(
                 app.context, out, hash_only=form.get("hash_only") == "on", recipient=recipient, reason=reason,

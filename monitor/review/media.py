@@ -4,20 +4,19 @@ The unblurred bytes never reach the browser without a reveal: the preview is blu
 here, from the packet's encrypted media, and re-encoded as a small JPEG. A video becomes a strip of its
 keyframes (never a playable file), decoded within the crawl's pixel cap, so a hostile video that matched
 cannot exhaust the review server either. A reveal is granted per hit for a limited time and recorded; the
-original route checks the grant on every request. Decrypted video bytes touch the disk only in the
-private work directory, and only while the keyframes are read.
+original route checks the grant on every request. Decrypted video bytes are decoded from a file with no
+name (``evidence/unnamed_file.py``), so nothing of them is ever found on disk, even after a kill.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from pathlib import Path
 
 import av
 from PIL import Image, ImageFilter, ImageOps
 
+from evidence.unnamed_file import unnamed_copy
 from monitor.fingerprint.video_limits import VideoRefused, open_video
 
 PREVIEW_SIZE = 480
@@ -42,25 +41,20 @@ def _pictures(data: bytes, mime: str, workdir: Path) -> list[Image.Image]:
 
 
 def _keyframes(data: bytes, workdir: Path) -> list[Image.Image]:
-    workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    descriptor, name = tempfile.mkstemp(dir=workdir, suffix=".video")
+    frames: list[Image.Image] = []
     try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-        frames: list[Image.Image] = []
-        container, video = open_video(Path(name), Image.MAX_IMAGE_PIXELS or DEFAULT_PIXEL_CAP)
-        with container:
-            video.codec_context.skip_frame = "NONKEY"
-            for frame in container.decode(video):
-                frames.append(frame.to_image())  # type: ignore[no-untyped-call]
-                if len(frames) >= KEYFRAMES:
-                    break
+        with unnamed_copy(data, workdir) as name:
+            container, video = open_video(name, Image.MAX_IMAGE_PIXELS or DEFAULT_PIXEL_CAP)
+            with container:
+                video.codec_context.skip_frame = "NONKEY"
+                for frame in container.decode(video):
+                    frames.append(frame.to_image())  # type: ignore[no-untyped-call]
+                    if len(frames) >= KEYFRAMES:
+                        break
     except VideoRefused as exc:
         raise NoPicture(str(exc)) from None
     except (av.error.FFmpegError, IndexError, OSError, ValueError) as exc:
         raise NoPicture(f"not a decodable video ({type(exc).__name__})") from None
-    finally:
-        Path(name).unlink(missing_ok=True)
     if not frames:
         raise NoPicture("no keyframe")
     return frames

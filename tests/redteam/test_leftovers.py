@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from aiohttp import web
@@ -37,10 +37,13 @@ from monitor.demo.site import RunningSite, demo_app, demo_media
 from monitor.fingerprint.pool import HashPool
 from monitor.matching.hash_lists import read_blocklist
 from monitor.runner import SourceRun, keep_log
+from tests.monitor.review import conftest as review_ui
 
 pytestmark = pytest.mark.slow
 JIKIMI = [sys.executable, "-m", "monitor.cli"]
 PICTURES = [item.body for item in demo_media().values()]
+world = review_ui.world  # the review UI's fixtures: a real store with a hit and its packet, a server, clients
+settings_overrides = review_ui.settings_overrides
 
 
 @web.middleware
@@ -286,3 +289,59 @@ async def test_an_old_world_readable_database_is_made_private_when_opened(settin
     await store.open()
     await store.close()
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_review_ui_decodes_a_matched_video_from_a_file_that_has_no_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.review import media
+    from tests.conftest import write_video
+
+    video, work = write_video(tmp_path / "clip.mp4", [1, 2, 3], seconds_each=1.0).read_bytes(), tmp_path / "work"
+    on_disk_while_decoding: list[list[str]] = []
+    real_open = media.open_video
+
+    def watched_open(path: Path, pixel_cap: int) -> Any:
+        on_disk_while_decoding.append(sorted(p.name for p in work.rglob("*")))
+        return real_open(path, pixel_cap)
+
+    monkeypatch.setattr(media, "open_video", watched_open)
+    assert media.blurred_preview(video, "video/mp4", work)
+    assert on_disk_while_decoding == [[]]  # a kill mid-decode could leave nothing: the bytes never had a name
+
+
+HOLDS_A_LIVE_LOCK = """
+import fcntl, os, sys
+descriptor = os.open(os.path.join(sys.argv[1], ".lock"), os.O_RDWR)
+try:
+    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+except BlockingIOError:
+    sys.exit(0)
+sys.exit(1)
+"""
+
+
+async def test_a_ui_export_is_written_in_a_work_folder_the_next_start_sweeps_at_once(
+    world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the UI streams a bundle (decrypted pictures inside), its folder is locked by the live server:
+    the kernel drops the lock when the server dies, however it dies, and the next start removes every
+    unlocked work folder at once (``crawlers/workdirs.py``) rather than hours later."""
+    from monitor.review import exports
+    from tests.monitor.review.conftest import post
+
+    real_export, checked = exports.export_packets, []
+
+    async def export_and_check(context: Any, out: Path, **options: Any) -> Any:
+        summary = await real_export(context, out, **options)
+        check = subprocess.run([sys.executable, "-c", HOLDS_A_LIVE_LOCK, str(out.parent)], check=False)
+        checked.append(check.returncode == 0)
+        return summary
+
+    monkeypatch.setattr(exports, "export_packets", export_and_check)
+    hit, ian = world.hits[0], await world.client_for("ian")
+    await post(ian, f"/hits/{hit.uid}/decision", {"verdict": "confirm"})
+    response = await post(ian, "/export", {"case": "case-7", "recipient": "Seoul police", "reason": "case 7"})
+    assert response.status == 200 and await response.read()
+    assert checked == [True]
+    assert list(world.context.workdir.glob("export-*")) == []  # and gone once the download ended
