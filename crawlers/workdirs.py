@@ -1,10 +1,11 @@
 """The private temporary folders crawls write media into, and the sweep that removes those left behind.
 
-A crawl's work folder holds the media it fetched until they are hashed: every picture the crawl saw,
-matched ones included, sealed with a key that dies with the run (``crawlers/temp_files.py``); the review
-UI's exports write their bundle (decrypted pictures inside) in one too. A crawl removes its folder when it
-ends, but a ``kill -9`` or a power cut cannot; the next start must, at once rather than hours later. Yet it must never remove the
-folder of a crawl that is running right now (the daemon's, while ``jikimi crawl`` starts beside it).
+A crawl's work folder holds the media it fetched until they are hashed: every picture the crawl saw, matched
+ones included, sealed with a key that dies with the run (``crawlers/temp_files.py``); the review UI's exports
+write their bundle (decrypted pictures inside) in one too. A crawl removes its folder when it ends, but a
+``kill -9`` or a power cut cannot; the next start must, at once rather than hours later. Yet it must never
+remove the folder of a crawl that is running right now (the daemon's, while ``jikimi crawl`` starts beside
+it).
 
 So each folder carries a lock: its crawl holds an exclusive ``flock`` on ``<folder>/.lock`` for as long as
 it runs, and the kernel drops the lock when the process dies, however it dies. ``sweep_workdirs`` removes
