@@ -70,7 +70,8 @@ def written_whole(target: Path) -> Iterator[BinaryIO]:
 def unnamed_copy(data: bytes, directory: Path) -> Iterator[Path]:
     """A path a library that wants a file name (PyAV, FFmpeg) can open, holding ``data``, that names no
     directory entry: ``/proc/self/fd/N`` of an ``O_TMPFILE``. Decrypted video bytes the review UI decodes
-    are thus never found on disk, not even after a ``kill -9`` mid-decode. Without ``O_TMPFILE``, a hidden 0600 file, removed when the block ends."""
+    are thus never found on disk, not even after a ``kill -9`` mid-decode. Without ``O_TMPFILE``, a hidden
+    0600 file, removed when the block ends."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     descriptor, named = _open_unnamed(directory)
     try:
