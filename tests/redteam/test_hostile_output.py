@@ -178,7 +178,7 @@ def test_a_packet_written_before_the_rule_exports_its_page_and_html_media_inert_
 ) -> None:
     sha = hostile_sighting.fingerprints.sha256  # type: ignore[union-attr]
     monkeypatch.setattr(packet_module, "RECEIVED_PAGE_NAME", "page.html")  # as packets were written until now
-    monkeypatch.setattr(packet_module, "media_file_name", lambda sighting: f"media/{sha}.html")
+    monkeypatch.setattr(packet_module, "media_file_name", lambda sighting, files: f"media/{sha}.html")
     written = write_packet(hostile_sighting, tmp_path / "evidence", KEY, signer=SIGNER)
     assert {"page.html", f"media/{sha}.html"} <= {name for name, _ in packet_files(written.path)}
     bundle = tmp_path / "bundle.zip"

@@ -33,6 +33,7 @@ from crawlers.refetch import refetch_sighting
 from crawlers.removal_checks import check_over_http, check_web
 from crawlers.sighting import Capture, CrawlProblem, Fingerprints, Media, Sighting, utc_now
 from crawlers.source_configs import WebSourceConfig
+from crawlers.temp_files import SealedFiles
 from crawlers.web import WebCrawler
 from evidence.rendered_capture import SCREENSHOT_NAME, render_capture
 from evidence.rendering import ChromiumRenderer, RenderingError
@@ -153,9 +154,13 @@ def web_source(config: WebSourceConfig) -> Source:
     return Source("hostile", "web", Schedule(every=parse_duration("1h")), config)
 
 
+FILES = SealedFiles.new()  # the test's run key: the crawl's files are sealed with it
+
+
 async def crawl(settings: Settings, source: Source, workdir: Path) -> tuple[list[Sighting], list[CrawlProblem]]:
     sightings, problems = [], []
-    async for record in WebCrawler.from_settings(settings).crawl(source, CrawlContext(workdir, SourceState(source.id))):
+    context = CrawlContext(workdir, SourceState(source.id), files=FILES)
+    async for record in WebCrawler.from_settings(settings).crawl(source, context):
         (sightings if isinstance(record, Sighting) else problems).append(record)
     return sightings, problems
 
@@ -237,7 +242,7 @@ async def test_credentials_in_a_watchlist_url_are_not_recorded_in_any_location(
     assert "hunter2" not in repr(to_jsonable([*sightings, *problems]))
     for sighting in sightings:
         assert sighting.capture is not None and sighting.capture.warc_path is not None
-        assert b"hunter2" not in gzip.decompress(sighting.capture.warc_path.read_bytes())
+        assert b"hunter2" not in gzip.decompress(FILES.read(sighting.capture.warc_path))
 
 
 @pytest.fixture
@@ -261,12 +266,12 @@ async def test_a_later_refetch_reaches_no_private_address_the_source_did_not_all
     local = local_page_sighting(make_sighting, f"{site}/thread/1")
     served = await asyncio.to_thread(lambda: urllib.request.urlopen(local.media.url).read())
     local = dataclasses.replace(local, fingerprints=Fingerprints(values={"sha256": hashlib.sha256(served).hexdigest()}))
-    assert await refetch_sighting(local, tmp_path / "allowed") is not None  # a local source may refetch
+    assert await refetch_sighting(local, tmp_path / "allowed", FILES) is not None  # a local source may refetch
     log.clear()
     assert local.capture is not None and local.capture.scope is not None
     public_only = dataclasses.replace(local.capture.scope, allow_private_addresses=False)
     stored = dataclasses.replace(local, capture=dataclasses.replace(local.capture, scope=public_only))
-    assert await refetch_sighting(stored, tmp_path / "refused") is None
+    assert await refetch_sighting(stored, tmp_path / "refused", FILES) is None
     assert log == []
 
 
