@@ -40,10 +40,17 @@ _TEMPLATES = jinja2.Environment(loader=jinja2.PackageLoader("evidence", "templat
 
 @dataclass(frozen=True, slots=True)
 class RenderedCapture:
-    """Files to add to the packet and the facts about them for ``metadata.json``."""
+    """Files to add to the packet and the facts about them for ``metadata.json``; ``problems`` are what the
+    crawl's run should report as well (a screenshot that failed, a page that tried to go elsewhere): written
+    only into a packet, nobody running the crawl would see them."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+    failure: str | None = None  # why a configured renderer made no screenshot
+
+    @property
+    def problems(self) -> list[str]:
+        return [*([f"no screenshot: {self.failure}"] if self.failure else []), *self.facts.get("problems", ())]
 
 
 def renders_from_data(sighting: Sighting) -> bool:
@@ -137,7 +144,7 @@ async def render_capture(
             scope = render_scope(sighting, shown)
             shot = await renderer.render_url(shown, lambda url: capture_stamp(sighting, url), scope)
     except RenderingError as exc:
-        return RenderedCapture(files, facts | {"screenshot": None, "screenshot_missing": str(exc)})
+        return RenderedCapture(files, facts | {"screenshot": None, "screenshot_missing": str(exc)}, str(exc))
     files[SCREENSHOT_NAME] = shot.png
     facts |= {
         "screenshot": SCREENSHOT_NAME, "browser": shot.browser, **_shot_facts(shot, shown),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from monitor.records import RunProblem
+
 
 @dataclass(slots=True)
 class RunCounters:
@@ -24,3 +26,11 @@ class RunCounters:
 
 ProgressCallback = Callable[[RunCounters], None]
 """Called with a run's counters as they change (the CLI's live progress)."""
+
+
+ProblemSink = Callable[[RunProblem], None]
+"""Takes what a run could not fully handle (kept on its ``RunRecord``)."""
+
+
+def ignore_problem(problem: RunProblem) -> None:
+    """For a caller with no run to report to (a test, a one-off call): the packet's metadata still has it."""

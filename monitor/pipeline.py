@@ -29,14 +29,14 @@ from evidence.custody import CustodyKind, next_event
 from evidence.packet import media_file_name, packet_id_for, write_packet
 from evidence.rendered_capture import render_capture
 from evidence.rendering import Renderer
-from monitor.counters import RunCounters
+from monitor.counters import ProblemSink, RunCounters, ignore_problem
 from monitor.errors import MediaError
 from monitor.fingerprint.exact import exact_hashes_of
 from monitor.fingerprint.pool import HashPool
 from monitor.matching.matcher import BlocklistMatcher
 from monitor.packets.custody_log import now_ms
 from monitor.packets.timestamps import TimestampSettings, timestamp_packet
-from monitor.records import HitRecord, PacketRecord
+from monitor.records import HitRecord, PacketRecord, ProblemKind, RunProblem
 from monitor.store.base import Store
 
 MediaFetcher = Callable[[Sighting], Awaitable[Path | None]]
@@ -68,14 +68,16 @@ class Pipeline:
         self._hashing: dict[str, asyncio.Future[Fingerprints]] = {}  # sha256 → fingerprinting under way
 
     async def process(
-        self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None = None, files: TempFiles = PLAIN
-    ) -> Sighting | None:
+        self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None = None, files: TempFiles = PLAIN,
+        report: ProblemSink = ignore_problem,
+    ) -> Sighting | None:  # fmt: skip
         """Run the steps on one sighting; return it with fingerprints and hits, or ``None`` if already stored.
 
         Its temporary files are read through ``files``: a crawl's are sealed with the run's key
         (``crawlers/temp_files.py``), decrypted only in memory, here and in the hash pool's processes.
 
-        Raises ``MediaError`` for media that can be neither read nor recognised (recorded by the runner).
+        Raises ``MediaError`` for media that can be neither read nor recognised (recorded by the runner);
+        what went wrong preserving a match (the item itself is stored) goes to ``report``.
         """
         counters.sightings += 1
         # 1 - dedupe
@@ -94,19 +96,19 @@ class Pipeline:
         sighting = dataclasses.replace(sighting, fingerprints=fingerprints, error=fingerprints.error)
         sighting = dataclasses.replace(sighting, hits=self.matcher.match(fingerprints))
         # 4 - preserve, 5 - store (packet, hits, and the sighting last)
-        await self.record_hits(sighting, counters, refetch, files=files)
+        await self.record_hits(sighting, counters, refetch, files=files, report=report)
         await self.store.put_sighting(sighting)
         return sighting
 
     async def record_hits(
         self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None, preserve: bool = True,
-        files: TempFiles = PLAIN,
+        files: TempFiles = PLAIN, report: ProblemSink = ignore_problem,
     ) -> str | None:  # fmt: skip
         """Steps 4 and 5 for a sighting's hits: its packet (unless ``preserve`` is off: the media is gone),
         then one hit record per matched entry."""
         packet_id = None
         if sighting.hits and preserve:
-            packet_id = await self._preserve(sighting, counters, refetch, files)
+            packet_id = await self._preserve(sighting, counters, refetch, files, report)
         for hit in sighting.hits:
             if await self.store.put_hit(_hit_record(sighting, hit, packet_id)):
                 counters.hits += 1
@@ -150,8 +152,9 @@ class Pipeline:
         return sighting.media.sha256, known
 
     async def _preserve(
-        self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None, files: TempFiles
-    ) -> str | None:
+        self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None, files: TempFiles,
+        report: ProblemSink,
+    ) -> str | None:  # fmt: skip
         if sighting.media.path is None:
             path = await refetch(sighting) if refetch else None
             if path is None:
@@ -164,6 +167,8 @@ class Pipeline:
             rendered = await render_capture(
                 sighting, evidence.renderer, media_file, evidence.renderer_missing, media_files=files
             )
+            for reason in rendered.problems:
+                report(RunProblem(ProblemKind.EVIDENCE, sighting.location, reason, sighting.media.url))
         written = await asyncio.to_thread(
             write_packet, sighting, evidence.root, evidence.key, evidence.operator, evidence.signer, rendered, files
         )

@@ -96,10 +96,12 @@ class RunStatus(StrEnum):
 
 
 class ProblemKind(StrEnum):
-    """A page that could not be fetched or read, or one media item that could not."""
+    """A page that could not be fetched or read, one media item that could not, or a matched item whose
+    evidence is incomplete or tells of an attack (no screenshot, a page that tried to navigate away)."""
 
     PAGE = "page"
     MEDIA = "media"
+    EVIDENCE = "evidence"
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,7 +170,7 @@ class SourceRun:
         item that failed otherwise (the store refused, the run was cancelled) keeps blocking every later
         checkpoint, even while the other items are still finishing."""
         try:
-            done = await self.pipeline.process(sighting, self.counters, refetch, files)
+            done = await self.pipeline.process(sighting, self.counters, refetch, files, self.problems.append)
             if done is not None and done.error:
                 self.problems.append(RunProblem(ProblemKind.MEDIA, done.location, done.error, done.media.url))
         except StoreError:

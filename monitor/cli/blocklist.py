@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from monitor.cli.console import make_console
+from monitor.cli.console import make_console, shown
 
 if TYPE_CHECKING:
     from monitor.records import BlocklistEntry
@@ -71,6 +71,8 @@ async def _add_and_retro_match(entries: list[BlocklistEntry]) -> int:
         f"({report.sightings_matched} sightings): {report.hits_recorded} new hits, {report.preserved} preserved, "
         f"{report.not_preserved} not preserved (offline, changed, or Telegram: preserved at its next crawl)"
     )
+    for problem in report.problems:
+        make_console().print(shown(f"  problem: {problem.media_url or problem.location}: {problem.reason}"))
     return added
 
 

@@ -32,9 +32,9 @@ from crawlers.registry import crawler_for
 from crawlers.sighting import BlocklistHit, Sighting
 from crawlers.temp_files import PLAIN, SealedFiles, TempFiles
 from crawlers.workdirs import locked_workdir
-from monitor.counters import RunCounters
+from monitor.counters import ProblemSink, RunCounters, ignore_problem
 from monitor.matching.matcher import BlocklistMatcher, rules_for
-from monitor.records import BlocklistEntry, PerceptualRow
+from monitor.records import BlocklistEntry, PerceptualRow, RunProblem
 from monitor.signals import SIGNALS, MatchRule, SignalIndex
 from monitor.store.base import Store
 
@@ -112,7 +112,7 @@ class RecordsHits(Protocol):
 
     async def record_hits(
         self, sighting: Sighting, counters: RunCounters, refetch: None, preserve: bool = True,
-        files: TempFiles = PLAIN,
+        files: TempFiles = PLAIN, report: ProblemSink = ignore_problem,
     ) -> str | None: ...  # fmt: skip
 
 
@@ -124,6 +124,7 @@ class RetroReport:
     hits_recorded: int
     preserved: int
     not_preserved: int
+    problems: tuple[RunProblem, ...] = ()  # what preserving the recaptures found wrong (no screenshot, ...)
 
 
 Recapture = Callable[[Sighting, Path, TempFiles], Awaitable[Sighting | None]]
@@ -150,7 +151,7 @@ async def retro_match(
     found = await find_retro_matches(pipeline.store, entries, pipeline.matcher.rules)
     counters = RunCounters()
     sightings = await pipeline.store.sightings_of(list(found.by_media))
-    not_preserved = 0
+    not_preserved, problems = 0, list[RunProblem]()
     files = SealedFiles.new()  # the recaptures are sealed with a key that dies with this call (crawlers/temp_files.py)
     with locked_workdir(workdir.parent, f"{workdir.name}-{uuid.uuid4().hex[:12]}") as folder:  # swept if killed
         for sighting in sightings:
@@ -159,7 +160,10 @@ async def retro_match(
             fresh = await recapture(with_hits, folder, files)
             if fresh is None:
                 not_preserved += 1
-            await pipeline.record_hits(fresh or with_hits, counters, None, preserve=fresh is not None, files=files)
+            await pipeline.record_hits(
+                fresh or with_hits, counters, None, preserve=fresh is not None, files=files, report=problems.append
+            )
     return RetroReport(
-        found.scanned, len(found.by_media), len(sightings), counters.hits, counters.packets, not_preserved
-    )
+        found.scanned, len(found.by_media), len(sightings), counters.hits, counters.packets, not_preserved,
+        tuple(problems),
+    )  # fmt: skip

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from pydantic import BaseModel
@@ -15,11 +17,12 @@ from config.watchlist import Schedule, Source
 from crawlers.base import CrawlContext
 from crawlers.errors import RateLimited, SourceUnavailable, Unavailable
 from crawlers.sighting import Checkpoint, CrawlRecord, Media, Sighting, utc_now
+from evidence.rendering import RenderingError
 from monitor.context import open_context
 from monitor.demo.pictures import encode, make_picture
 from monitor.errors import StoreError
 from monitor.fingerprint.pool import HashPool
-from monitor.records import RunStatus
+from monitor.records import BlocklistEntry, RunStatus
 from monitor.runner import SourceRun
 
 
@@ -142,6 +145,34 @@ def test_merging_checkpoints_never_moves_a_watermark_back() -> None:
 
 
 def test_every_way_a_source_can_be_unavailable_is_a_run_status() -> None:
-    from monitor.records import RunStatus
+    from monitor.records import BlocklistEntry, RunStatus
 
     assert all(RunStatus(str(why)).is_failure for why in Unavailable)
+
+
+class BrokenRenderer:
+    """A renderer that cannot load any page (Chromium crashed, the page timed out)."""
+
+    async def render_url(self, url: str, stamp: Any, scope: Any = None) -> Any:
+        raise RenderingError(f"{url} did not load within 30 s")
+
+    async def render_html(self, html: str, stamp: str) -> Any:
+        raise RenderingError("post page did not load within 30 s")
+
+    async def close(self) -> None:
+        pass
+
+
+async def test_evidence_preserved_without_its_screenshot_is_a_problem_of_the_run(
+    hash_pool: HashPool, settings: Settings
+) -> None:
+    matched = hashlib.sha256(encode(make_picture(1 % 3), quality=80 + 1 % 10)).hexdigest()
+    async with open_context(settings, hash_pool=hash_pool) as context:
+        await context.store.add_blocklist_entries([BlocklistEntry("sha256", matched, "case-1")])
+        pipeline = await context.pipeline()
+        pipeline.evidence = dataclasses.replace(pipeline.evidence, renderer=BrokenRenderer())
+        run = await SourceRun(pipeline, SOURCE, ListedCrawler(1), 2).execute(context.workdir)
+    assert run.counters["packets"] == 1  # the packet is written all the same, saying why it has no screenshot
+    assert [(p.kind, p.location, p.reason) for p in run.problems] == [
+        ("evidence", "https://t.me/demo/1", "no screenshot: https://t.me/demo/1 did not load within 30 s")
+    ]
