@@ -10,7 +10,11 @@
 
 A lockout lasts ``lockout_seconds`` after the failures that caused it (a sliding window). A success
 clears the account's counts, not the address's: logging into one's own account between guesses does not
-buy more guesses. In memory, per server process.
+buy more guesses. An account is counted by its name's key (NFKC, casefold: ``usernames.py``), the
+form a login finds it by, so ``ＩＡＮ`` and ``Ian`` are guesses at ``ian`` and buy no more of them.
+
+In memory, per server process: a restart forgets the counts, and two UI processes on one store count
+apart (each allows the limits). Kept in the store, they would outlive both; not done yet.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from config.settings import Settings
+from monitor.review.usernames import username_key
 
 MAX_KEYS = 100_000  # above this, keys without a recent failure are dropped at the next failure
 
@@ -41,7 +46,7 @@ class LoginThrottle:
         )  # fmt: skip
 
     def _limits(self, name: str, address: str) -> list[tuple[str, int]]:
-        account = name.casefold()
+        account = username_key(name)  # every spelling that logs into one account counts as that account
         return [
             (f"pair:{account}\0{address}", self.attempts),
             (f"account:{account}", self.account_attempts),

@@ -47,3 +47,10 @@ def test_a_success_clears_the_account_but_not_the_address_and_lockouts_pass() ->
     assert limiter.locked("vera", "203.0.113.9")
     clock.now += 61
     assert not limiter.locked("vera", "203.0.113.9")
+
+
+def test_every_spelling_that_logs_into_an_account_counts_as_that_account() -> None:
+    limiter = throttle(FakeClock())
+    for spelling in ("Ian", "\uff29\uff21\uff2e", "\uff49an"):  # Ian, fullwidth ＩＡＮ, ｉan
+        limiter.failed(spelling, "203.0.113.9")
+    assert limiter.locked("ian", "203.0.113.9")
