@@ -58,15 +58,15 @@ async def login(request: web.Request) -> web.Response:
     form = await request.post()
     name, password = str(form.get("name", "")).strip(), str(form.get("password", ""))
     address = client_address(request, app.trusted_proxies)
-    if app.throttle.locked(name, address):
+    if await app.throttle.locked(name, address):
         return await render_page(request, "login.html.j2", {"error": "locked", "name": name}, status=429)
     user = await _stored_account(app.context.store, name)
     # the same argon2 work for a name that does not exist, so the time does not tell which names do
     matched = await app.passwords.matches(user.password_hash if user else None, password)
     if user is None or user.disabled or not matched:
-        app.throttle.failed(name, address)
+        await app.throttle.failed(name, address)
         return await render_page(request, "login.html.j2", {"error": "login_failed", "name": name}, status=401)
-    app.throttle.succeeded(name, address)
+    await app.throttle.succeeded(name, address)
     if user.awaiting_approval:
         return await render_page(request, "login.html.j2", {"error": "account_pending", "name": name}, status=403)
     language = (await get_session(request)).get("lang")
