@@ -94,14 +94,12 @@ def list_users() -> None:
 
 def account_state(user: UserRecord) -> tuple[str, ...]:
     """What ``users list`` says after the role; nothing for an account made on the server and in use."""
-    made = f"requested by {user.created_by} at {_utc(user.created_at)}" if user.created_by else ""
     if user.disabled:
         return ("disabled",)
-    if user.awaiting_approval:
-        return ("AWAITING APPROVAL by a second admin (cannot log in yet)", made)
-    if user.approved_by:
-        return (made, f"approved by {user.approved_by} at {_utc(user.approved_at)}")
-    return (made,) if made else ()
+    waiting = "AWAITING APPROVAL by a second admin (cannot log in yet)" if user.awaiting_approval else ""
+    made = f"requested by {user.created_by} at {_utc(user.created_at)}" if user.created_by else ""
+    approved = f"approved by {user.approved_by} at {_utc(user.approved_at)}" if user.approved_by else ""
+    return tuple(part for part in (waiting, made, approved) if part)
 
 
 def _utc(moment: datetime | None) -> str:
