@@ -21,6 +21,7 @@ from monitor.review.pages import flash, render_page, review_app
 from monitor.review.passwords import WeakPassword
 from monitor.review.permissions import requires
 from monitor.review.security import current_reviewer
+from monitor.review.usernames import UsernameRefused, new_username
 
 routes = web.RouteTableDef()
 BLOCKLIST_SUFFIXES = (".csv", ".jsonl")
@@ -35,7 +36,10 @@ async def users(request: web.Request) -> web.Response:
 @routes.post("/admin/users")
 @requires("admin")
 async def add_user(request: web.Request) -> web.Response:
-    """A volunteer at once; an investigator or admin waits for a second admin (``account_approval.py``)."""
+    """A volunteer at once; an investigator or admin waits for a second admin (``account_approval.py``).
+
+    The name must not read as another account's (``usernames.py``): it is stored normalised.
+    """
     app, admin = review_app(request), current_reviewer(request)
     assert admin is not None
     form = await request.post()
@@ -45,9 +49,13 @@ async def add_user(request: web.Request) -> web.Response:
         error = "bad_request"
     else:
         try:
+            taken = [user.name for user in await app.context.store.users()]
+            name = new_username(name, taken)
             record = requested_account(name, Role(role), await app.passwords.hash(password), admin.name)
             if not await app.context.store.put_user(record):
                 error = "user_exists"
+        except UsernameRefused as refused:
+            error = refused.message_key
         except WeakPassword:
             error = "weak_password"
     if error:

@@ -37,7 +37,7 @@ def build_app(context: MonitorContext, settings: Settings, throttle: LoginThrott
     """The review application on an open ``MonitorContext``."""
     app = web.Application(client_max_size=settings.review_max_upload_bytes + 64 * 1024)
     app[REVIEW_APP] = shared = ReviewApp(
-        context, settings, throttle or LoginThrottle.from_settings(settings), PasswordHashing(),
+        context, settings, throttle or LoginThrottle.from_settings(settings, failures=context.store), PasswordHashing(),
         trusted_networks(settings.review_trusted_proxies),
     )  # fmt: skip
     # max_age=None: a browser-session cookie; the lifetime and logout are enforced on the server (sessions.py)

@@ -26,6 +26,9 @@ ENGLISH: dict[str, str] = {
     "user_added": "User added.",
     "user_exists": "That name is taken.",
     "weak_password": "Passwords need at least 12 characters.",
+    "username_invisible": "Names cannot hold invisible characters (zero-width spaces, direction marks).",
+    "username_characters": "Names use only a-z, 0-9, '.', '_', '-' or Hangul (up to 64, no spaces), so that no "
+    "name can pass for another.",
     "forbidden": "You do not have access to this page.",
     "not_found": "Not found.",
     "bad_request": "The form was not accepted (it may have expired). Please try again.",

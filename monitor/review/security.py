@@ -8,7 +8,8 @@
   logout, after ``idle`` without a request and ``lifetime`` after the login.
 - Every POST carries the session's CSRF token, compared in constant time.
 - Failed logins are throttled per account, per address and per account at one address
-  (``monitor/review/login_throttle.py``); the address is the proxy's word only for trusted proxies.
+  (``monitor/review/login_throttle.py``, counted in the store); the address is the proxy's word only for
+  trusted proxies.
 - Every response gets the security headers (a CSP without inline script or style, no framing, no referrer).
 """
 

@@ -137,6 +137,22 @@ class ReviewSessionStore(Protocol):
         """Drop sessions started before ``started_before`` (past any lifetime); returns how many."""
 
 
+class LoginFailureStore(Protocol):
+    """Failed review logins, by throttle key, so that a restart or a second UI process forgets none
+    (``monitor/review/login_throttle.py``). ``at`` is seconds since the epoch (the throttle's clock)."""
+
+    async def add_login_failure(self, keys: Sequence[str], at: float) -> None:
+        """One failure, counted under each of ``keys``."""
+
+    async def count_login_failures(self, keys: Sequence[str], since: float) -> dict[str, int]:
+        """Failures after ``since`` for each of ``keys`` (0 for a key with none)."""
+
+    async def clear_login_failures(self, keys: Sequence[str]) -> None: ...
+
+    async def forget_login_failures(self, before: float) -> int:
+        """Drop failures at or before ``before`` (past any lockout); returns how many."""
+
+
 class PacketStore(Protocol):
     async def put_packet(self, packet: PacketRecord) -> bool: ...
 
@@ -187,7 +203,7 @@ class RunStore(Protocol):
 
 class Store(
     BlocklistStore, MediaStore, SightingStore, SourceStateStore, HitStore, DecisionStore, UserStore, PacketStore,
-    CustodyStore, RunStore, ReviewSessionStore, Protocol,
+    CustodyStore, RunStore, ReviewSessionStore, LoginFailureStore, Protocol,
 ):  # fmt: skip
     """Everything, behind one object: what ``store_from_settings`` gives the context that wires components."""
 

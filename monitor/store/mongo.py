@@ -56,6 +56,7 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
     ],
     "decisions": [([("hit_id", ASCENDING), ("at", ASCENDING)], False)],
     "review_sessions": [([("started", ASCENDING)], False)],
+    "login_failures": [([("key", ASCENDING), ("at", ASCENDING)], False), ([("at", ASCENDING)], False)],
 }
 
 

@@ -1,4 +1,5 @@
-"""The MongoDB store's review sessions (``ReviewSessionStore``): one document per login, ended at logout.
+"""The MongoDB store's review sessions (``ReviewSessionStore``): one document per login, ended at logout;
+and its failed logins (``LoginFailureStore``): one document per failure and throttle key.
 
 A mixin of ``MongoStore`` (``monitor/store/mongo.py``), which owns the client; ``started`` is the start
 time in the store's comparable form (``stored_time``), indexed (``INDEXES`` in ``mongo.py``).
@@ -6,6 +7,7 @@ time in the store's comparable form (``stored_time``), indexed (``INDEXES`` in `
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -50,4 +52,30 @@ class MongoReviewSessions:
             result = await self.db["review_sessions"].delete_many({"started": {"$lt": stored_time(started_before)}})
         except PyMongoError as exc:
             raise StoreError(f"MongoDB store: cannot forget old review sessions: {exc}") from exc
+        return int(result.deleted_count)
+
+    async def add_login_failure(self, keys: Sequence[str], at: float) -> None:
+        try:
+            await self.db["login_failures"].insert_many([{"key": key, "at": at} for key in keys])
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot record a failed login: {exc}") from exc
+
+    async def count_login_failures(self, keys: Sequence[str], since: float) -> dict[str, int]:
+        try:
+            collection = self.db["login_failures"]
+            return {key: int(await collection.count_documents({"key": key, "at": {"$gt": since}})) for key in keys}
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot count failed logins: {exc}") from exc
+
+    async def clear_login_failures(self, keys: Sequence[str]) -> None:
+        try:
+            await self.db["login_failures"].delete_many({"key": {"$in": list(keys)}})
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot clear failed logins: {exc}") from exc
+
+    async def forget_login_failures(self, before: float) -> int:
+        try:
+            result = await self.db["login_failures"].delete_many({"at": {"$lte": before}})
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot forget old failed logins: {exc}") from exc
         return int(result.deleted_count)

@@ -1,4 +1,5 @@
-"""The SQLite store's review sessions (``ReviewSessionStore``): one row per login, ended at logout.
+"""The SQLite store's review sessions (``ReviewSessionStore``): one row per login, ended at logout; and
+its failed logins (``LoginFailureStore``): one row per failure and throttle key.
 
 A mixin of ``SqliteStore`` (``monitor/store/sqlite.py``), which owns the connection and its one thread.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -19,6 +20,9 @@ T = TypeVar("T")
 REVIEW_SESSIONS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS review_sessions (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS review_sessions_started ON review_sessions (started_at);
+CREATE TABLE IF NOT EXISTS login_failures (key TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
+CREATE INDEX IF NOT EXISTS login_failures_at ON login_failures (at);
 """
 
 
@@ -56,3 +60,18 @@ class SqliteReviewSessions:
     async def forget_review_sessions(self, started_before: datetime) -> int:
         sql = "DELETE FROM review_sessions WHERE started_at < ?"
         return await self._run(lambda db: int(db.execute(sql, (stored_time(started_before),)).rowcount))
+
+    async def add_login_failure(self, keys: Sequence[str], at: float) -> None:
+        sql = "INSERT INTO login_failures (key, at) VALUES (?, ?)"
+        await self._run(lambda db: db.executemany(sql, [(key, at) for key in keys]))
+
+    async def count_login_failures(self, keys: Sequence[str], since: float) -> dict[str, int]:
+        sql = "SELECT count(*) FROM login_failures WHERE key = ? AND at > ?"
+        return await self._run(lambda db: {key: int(db.execute(sql, (key, since)).fetchone()[0]) for key in keys})
+
+    async def clear_login_failures(self, keys: Sequence[str]) -> None:
+        await self._run(lambda db: db.executemany("DELETE FROM login_failures WHERE key = ?", [(k,) for k in keys]))
+
+    async def forget_login_failures(self, before: float) -> int:
+        sql = "DELETE FROM login_failures WHERE at <= ?"
+        return await self._run(lambda db: int(db.execute(sql, (before,)).rowcount))

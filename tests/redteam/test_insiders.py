@@ -108,6 +108,63 @@ async def test_an_admin_makes_a_volunteer_at_once_and_nobody_else_approves(world
     assert again.status == 409 and "not waiting for an approval" in await again.text()
 
 
+async def test_the_users_page_says_when_a_waiting_account_was_asked_for_and_by_whom(world: World) -> None:
+    ada = await world.client_for("ada")
+    assert (
+        await post(ada, "/admin/users", {"name": "ivan", "role": "investigator", "password": PASSWORD})
+    ).status == 303
+    stored = await world.context.store.get_user("ivan")
+    assert stored is not None
+    page = await (await ada.get("/admin/users")).text()
+    asked = f'by ada, <time datetime="{stored.created_at.isoformat()}">{stored.created_at:%Y-%m-%d %H:%M} UTC</time>'
+    assert asked in page and "awaiting a second admin" in page
+
+
+# --- look-alike account names: nobody passes for another reviewer in the audit trail ----------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("Ian", "That name is taken"),  # case
+        ("\uff49\uff41\uff4e", "That name is taken"),  # fullwidth ｉａｎ: NFKC makes it ian
+        ("\u0456an", "only a-z"),  # Cyrillic і
+        ("i\u0430n", "only a-z"),  # Cyrillic а
+        ("ian\u200b", "invisible characters"),  # zero-width space
+        ("i\u200dan", "invisible characters"),  # zero-width joiner
+        ("\u202eian", "invisible characters"),  # a bidi override
+        ("ian\x07", "only a-z"),  # a control character
+        ("i an", "only a-z"),
+    ],
+)
+async def test_an_admin_cannot_make_an_account_that_reads_as_an_existing_reviewer(
+    world: World, name: str, why: str
+) -> None:
+    ada = await world.client_for("ada")
+    made = await post(ada, "/admin/users", {"name": name, "role": "volunteer", "password": PASSWORD})
+    assert made.status == 400 and why in await made.text()
+    assert sorted(user.name for user in await world.context.store.users()) == ["ada", "ian", "vera"]
+
+
+async def test_a_new_name_is_stored_normalised_and_its_owner_logs_in_as_typed(world: World) -> None:
+    ada = await world.client_for("ada")
+    assert (await post(ada, "/admin/users", {"name": "Nadia", "role": "volunteer", "password": PASSWORD})).status == 303
+    assert [u.name for u in await world.context.store.users() if u.name.startswith("n")] == ["nadia"]
+    assert (await log_in(await world.client_for(), "Nadia", PASSWORD)).status == 200
+    hangul = await post(ada, "/admin/users", {"name": "김지민", "role": "volunteer", "password": PASSWORD})
+    assert hangul.status == 303
+
+
+async def test_accounts_named_before_the_rule_still_log_in_and_block_their_look_alikes(world: World) -> None:
+    await world.context.store.put_user(UserRecord("Olga Kim", "volunteer", hash_password(PASSWORD)))
+    await world.context.store.put_user(UserRecord("Bo", "volunteer", hash_password(PASSWORD)))
+    assert (await log_in(await world.client_for(), "Olga Kim", PASSWORD)).status == 200
+    assert (await log_in(await world.client_for(), "Bo", PASSWORD)).status == 200
+    ada = await world.client_for("ada")
+    taken = await post(ada, "/admin/users", {"name": "bo", "role": "volunteer", "password": PASSWORD})
+    assert taken.status == 400 and "That name is taken" in await taken.text()
+
+
 # --- 7. the export form: case codes, the file name header, the download's headers --------------------------
 
 

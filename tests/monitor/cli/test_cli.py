@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
 import subprocess
 import sys
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+
+from monitor.records import Role, UserRecord
+from monitor.store.sqlite import SqliteStore
 
 JIKIMI = [sys.executable, "-m", "monitor.cli"]
 
@@ -236,6 +241,43 @@ def test_users_are_added_with_a_prompted_password_and_bad_input_exits_2(tmp_path
     assert "exists" in again.stderr and "12 characters" in weak.stderr and "role must be one of" in role.stderr
     stored = b"".join(path.read_bytes() for path in data_dir.glob("jikimi.sqlite3*"))
     assert stored and b"x" * 14 not in stored  # only the argon2 hash is kept
+
+
+def test_users_list_shows_an_account_waiting_for_a_second_admin_and_whose_request_it_was(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    added = jikimi(data_dir, "users", "add", "ada", "--role", "admin", "--password-stdin", stdin="x" * 14 + "\n")
+    assert added.returncode == 0, added.stderr
+    requested = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+
+    async def made_in_the_ui() -> None:  # what the admin page stores for an investigator ada asked for
+        store = SqliteStore(data_dir / "jikimi.sqlite3")
+        await store.open()
+        await store.put_user(
+            UserRecord(
+                "ivan", Role.INVESTIGATOR, "hash", created_at=requested, created_by="ada", awaiting_approval=True
+            )
+        )
+        await store.close()
+
+    asyncio.run(made_in_the_ui())
+    listed = jikimi(data_dir, "users", "list").stdout.splitlines()
+    assert listed[0].split() == ["ada", "admin"]
+    assert listed[1].split()[:4] == ["ivan", "investigator", "AWAITING", "APPROVAL"]
+    assert "requested by ada at 2026-11-30 09:15 UTC" in listed[1]
+
+
+def test_users_add_stores_a_normalised_name_and_refuses_a_look_alike(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    add = ("--role", "volunteer", "--password-stdin")
+    assert (
+        jikimi(data_dir, "users", "add", "Vera", *add, stdin="x" * 14 + "\n").stdout.strip() == "added vera (volunteer)"
+    )
+    cyrillic = jikimi(data_dir, "users", "add", "v\u0435ra", *add, stdin="x" * 14 + "\n")  # Cyrillic e
+    hidden = jikimi(data_dir, "users", "add", "vera\u200b", *add, stdin="x" * 14 + "\n")
+    wide = jikimi(data_dir, "users", "add", "\uff56\uff45\uff52\uff41", *add, stdin="x" * 14 + "\n")
+    assert (cyrillic.returncode, hidden.returncode, wide.returncode) == (2, 2, 2)
+    assert "a-z" in cyrillic.stderr and "invisible character U+200B" in hidden.stderr and "exists" in wide.stderr
+    assert jikimi(data_dir, "users", "list").stdout.split() == ["vera", "volunteer"]
 
 
 def test_status_says_plainly_when_the_daemon_is_not_running(tmp_path: Path) -> None:

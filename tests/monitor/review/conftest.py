@@ -79,7 +79,7 @@ async def world(
         for name, role in ACCOUNTS.items():
             await context.store.put_user(UserRecord(name, role, hash_password(PASSWORD)))
         clock = FakeClock()
-        throttle = LoginThrottle.from_settings(settings, clock)
+        throttle = LoginThrottle.from_settings(settings, clock, context.store)
         app = build_app(context, settings, throttle)
         server = TestServer(app)
         await server.start_server()

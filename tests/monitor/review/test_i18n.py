@@ -125,7 +125,10 @@ def history() -> list[CustodyEvent]:
     ]
 
 
-USER_ERRORS = ("bad_request", "user_exists", "weak_password", "nothing_to_approve", "approve_own_request")
+USER_ERRORS = (
+    *("bad_request", "user_exists", "weak_password", "username_invisible", "username_characters"),
+    *("nothing_to_approve", "approve_own_request"),
+)
 BLOCKLIST_ERRORS = ("blocklist_wrong_file", "blocklist_too_large", "blocklist_refused")
 FLASHES = ("decision_saved", "user_added", "user_awaiting_approval", "user_approved", "expired")
 LOGIN_ERRORS = ("locked", "login_failed", "account_pending")
