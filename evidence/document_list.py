@@ -52,19 +52,25 @@ def seal_documents(
     return files
 
 
-def _read_list(folder: Path, names: Collection[str], public_pem: bytes) -> dict[str, str]:
-    data = inside(folder, DOCUMENT_LIST).read_bytes()[: LIST_LIMIT + 1]
-    if len(data) > LIST_LIMIT:
-        raise _fail(DOCUMENT_LIST, f"larger than {LIST_LIMIT} bytes, too large for a list of documents")
+def _small(folder: Path, name: str) -> bytes:
+    path = inside(folder, name)
+    if path.stat().st_size > LIST_LIMIT:
+        raise _fail(name, f"larger than {LIST_LIMIT} bytes, too large for a list of documents or its signature")
+    return path.read_bytes()
+
+
+def _read_list(folder: Path, names: Collection[str], public_pem: bytes) -> tuple[bytes, dict[str, str]]:
+    """The list's bytes and its lines, once its signature is checked."""
+    data = _small(folder, DOCUMENT_LIST)
     signature = DOCUMENT_LIST + SIGNATURE_SUFFIX
     if signature not in names:
         raise _fail(signature, "missing (the document list is signed like every packet manifest)")
-    if not signature_valid(public_pem, data, inside(folder, signature).read_bytes()[:LIST_LIMIT]):
+    if not signature_valid(public_pem, data, _small(folder, signature)):
         raise _fail(
             signature, f"the Ed25519 signature does not match {DOCUMENT_LIST} and {PAYLOAD}public-key.pem (rewritten?)"
         )
     try:
-        return parse_manifest(data.decode("utf-8"), DOCUMENT_LIST)
+        return data, parse_manifest(data.decode("utf-8"), DOCUMENT_LIST)
     except (UnicodeDecodeError, ValueError) as exc:
         raise _fail(DOCUMENT_LIST, f"unreadable ({exc})") from None
 
@@ -77,7 +83,7 @@ def check_document_list(folder: Path, names: Collection[str], public_pem: bytes)
         for stray in sorted(DOCUMENT_LIST_FILES & set(names)):
             raise _fail(stray, f"in the bundle without the {DOCUMENT_LIST} it belongs to (planted?)")
         return None
-    listed = _read_list(folder, names, public_pem)
+    data, listed = _read_list(folder, names, public_pem)
     present = {name for name in names if is_document(name)}
     for name in sorted(set(listed) - present):
         raise _fail(name, f"listed in the signed {DOCUMENT_LIST} but not in the bundle (removed)")
@@ -86,4 +92,4 @@ def check_document_list(folder: Path, names: Collection[str], public_pem: bytes)
     for name in sorted(listed, key=lambda name: (not name.startswith(PAYLOAD), name)):
         if file_sha256(inside(folder, name)) != listed[name]:
             raise _fail(name, f"its SHA-256 is not the one the signed {DOCUMENT_LIST} lists (changed after export)")
-    return inside(folder, DOCUMENT_LIST).read_bytes()
+    return data
