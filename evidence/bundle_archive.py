@@ -106,8 +106,14 @@ def checked_members(archive: zipfile.ZipFile, limits: ArchiveLimits) -> list[zip
     return [info for info in members if not info.is_dir()]
 
 
-def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: list[int]) -> None:
-    """Write one member; ``budget`` holds the bytes all members may still write (the checked total)."""
+@dataclass(slots=True)
+class _Budget:
+    """The bytes all members may still write: the total checked from the central directory, spent as written."""
+
+    left: int
+
+
+def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, budget: _Budget) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     written = 0
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
@@ -116,8 +122,8 @@ def _copy_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, 
             written += len(chunk)
             if written > info.file_size:
                 raise _refuse(info.filename, f"expands beyond the {info.file_size} bytes it declares")
-            budget[0] -= len(chunk)
-            if budget[0] < 0:
+            budget.left -= len(chunk)
+            if budget.left < 0:
                 raise _refuse(info.filename, "the members expand beyond the total bytes they declare together")
             out.write(chunk)
 
@@ -130,8 +136,8 @@ def extract_checked(path: Path, folder: Path, limits: ArchiveLimits = ArchiveLim
         raise _refuse(str(path), f"not a readable bundle ({exc})") from None
     with archive:
         members = checked_members(archive, limits)
-        budget = [sum(info.file_size for info in members)]
-        needed = budget[0] + limits.spare_bytes
+        budget = _Budget(sum(info.file_size for info in members))
+        needed = budget.left + limits.spare_bytes
         free = shutil.disk_usage(folder).free
         if needed > free:
             raise _refuse(str(path), f"needs {needed} bytes to check, {free} are free in {folder}")
