@@ -10,6 +10,8 @@ Layout::
     data/public-key.pem              the Ed25519 key that signed each packet's manifest
     data/tsa-chain.pem               the time-stamping authority's certificate chain (when one is used)
     data/takedown.csv, data/index.html, data/VERIFY.md   for people (``monitor/packets/bundle_documents.py``)
+    documents-sha256.txt(.sig, .tsr) every file above that no packet signature covers, listed, signed and
+                                     time-stamped (``evidence/document_list.py``), written by ``seal``
 
 The bag is written straight into the zip: each file is decrypted, hashed (SHA-256, SHA-512) and compressed
 as it streams, and the zip itself has no name until it is whole (``evidence/unnamed_file.py``). No decrypted
@@ -24,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -40,6 +42,10 @@ PUBLIC_KEY_NAME = "public-key.pem"
 TSA_CHAIN_NAME = "tsa-chain.pem"
 PAYLOAD = "data/"
 ZIP64_FROM = 1 << 30  # a member that may pass 2 GiB needs ZIP64 headers, which must be chosen before writing
+
+
+Seal = Callable[[Mapping[str, str]], Mapping[str, bytes]]
+"""Given every member's SHA-256 (bundle name → digest), the files to add at the bag's root, after the bag."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +64,7 @@ class _BagWriter:
         self.bundle = bundle
         self.written_at = time.gmtime()[:6]  # each member's date (UTC, as every time in the bundle)
         self.digests: dict[str, dict[str, str]] = {name: {} for name in self.ALGORITHMS}
+        self.tag_sha256: dict[str, str] = {}  # each tag file's SHA-256, for the document list
         self.payload_bytes = 0
         self.files = 0
 
@@ -84,11 +91,18 @@ class _BagWriter:
         for algorithm, digests in self.digests.items():
             lines = "".join(f"{digest}  {path}\n" for path, digest in sorted(digests.items()))
             tags[f"manifest-{algorithm}.txt"] = lines.encode("utf-8")
+        listed = sorted(tags)  # the tag manifests list the tag files above, not each other
+        for algorithm in self.ALGORITHMS:
+            lines = "".join(f"{hashlib.new(algorithm, tags[n]).hexdigest()} {n}\n" for n in listed)
+            tags[f"tagmanifest-{algorithm}.txt"] = lines.encode("utf-8")
         for name, content in tags.items():
             self.bundle.writestr(self._member(name), content)
-        for algorithm in self.ALGORITHMS:
-            lines = "".join(f"{hashlib.new(algorithm, tags[n]).hexdigest()} {n}\n" for n in sorted(tags))
-            self.bundle.writestr(self._member(f"tagmanifest-{algorithm}.txt"), lines.encode("utf-8"))
+            self.tag_sha256[name] = hashlib.sha256(content).hexdigest()
+
+    def seal(self, seal: Seal) -> None:
+        """Files at the bag's root made from the SHA-256 of every member written (the signed document list)."""
+        for name, content in seal(self.digests["sha256"] | self.tag_sha256).items():
+            self.bundle.writestr(self._member(name), content)
 
     def _member(self, name: str) -> zipfile.ZipInfo:
         member = zipfile.ZipInfo(name, date_time=self.written_at)
@@ -114,9 +128,10 @@ def _add_packets(bag: _BagWriter, packet_dirs: Iterable[Path], key: bytes, hash_
 
 def export_bundle(
     packet_dirs: Iterable[Path], out: Path, key: bytes, *, hash_only: bool = False, public_key: bytes | None = None,
-    extra: dict[str, bytes] | None = None, organization: str = "jikimi",
+    extra: dict[str, bytes] | None = None, organization: str = "jikimi", seal: Seal | None = None,
 ) -> ExportSummary:  # fmt: skip
-    """Write ``out`` (a zipped bag) from the encrypted packet folders; it appears only once it is whole."""
+    """Write ``out`` (a zipped bag) from the encrypted packet folders; it appears only once it is whole.
+    ``seal`` adds the signed document list (``evidence.document_list.seal_documents``); without it, none."""
     files = dict(extra or {})
     if public_key is not None:
         files[PUBLIC_KEY_NAME] = public_key
@@ -130,5 +145,7 @@ def export_bundle(
         for name, data in sorted(files.items()):
             bag.add(name, [data])
         bag.finish(info)
+        if seal is not None:
+            bag.seal(seal)
         count = len(bundle.infolist())
     return ExportSummary(out, packets, count)

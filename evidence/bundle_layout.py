@@ -3,7 +3,8 @@
 A BagIt bag only proves its files are the ones its own (unsigned) manifests list, so a forger can add a
 file and re-list it. The signed parts decide instead: a packet folder holds exactly the files its signed
 manifest lists (plus the manifest, its signature and its token), a custody chain belongs to a packet of
-the bundle, and the few documents for people have fixed names. An extra file is refused by name, not
+the bundle, and the few documents for people have fixed names (and are listed, with the bag's own files, in
+the signed ``documents-sha256.txt``: ``evidence/document_list.py``). An extra file is refused by name, not
 ignored: a court must never be shown a file that no check covered.
 """
 
@@ -28,6 +29,8 @@ DOCUMENTS = frozenset(
     PAYLOAD + name
     for name in (PUBLIC_KEY_NAME, TSA_CHAIN_NAME, "takedown.csv", "index.html", "VERIFY.md")
 )  # fmt: skip
+DOCUMENT_LIST = "documents-sha256.txt"  # at the bag's root, beside the tag files it covers
+DOCUMENT_LIST_FILES = frozenset((DOCUMENT_LIST, DOCUMENT_LIST + SIGNATURE_SUFFIX, DOCUMENT_LIST + TOKEN_SUFFIX))
 PACKET_ID = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,99}$")
 PACKET_OWN_FILES = (MANIFEST_NAME, MANIFEST_NAME + SIGNATURE_SUFFIX, MANIFEST_NAME + TOKEN_SUFFIX)
 
@@ -57,7 +60,7 @@ def check_layout(names: Iterable[str]) -> None:
     names = list(names)
     packets = set(packet_files_of(names))
     for name in names:
-        if name.startswith(PACKETS) or BAG_FILES.match(name) or name in DOCUMENTS:
+        if name.startswith(PACKETS) or BAG_FILES.match(name) or name in DOCUMENTS or name in DOCUMENT_LIST_FILES:
             continue
         if name in (CUSTODY_MANIFEST, CUSTODY_MANIFEST + TOKEN_SUFFIX):
             continue

@@ -22,14 +22,29 @@ import bagit
 
 from evidence.bundle import PAYLOAD, PUBLIC_KEY_NAME, TSA_CHAIN_NAME
 from evidence.bundle_archive import extract_checked
-from evidence.bundle_layout import CUSTODY_MANIFEST, PACKETS, check_layout, check_packet_files, inside, packet_files_of
+from evidence.bundle_layout import (
+    CUSTODY_MANIFEST,
+    DOCUMENT_LIST,
+    PACKETS,
+    check_layout,
+    check_packet_files,
+    inside,
+    packet_files_of,
+)
 from evidence.canonical_json import utc_z
+from evidence.document_list import DOCUMENTS_LISTED, check_document_list
 from evidence.errors import VerificationFailed
 from evidence.manifest import MANIFEST_NAME, file_sha256, first_mismatch, parse_manifest
 from evidence.pins import TrustPins
 from evidence.signing import SIGNATURE_SUFFIX, key_fingerprint, public_key_id, signature_valid
 from evidence.timestamping import TOKEN_SUFFIX, StampCheck, TimestampInvalid, check_token
-from evidence.verify_custody import PacketCustody, check_custody_manifest, check_export, check_packet_custody
+from evidence.verify_custody import (
+    PacketCustody,
+    chain_name,
+    check_custody_manifest,
+    check_export,
+    check_packet_custody,
+)
 
 CLOCK_SKEW = timedelta(minutes=5)
 """How far the authority's time may lie before the capture (or after the export) that the operator's clock
@@ -233,6 +248,30 @@ class _BundleCheck:
             raise _fail(name, f"time-stamped {utc_z(stamp.time)}, before the last custody event at {utc_z(last)}")
         return utc_z(stamp.time)
 
+    def documents(self, custody: dict[str, PacketCustody]) -> None:
+        """The documents and bag files are those listed and signed at export (``evidence/document_list.py``);
+        checked last, so a changed packet or chain is named before the bag files that changed with it."""
+        listed = check_document_list(self.folder, self.names, self.public_pem)
+        if listed is None:
+            promised = [p for p, chain in custody.items() if chain.signed and chain.last.details.get(DOCUMENTS_LISTED)]
+            if promised:
+                raise _fail(
+                    DOCUMENT_LIST,
+                    f"missing, but the signed export event in {chain_name(promised[0])} says it is there (removed)",
+                )
+            self.not_checked[f"the documents and bag files (no signed {DOCUMENT_LIST}: exported without one)"] = None
+            return
+        name = DOCUMENT_LIST + TOKEN_SUFFIX
+        if name not in self.names:
+            if self.pins.pins_tsa:
+                raise _fail(name, "missing: you pinned a time-stamping authority and the document list has no token")
+            self.not_checked[f"when the documents were listed ({DOCUMENT_LIST} not time-stamped at export)"] = None
+            return
+        stamp = self.token(name, listed)
+        exported = max((chain.exported_at for chain in custody.values() if chain.exported_at), default=None)
+        if exported is not None and stamp.time < exported - CLOCK_SKEW:
+            raise _fail(name, f"time-stamped {utc_z(stamp.time)}, before the export at {utc_z(exported)}")
+
 
 def verify_bundle(path: Path, pins: TrustPins | None = None) -> VerifyReport:
     """Raise ``VerificationFailed`` naming the first bad file; return what was checked, and what was not."""
@@ -254,6 +293,7 @@ def verify_bundle(path: Path, pins: TrustPins | None = None) -> VerifyReport:
             stamps[packet_id] = "awaiting" if stamp is None else utc_z(stamp.time) or ""
         export_note = check_export(custody)
         custody_stamped = check.custody_heads(packet_ids, custody)
+        check.documents(custody)
     not_checked = [*check.not_checked]
     if export_note:
         not_checked.append(export_note)

@@ -112,6 +112,18 @@ operator gave you> --tsa-root <the authority's root certificate>`; without them 
 
        openssl ts -verify -data data/custody-sha256.txt -in data/custody-sha256.txt.tsr -CAfile data/tsa-chain.pem
 
+6. `documents-sha256.txt`, beside the bag's own files, lists with its SHA-256 every file that no packet
+   signature covers: `bagit.txt`, `bag-info.txt`, the manifests and tag manifests, and under `data/` this
+   file (`VERIFY.md`), `index.html`, `takedown.csv`, `public-key.pem`, `tsa-chain.pem` and the custody
+   digests. Each must be there and unchanged, and there must be no other such file; the list is signed by
+   the key in `data/public-key.pem` and, where it has `documents-sha256.txt.tsr`, time-stamped after the
+   export:
+
+       sha256sum -c documents-sha256.txt
+       openssl pkeyutl -verify -pubin -inkey data/public-key.pem -rawin \\
+           -in documents-sha256.txt -sigfile documents-sha256.txt.sig
+       openssl ts -verify -data documents-sha256.txt -in documents-sha256.txt.tsr -CAfile data/tsa-chain.pem
+
 All times are UTC (ISO 8601, `Z`).
 """
 

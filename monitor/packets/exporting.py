@@ -5,7 +5,9 @@ reason, the export's id and how many packets it holds), signed like every event.
 chains (``custody/<packet>.jsonl``) ending with that event, the list of their SHA-256
 (``custody/manifest-sha256.txt``) time-stamped when an authority is configured, the signing key, the
 authority's chain, and, for people, ``takedown.csv``, ``index.html`` and ``VERIFY.md``
-(``monitor/packets/bundle_documents.py``).
+(``monitor/packets/bundle_documents.py``). Those documents and the bag's own files are listed in
+``documents-sha256.txt``, signed and time-stamped like the chains (``evidence/document_list.py``); the
+``exported`` events say so, so a bundle whose list was taken out fails.
 
 Order, so that the log never claims an export that did not happen: 1. the ``exported`` events are made
 (signed) but not stored; 2. the chains that end with them go into the bundle, with their time-stamp;
@@ -24,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import JikimiError
-from evidence.bundle import PAYLOAD, TSA_CHAIN_NAME, ExportSummary, export_bundle
+from evidence.bundle import PAYLOAD, TSA_CHAIN_NAME, ExportSummary, Seal, export_bundle
 from evidence.bundle_layout import CUSTODY_MANIFEST
 from evidence.custody import CustodyEvent, CustodyKind, next_event
+from evidence.document_list import DOCUMENTS_LISTED, seal_documents
 from evidence.errors import TimestampUnavailable
-from evidence.signing import public_key_pem
+from evidence.signing import public_key_pem, sign
 from evidence.stored_packet import StoredPacket
 from evidence.timestamping import TOKEN_SUFFIX, request_token
 from evidence.verify_custody import render_custody_manifest
@@ -51,16 +54,27 @@ async def select_packets(
     return packets
 
 
-async def _stamp_chains(context: PacketAccess, listed: bytes) -> bytes | None:
-    """A token over the list of chain digests (dating every chain head), or ``None`` without an authority."""
+async def _stamp(context: PacketAccess, listed: bytes, what: str) -> bytes | None:
+    """A token over a list of digests (the chains', dating every chain head; the documents'), or ``None``
+    without an authority or when it does not answer (the bundle is still written, and says so)."""
     url = context.settings.tsa_url
     if url is None:
         return None
     try:
         return await request_token(listed, url, context.settings.tsa_timeout)
     except TimestampUnavailable as exc:
-        log.warning("export: the custody chains are not time-stamped: %s", exc)
+        log.warning("export: the %s are not time-stamped: %s", what, exc)
         return None
+
+
+def _document_seal(context: PacketAccess, loop: asyncio.AbstractEventLoop) -> Seal:
+    """The signed, time-stamped document list, made inside the export's thread once every member is written;
+    the token is asked for on the event loop, which waits for that thread meanwhile."""
+
+    def stamp(listed: bytes) -> bytes | None:
+        return asyncio.run_coroutine_threadsafe(_stamp(context, listed, "bundle documents"), loop).result()
+
+    return lambda digests: seal_documents(digests, lambda listed: sign(context.signer, listed), stamp)
 
 
 async def _record_exports(context: PacketAccess, pending: Sequence[CustodyEvent]) -> None:
@@ -88,7 +102,7 @@ async def export_packets(
     sightings = {s.id: s for s in await context.store.sightings_by_id([packet.sighting_id for packet in packets])}
     details: Mapping[str, Any] = {
         "recipient": recipient, "reason": reason, "bundle": out.name, "hash_only": hash_only,
-        "export_id": str(uuid.uuid4()), "packets": len(packets),
+        "export_id": str(uuid.uuid4()), "packets": len(packets), DOCUMENTS_LISTED: True,
     }  # fmt: skip
     who = actor or context.settings.operator or "jikimi"
     chains: dict[str, bytes] = {}
@@ -104,7 +118,7 @@ async def export_packets(
         rows.append(ExportedPacket(packet, sightings[packet.sighting_id], hits[packet.id], stamp, last_check(events)))
     extra = dict(chains)  # 2. the chains, their digests and its time-stamp
     extra[CHAINS_LIST] = render_custody_manifest(chains)
-    token = await _stamp_chains(context, extra[CHAINS_LIST])
+    token = await _stamp(context, extra[CHAINS_LIST], "custody chains")
     if token is not None:
         extra[CHAINS_LIST + TOKEN_SUFFIX] = token
     extra["takedown.csv"] = takedown_csv(rows)
@@ -116,6 +130,7 @@ async def export_packets(
     summary = await asyncio.to_thread(  # 3. the bundle, renamed into place
         export_bundle, folders, out, context.key, hash_only=hash_only, public_key=public_key_pem(context.signer),
         extra=extra, organization=context.settings.operator or "jikimi",
+        seal=_document_seal(context, asyncio.get_running_loop()),
     )  # fmt: skip
     await _record_exports(context, pending)  # 4. only now the log says it was exported
     return summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import stat
 import zipfile
 from pathlib import Path
@@ -77,3 +78,17 @@ def test_a_member_that_expands_past_the_ratio_is_refused_unextracted(tmp_path: P
     with pytest.raises(VerificationFailed, match="likely zip bomb"):
         extract_checked(bundle, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_members_are_held_to_the_ratio_together_beyond_the_total_floor(tmp_path: Path) -> None:
+    limits = ArchiveLimits(total_ratio_floor=1 << 20, max_ratio=100)  # the defaults scaled down: 1 MiB, 100:1
+    small_zeros = [(f"data/p/{n}.bin", bytes(64 << 10)) for n in range(32)]  # each far below the member floor
+    bomb = archive(tmp_path / "bomb.zip", small_zeros)
+    (tmp_path / "out").mkdir()
+    with pytest.raises(VerificationFailed, match=r"32 members declare 2097152 bytes .* over the whole bundle"):
+        extract_checked(bomb, tmp_path / "out", limits)
+    assert list((tmp_path / "out").iterdir()) == []
+    media = [(f"data/p/{n}.jpg", random.Random(n).randbytes(64 << 10)) for n in range(32)]  # compressed already
+    pages = [(f"data/p/{n}.html", b"<p>a page of text, compressing well</p>\n" * 1600) for n in range(8)]
+    real = archive(tmp_path / "real.zip", media + pages)  # 2.5 MiB: the pictures carry the pages' 50:1
+    assert len(extract_checked(real, tmp_path / "out", limits)) == 40

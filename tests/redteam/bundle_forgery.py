@@ -1,5 +1,6 @@
 """How a forger changes a real bundle: take its payload apart, re-sign it with their own key and time-stamps,
-rewrite a custody chain without the key, rebuild a consistent bag, or write a zip by hand. Used by
+rewrite a custody chain without the key, rebuild a consistent bag (with a document list signed by their own
+key), change a member and fix the bag's manifests around it, or write a zip by hand. Used by
 ``tests/redteam/test_crafted_bundles.py``; each function does what an attacker holding the bundle can do.
 """
 
@@ -15,8 +16,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import bagit
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from evidence.custody import CustodyKind, event_from_json, next_event
+from evidence.document_list import seal_documents
 from evidence.signing import public_key_id, public_key_pem, sign, signing_key_from
 from evidence.verify_custody import render_custody_manifest
 from tests.doubles.tsa import LocalTsa
@@ -31,14 +34,23 @@ def payload(bundle: Path) -> Files:
         return {n.removeprefix("data/"): archive.read(n) for n in archive.namelist() if n.startswith("data/")}
 
 
-def rebag(files: Files, out: Path) -> Path:
-    """A consistent BagIt bag of ``files`` (what a careful forger rebuilds after changing anything)."""
+def rebag(files: Files, out: Path, signer: Ed25519PrivateKey | None = None) -> Path:
+    """A consistent BagIt bag of ``files`` (what a careful forger rebuilds after changing anything); with
+    ``signer``, the document list signed by it (a forger who re-signed everything with their own key)."""
     stage = out.with_suffix(".stage")
     shutil.rmtree(stage, ignore_errors=True)
     for name, data in files.items():
         (stage / name).parent.mkdir(parents=True, exist_ok=True)
         (stage / name).write_bytes(data)
     bagit.make_bag(str(stage), checksums=["sha256", "sha512"])
+    if signer is not None:
+        digests = {
+            path.relative_to(stage).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in stage.rglob("*")
+            if path.is_file()
+        }
+        for name, data in seal_documents(digests, lambda listed: sign(signer, listed), lambda listed: None).items():
+            (stage / name).write_bytes(data)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for path in sorted(p for p in stage.rglob("*") if p.is_file()):
             archive.write(path, path.relative_to(stage).as_posix())
@@ -108,6 +120,33 @@ def rechain(files: Files, packet_id: str, change: Callable[[Events], Events]) ->
     changed = files | {f"custody/{packet_id}.jsonl": ("\n".join(lines) + "\n").encode()}
     chains = {n: d for n, d in changed.items() if n.startswith("custody/")}
     return changed | {"custody-sha256.txt": render_custody_manifest(chains)}
+
+
+def rewritten(bundle: Path, out: Path, changes: dict[str, bytes | None]) -> Path:
+    """``bundle`` with members replaced or added (bundle name → bytes) or taken out (→ ``None``), and the
+    bag's Payload-Oxum, manifests and tag manifests fixed to match; everything else kept as it was,
+    the signed document list too: what a forger without the key can do to the files no packet signs."""
+    with zipfile.ZipFile(bundle) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    members = {name: data for name, data in (members | changes).items() if data is not None}
+    sizes = [len(data) for name, data in members.items() if name.startswith("data/")]
+    info = [line for line in members["bag-info.txt"].decode().splitlines() if not line.startswith("Payload-Oxum")]
+    members["bag-info.txt"] = "\n".join([*info, f"Payload-Oxum: {sum(sizes)}.{len(sizes)}", ""]).encode()
+    bag_manifests = sorted(n for n in members if n.startswith("manifest-")) + sorted(
+        n for n in members if n.startswith("tagmanifest-")
+    )
+    for manifest in bag_manifests:
+        algorithm = manifest.split("-", 1)[1].removesuffix(".txt")
+        lines = []
+        for line in members[manifest].decode().splitlines():
+            _, path = line.split(maxsplit=1)
+            if path in members:
+                lines.append(f"{hashlib.new(algorithm, members[path]).hexdigest()}  {path}\n")
+        members[manifest] = "".join(lines).encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out
 
 
 def zipped(out: Path, members: list[tuple[str, bytes]], source: Path | None = None) -> Path:

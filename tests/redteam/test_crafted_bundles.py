@@ -1,4 +1,5 @@
-"""Red team: someone hands an investigator a crafted bundle (issue 12, findings 2, 3, 4 and part of 8).
+"""Red team: someone hands an investigator a crafted bundle (issue 12, findings 2, 3, 4 and part of 8, then a
+bomb of many small members and documents for people that no signature covered).
 
 Every crafted bundle starts from a real export: a forum captured with a local time-stamping authority,
 a reviewer's views, reveal and decision, then ``export_packets``. The forger holds everything in the
@@ -9,6 +10,7 @@ manifests after each change (``rebag``), so only jikimi's own checks stand in th
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import subprocess
@@ -26,6 +28,7 @@ from config.durations import parse_duration
 from config.settings import Settings
 from config.watchlist import Schedule, Source
 from crawlers.source_configs import WebSourceConfig
+from evidence.bundle_archive import extract_checked
 from evidence.custody import CustodyKind
 from evidence.errors import VerificationFailed
 from evidence.pins import TrustPins
@@ -51,6 +54,7 @@ from tests.redteam.bundle_forgery import (
     payload,
     rebag,
     rechain,
+    rewritten,
     zipped,
 )
 
@@ -134,7 +138,7 @@ def test_the_genuine_bundle_verifies_with_the_operators_key_and_the_authoritys_r
 def test_a_bundle_re_signed_with_another_key_names_that_key_and_fails_when_the_real_one_is_pinned(
     genuine: Genuine, tmp_path: Path
 ) -> None:
-    forged = rebag(forge(payload(genuine.bundle), tsa=None), tmp_path / "forged.zip")
+    forged = rebag(forge(payload(genuine.bundle), tsa=None), tmp_path / "forged.zip", FORGER)
     report = verify_bundle(forged)  # consistent in itself: only a pin tells whose it is
     assert report.key_fingerprint == key_fingerprint(public_key_pem(FORGER)) != genuine.fingerprint
     assert any("signer identity (no --key given)" in line for line in report.not_checked)
@@ -143,7 +147,7 @@ def test_a_bundle_re_signed_with_another_key_names_that_key_and_fails_when_the_r
 
 
 def test_a_lazy_re_signature_is_caught_by_the_key_id_in_the_signed_metadata(genuine: Genuine, tmp_path: Path) -> None:
-    forged = rebag(forge(payload(genuine.bundle), tsa=None, rename_key=False), tmp_path / "lazy.zip")
+    forged = rebag(forge(payload(genuine.bundle), tsa=None, rename_key=False), tmp_path / "lazy.zip", FORGER)
     failure = refused(forged)
     assert failure.path.endswith("metadata.json") and "names signing key" in str(failure)
 
@@ -157,7 +161,7 @@ def test_a_lazy_re_signature_is_caught_by_the_key_id_in_the_signed_metadata(genu
 def test_tokens_from_a_self_made_root_dated_outside_capture_and_export_are_refused(
     genuine: Genuine, forger_tsa: LocalTsa, tmp_path: Path, message: str
 ) -> None:
-    forged = rebag(forge(payload(genuine.bundle), forger_tsa), tmp_path / "misdated.zip")
+    forged = rebag(forge(payload(genuine.bundle), forger_tsa), tmp_path / "misdated.zip", FORGER)
     failure = refused(forged)
     assert failure.path.endswith("manifest-sha256.txt.tsr") and message in str(failure)
 
@@ -165,7 +169,7 @@ def test_tokens_from_a_self_made_root_dated_outside_capture_and_export_are_refus
 def test_tokens_from_a_self_made_root_fail_when_the_authoritys_root_is_pinned(genuine: Genuine, tmp_path: Path) -> None:
     (tmp_path / "own").mkdir()
     own = LocalTsa(tmp_path / "own")  # a self-made authority with the right clock and the same name
-    forged = rebag(forge(payload(genuine.bundle), own), tmp_path / "own.zip")
+    forged = rebag(forge(payload(genuine.bundle), own), tmp_path / "own.zip", FORGER)
     shown = verify_bundle(forged).authorities  # consistent in itself: the root's fingerprint tells them apart
     assert shown and certificate_fingerprint(load_chain(genuine.tsa_root.read_bytes())[0]) not in shown[0]
     failure = refused(forged, TrustPins(tsa_roots_pem=genuine.tsa_root.read_bytes()))
@@ -193,7 +197,7 @@ def test_stripping_every_token_is_found_from_the_custody_chains(genuine: Genuine
 def test_a_bundle_without_tokens_fails_when_an_authority_is_pinned_and_warns_loudly_otherwise(
     genuine: Genuine, tmp_path: Path
 ) -> None:
-    forged = rebag(forge(payload(genuine.bundle), tsa=None), tmp_path / "unstamped.zip")
+    forged = rebag(forge(payload(genuine.bundle), tsa=None), tmp_path / "unstamped.zip", FORGER)
     failure = refused(forged, TrustPins(tsa_roots_pem=genuine.tsa_root.read_bytes()))
     assert "you pinned a time-stamping authority" in str(failure)
     command = [sys.executable, "-m", "monitor.cli", "verify", str(forged)]
@@ -347,3 +351,89 @@ def test_a_zip_bomb_is_refused_from_its_declared_sizes_before_anything_is_writte
     assert bomb.stat().st_size < genuine.bundle.stat().st_size + (1 << 20)  # 256 MiB in a few hundred KiB
     failure = refused(bomb)
     assert failure.path == "data/index2.html" and "zip bomb" in str(failure)
+
+
+def test_many_small_members_of_zeros_are_refused_together_before_anything_is_written(
+    genuine: Genuine, tmp_path: Path
+) -> None:
+    zeros = bytes(1 << 20)  # each at the per-member ratio floor, so no member alone is refused
+    bomb = zipped(tmp_path / "bomb.zip", [(f"data/packets/pad/{n}.bin", zeros) for n in range(96)], genuine.bundle)
+    declared = sum(info.file_size for info in zipfile.ZipFile(bomb).infolist())
+    assert declared > 96 << 20 and bomb.stat().st_size < genuine.bundle.stat().st_size + (1 << 20)
+    failure = refused(bomb)
+    assert failure.path == str(bomb) and "over the whole bundle" in str(failure) and "zip bomb" in str(failure)
+    (tmp_path / "out").mkdir()
+    with pytest.raises(VerificationFailed, match="zip bomb"):
+        extract_checked(bomb, tmp_path / "out")
+    assert sum(p.stat().st_size for p in (tmp_path / "out").rglob("*") if p.is_file()) == 0
+
+
+# --- the documents for people ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("data/index.html", lambda page: page.replace(b"police", b"nobody")),
+        ("data/takedown.csv", lambda rows: rows.replace(b"http://127.0.0.1", b"https://innocent.example", 1)),
+        ("data/VERIFY.md", lambda steps: steps.split(b"\n6. ")[0] + b"\n"),
+        ("bag-info.txt", lambda info: info.replace(b"Source-Organization: ", b"Source-Organization: not ")),
+    ],
+    ids=["index.html", "takedown.csv", "VERIFY.md", "bag-info.txt"],
+)
+def test_a_document_rewritten_with_the_bag_fixed_around_it_fails_by_name(
+    genuine: Genuine, tmp_path: Path, name: str, change: Callable[[bytes], bytes]
+) -> None:
+    original = zipfile.ZipFile(genuine.bundle).read(name)
+    assert change(original) != original
+    forged = rewritten(genuine.bundle, tmp_path / "rewritten.zip", {name: change(original)})
+    failure = refused(forged)
+    assert failure.path == name and "documents-sha256.txt" in str(failure) and "changed after export" in str(failure)
+
+
+def test_a_document_taken_out_or_added_with_the_bag_fixed_around_it_fails_by_name(
+    genuine: Genuine, tmp_path: Path
+) -> None:
+    removed = refused(rewritten(genuine.bundle, tmp_path / "removed.zip", {"data/takedown.csv": None}))
+    assert removed.path == "data/takedown.csv" and "(removed)" in str(removed)
+    payload_lines = zipfile.ZipFile(genuine.bundle).read("manifest-sha256.txt").decode().splitlines()
+    md5 = "".join(
+        f"{hashlib.md5(zipfile.ZipFile(genuine.bundle).read(path)).hexdigest()}  {path}\n"
+        for path in (line.split(maxsplit=1)[1] for line in payload_lines)
+    )  # a valid extra bag manifest: bagit checks it, and only the document list says it was not exported
+    added = refused(rewritten(genuine.bundle, tmp_path / "added.zip", {"manifest-md5.txt": md5.encode()}))
+    assert added.path == "manifest-md5.txt" and "(added after export)" in str(added)
+
+
+def test_the_document_list_taken_out_or_rewritten_without_the_key_fails(genuine: Genuine, tmp_path: Path) -> None:
+    with zipfile.ZipFile(genuine.bundle) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    stripped = [(n, d) for n, d in members.items() if not n.startswith("documents-sha256")]
+    failure = refused(zipped(tmp_path / "stripped.zip", stripped))
+    assert failure.path == "documents-sha256.txt" and "signed export event" in str(failure)
+    page = members["data/index.html"].replace(b"police", b"nobody")
+    forged = rewritten(genuine.bundle, tmp_path / "relisted.zip", {"data/index.html": page})
+    relisted = members["documents-sha256.txt"].replace(
+        hashlib.sha256(members["data/index.html"]).hexdigest().encode(), hashlib.sha256(page).hexdigest().encode()
+    )
+    failure = refused(rewritten(forged, tmp_path / "relisted-2.zip", {"documents-sha256.txt": relisted}))
+    assert failure.path == "documents-sha256.txt.sig" and "does not match" in str(failure)
+
+
+def test_the_genuine_document_list_is_signed_time_stamped_and_checks_with_stock_tools(
+    genuine: Genuine, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(genuine.bundle) as archive:
+        archive.extractall(tmp_path / "x")
+    listed = (tmp_path / "x" / "documents-sha256.txt").read_text()
+    for document in ("bag-info.txt", "data/index.html", "data/takedown.csv", "data/VERIFY.md", "data/public-key.pem"):
+        assert f"  {document}\n" in listed
+    assert "data/packets/" not in listed and "data/custody/" not in listed
+    subprocess.run(["sha256sum", "--quiet", "-c", "documents-sha256.txt"], cwd=tmp_path / "x", check=True)
+    for command in (
+        ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "data/public-key.pem", "-rawin",
+         "-in", "documents-sha256.txt", "-sigfile", "documents-sha256.txt.sig"],
+        ["openssl", "ts", "-verify", "-data", "documents-sha256.txt", "-in", "documents-sha256.txt.tsr",
+         "-CAfile", str(genuine.tsa_root)],
+    ):  # fmt: skip
+        subprocess.run(command, cwd=tmp_path / "x", check=True, capture_output=True)
