@@ -145,7 +145,7 @@ def test_merging_checkpoints_never_moves_a_watermark_back() -> None:
 
 
 def test_every_way_a_source_can_be_unavailable_is_a_run_status() -> None:
-    from monitor.records import BlocklistEntry, RunStatus
+    from monitor.records import RunStatus
 
     assert all(RunStatus(str(why)).is_failure for why in Unavailable)
 
