@@ -84,13 +84,19 @@ def verify(
         Path | None,
         typer.Option(help="The time-stamping authority's root certificate (PEM) to require; tokens are then needed."),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(help="Exit 3 (INCOMPLETE) unless key and authority are pinned and everything could be checked."),
+    ] = False,
 ) -> None:
     """Check a bundle offline; exits 1 naming the first file that does not match. Says what it could not check."""
     from evidence.pins import TrustPins
     from evidence.verify import verify_bundle
-    from monitor.cli.verify_report import print_report
+    from monitor.cli.verify_report import STRICT_EXIT, print_report
 
-    print_report(verify_bundle(bundle, TrustPins.from_arguments(key, tsa_root)), make_console())
+    report = verify_bundle(bundle, TrustPins.from_arguments(key, tsa_root))
+    if not print_report(report, make_console(), strict=strict):
+        raise typer.Exit(STRICT_EXIT)
 
 
 def timestamp() -> None:

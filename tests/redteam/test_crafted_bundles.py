@@ -127,6 +127,23 @@ def forger_tsa(tmp_path: Path, request: pytest.FixtureRequest) -> LocalTsa:
 # --- finding 2: forged signatures and time-stamps --------------------------------------------------------------
 
 
+def strict_verify(bundle: Path, *pins: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "monitor.cli", "verify", "--strict", *pins, str(bundle)]
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+
+
+def test_strict_verify_passes_only_a_bundle_proven_in_full_and_exits_3_on_a_re_signed_one(
+    genuine: Genuine, tmp_path: Path
+) -> None:
+    proven = strict_verify(genuine.bundle, "--key", genuine.fingerprint, "--tsa-root", str(genuine.tsa_root))
+    assert proven.returncode == 0 and proven.stdout.splitlines()[-1].startswith("OK: "), proven.stdout + proven.stderr
+    forged = rebag(forge(payload(genuine.bundle), tsa=None), tmp_path / "forged.zip", FORGER)
+    unpinned = strict_verify(forged)  # consistent in itself, so without pins only --strict keeps a script from "OK"
+    assert unpinned.returncode == 3, unpinned.stdout + unpinned.stderr
+    last = unpinned.stdout.splitlines()[-1]
+    assert last.startswith("INCOMPLETE: ") and "signer identity (no --key given)" in last
+
+
 def test_the_genuine_bundle_verifies_with_the_operators_key_and_the_authoritys_root_pinned(genuine: Genuine) -> None:
     report = verify_bundle(genuine.bundle, TrustPins(genuine.fingerprint, None, genuine.tsa_root.read_bytes()))
     assert report.key_fingerprint == genuine.fingerprint and report.key_pinned and report.tsa_pinned
