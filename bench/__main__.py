@@ -10,7 +10,19 @@ import sys
 import time
 from collections.abc import Callable
 
-from bench import big_media, daemon_idle, evidence, hashing, index, queue, retro, robustness, startup, telegram
+from bench import (
+    big_media,
+    daemon_idle,
+    evidence,
+    hashing,
+    index,
+    queue,
+    retro,
+    robustness,
+    sealing,
+    startup,
+    telegram,
+)
 
 BENCHMARKS: dict[str, Callable[[], None]] = {
     "hashing": hashing.main,
@@ -23,6 +35,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "evidence": evidence.main,
     "startup": startup.main,
     "daemon_idle": daemon_idle.main,
+    "sealing": sealing.main,
 }
 
 

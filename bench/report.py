@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.report_robustness import robustness_paragraphs
+from bench.report_sealing import INTRO, sealing_rows
 from bench.timing import RESULTS
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -309,7 +310,9 @@ def render(results: Results) -> str:
     ]
     wrapped = [wrap(text) for text in paragraphs]
     blocks = [NOTE, wrap(conditions_text(results)), "\n".join(HEADER + matching), *wrapped]
-    return "\n\n".join([*blocks, "\n".join(HEADER + other_rows(results))])
+    sealing = sealing_rows(results["sealing"], row, seconds, pair, times)
+    others = ["\n".join(HEADER + other_rows(results)), wrap(INTRO), "\n".join(HEADER + sealing)]
+    return "\n\n".join([*blocks, *others])
 
 
 def wrap(paragraph: str) -> str:

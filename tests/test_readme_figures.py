@@ -23,6 +23,7 @@ GROWING = {
     "telegram": (None,),
     "evidence": (None,),
     "queue": (None,),
+    "sealing": ("round_trip", "fingerprint"),
 }
 """The results whose cost grows with a size, and where their ``sizes`` lists are (None: at the top)."""
 
