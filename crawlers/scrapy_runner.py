@@ -89,8 +89,9 @@ async def run_scrapy_job(
             remaining = ends_at - loop.time()
             if remaining <= 0:
                 raise CrawlError(f"crawl of {source_id!r} passed its deadline of {deadline:.0f}s", source_id=source_id)
-            try:
-                line = await asyncio.wait_for(process.stdout.readline(), remaining)
+            try:  # not ``wait_for``: on Python 3.11 it loses a cancellation (SIGTERM) that lands as a line arrives
+                async with asyncio.timeout(remaining):
+                    line = await process.stdout.readline()
             except TimeoutError:
                 continue
             if not line:

@@ -252,7 +252,7 @@ async def crawl_sources(
 @contextlib.contextmanager
 def cancel_on_sigterm() -> Iterator[None]:
     """While the block runs, SIGTERM cancels the current task, as Ctrl-C does: every ``finally`` runs, so
-    the crawler's worker is killed and each run's work directory (the fetched media, in plaintext) is
+    the crawler's worker is killed and each run's work directory (the fetched media, sealed) is
     removed. The signal's default action would end the process on the spot and leave them on disk. The
     run stays unfinished in the store and is marked ``interrupted`` by the next start, like a crash."""
     loop, task = asyncio.get_running_loop(), asyncio.current_task()

@@ -9,6 +9,7 @@ down, so that the signal lands mid-crawl), and real exports are killed mid-way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import os
@@ -46,20 +47,43 @@ world = review_ui.world  # the review UI's fixtures: a real store with a hit and
 settings_overrides = review_ui.settings_overrides
 
 
-@web.middleware
-async def slowly(request: web.Request, handler: Callable[..., object]) -> web.StreamResponse:
-    await asyncio.sleep(0.4)  # each page and picture takes a while: a signal lands mid-crawl
-    response = await handler(request)  # type: ignore[misc]
-    assert isinstance(response, web.StreamResponse)
-    return response
+class SlowSite:
+    """The demo forum, slowed down so that a signal lands mid-crawl: each request takes a while, and media
+    after the first two are held back (up to ``HOLD`` seconds) until ``release()``, however loaded the machine
+    is. A crawl that must finish is released first."""
+
+    HOLD = 30.0
+
+    def __init__(self) -> None:
+        self.released = asyncio.Event()
+        self.media_served = 0
+        self.app = demo_app()
+        self.app.middlewares.append(self.slowly)
+        self.url = ""
+
+    def release(self) -> None:
+        self.released.set()
+
+    @web.middleware
+    async def slowly(self, request: web.Request, handler: Callable[..., object]) -> web.StreamResponse:
+        await asyncio.sleep(0.2)
+        if request.path.startswith("/media/"):
+            self.media_served += 1
+            if self.media_served > 2:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.released.wait(), self.HOLD)
+        response = await handler(request)  # type: ignore[misc]
+        assert isinstance(response, web.StreamResponse)
+        return response
 
 
 @pytest.fixture
-async def slow_demo_site() -> AsyncIterator[str]:
-    app = demo_app()
-    app.middlewares.append(slowly)
-    site = RunningSite(app)
-    yield await site.start(0)
+async def slow_demo_site() -> AsyncIterator[SlowSite]:
+    slow = SlowSite()
+    site = RunningSite(slow.app)
+    slow.url = await site.start(0)
+    yield slow
+    slow.release()
     await site.stop()
 
 
@@ -149,9 +173,9 @@ async def crawl_to_the_end(data_dir: Path, watchlist: Path) -> None:
 
 
 async def test_a_crawl_keeps_fetched_media_sealed_and_sigterm_removes_them_at_once(
-    slow_demo_site: str, tmp_path: Path
+    slow_demo_site: SlowSite, tmp_path: Path
 ) -> None:
-    data_dir, watchlist = await prepared(tmp_path, slow_demo_site)
+    data_dir, watchlist = await prepared(tmp_path, slow_demo_site.url)
     crawl = await crawl_until_media_are_fetched(data_dir, watchlist)
     assert plaintext_pictures(data_dir / "tmp") == [], "a running crawl keeps its fetched pictures sealed"
     crawl.send_signal(signal.SIGTERM)
@@ -162,14 +186,15 @@ async def test_a_crawl_keeps_fetched_media_sealed_and_sigterm_removes_them_at_on
 
 
 async def test_a_kill_9_mid_crawl_leaves_only_sealed_files_and_the_next_start_removes_them(
-    slow_demo_site: str, tmp_path: Path
+    slow_demo_site: SlowSite, tmp_path: Path
 ) -> None:
-    data_dir, watchlist = await prepared(tmp_path, slow_demo_site)
+    data_dir, watchlist = await prepared(tmp_path, slow_demo_site.url)
     crawl = await crawl_until_media_are_fetched(data_dir, watchlist)
     crawl.kill()
     await ended(crawl, timeout=30)
     assert fetched_media(data_dir), "kill -9 leaves the fetched files: only the next start can remove them"
     assert plaintext_pictures(data_dir) == [], "but they are sealed with a key that died with the process"
+    slow_demo_site.release()
     await crawl_to_the_end(data_dir, watchlist)
     assert plaintext_pictures(data_dir) == []
     assert list((data_dir / "tmp").iterdir()) == []
@@ -195,8 +220,9 @@ main()
 """
 
 
-async def test_a_kill_9_mid_export_leaves_no_decrypted_picture(slow_demo_site: str, tmp_path: Path) -> None:
-    data_dir, watchlist = await prepared(tmp_path, slow_demo_site)
+async def test_a_kill_9_mid_export_leaves_no_decrypted_picture(slow_demo_site: SlowSite, tmp_path: Path) -> None:
+    data_dir, watchlist = await prepared(tmp_path, slow_demo_site.url)
+    slow_demo_site.release()
     await crawl_to_the_end(data_dir, watchlist)
     exports, marker = tmp_path / "exports", tmp_path / "half-way"
     exports.mkdir()
