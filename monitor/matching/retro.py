@@ -33,7 +33,7 @@ from crawlers.sighting import BlocklistHit, Sighting
 from crawlers.temp_files import PLAIN, SealedFiles, TempFiles
 from crawlers.workdirs import locked_workdir
 from monitor.counters import ProblemSink, RunCounters, ignore_problem
-from monitor.matching.matcher import BlocklistMatcher, rules_for
+from monitor.matching.matcher import BlocklistMatcher, hit_of, rules_for
 from monitor.records import BlocklistEntry, PerceptualRow, RunProblem
 from monitor.signals import SIGNALS, MatchRule, SignalIndex
 from monitor.store.base import Store
@@ -52,7 +52,7 @@ class RetroMatches:
     def add(self, sha256: str, entry: BlocklistEntry, distance: int, value: str) -> None:
         found = self.by_media.setdefault(sha256, [])
         if all(hit.entry_id != entry.id for hit in found):
-            found.append(BlocklistHit(entry.id, entry.hash_type, entry.case, entry.label, distance, value))
+            found.append(hit_of(entry, distance, value))
 
 
 class RetroMatcher:
