@@ -31,6 +31,7 @@ from monitor.records import (
     Decision,
     HitRecord,
     HitStatus,
+    ItemState,
     PacketRecord,
     PerceptualRow,
     ReviewSession,
@@ -51,8 +52,8 @@ class BlocklistStore(Protocol):
     async def blocklist_entries(self) -> list[BlocklistEntry]:
         """Every entry of an active item, in the order added (the matcher indexes them all)."""
 
-    async def blocklist_items(self, case: str | None = None) -> list[BlocklistItem]:
-        """Every item (of ``case``, when given), active and withdrawn, in the order added."""
+    async def blocklist_items(self, case: str | None = None, state: ItemState | None = None) -> list[BlocklistItem]:
+        """Every item (of ``case``, in ``state``, when given), in the order added."""
 
     async def get_blocklist_item(self, item_id: str) -> BlocklistItem | None: ...
 

@@ -153,8 +153,8 @@ class MongoStore(MongoRecords, MongoReviewSessions):
         query = {"item_id": {"$nin": withdrawn}} if withdrawn else {}
         return await self._find(BlocklistEntry, "blocklist", query, [("added_at", ASCENDING), ("_id", ASCENDING)])
 
-    async def blocklist_items(self, case: str | None = None) -> list[BlocklistItem]:
-        query = {} if case is None else {"case": case}
+    async def blocklist_items(self, case: str | None = None, state: ItemState | None = None) -> list[BlocklistItem]:
+        query = {key: str(value) for key, value in (("case", case), ("state", state)) if value is not None}
         return await self._find(BlocklistItem, "blocklist_items", query, [("added_at", ASCENDING), ("_id", ASCENDING)])
 
     async def get_blocklist_item(self, item_id: str) -> BlocklistItem | None:

@@ -170,9 +170,11 @@ class SqliteStore(SqliteRecords, SqliteReviewSessions):
         )
         return await self._bodies(BlocklistEntry, sql, (str(ItemState.ACTIVE), str(ItemState.ACTIVE)))
 
-    async def blocklist_items(self, case: str | None = None) -> list[BlocklistItem]:
-        where, params = ("", ()) if case is None else (" WHERE case_ref = ?", (case,))
-        return await self._bodies(BlocklistItem, f"SELECT body FROM blocklist_items{where} ORDER BY rowid", params)
+    async def blocklist_items(self, case: str | None = None, state: ItemState | None = None) -> list[BlocklistItem]:
+        wanted = [(column, value) for column, value in (("case_ref", case), ("state", state)) if value is not None]
+        where = " AND ".join(f"{column} = ?" for column, _ in wanted)
+        sql = f"SELECT body FROM blocklist_items{' WHERE ' + where if where else ''} ORDER BY rowid"
+        return await self._bodies(BlocklistItem, sql, tuple(str(value) for _, value in wanted))
 
     async def get_blocklist_item(self, item_id: str) -> BlocklistItem | None:
         found = await self._bodies(BlocklistItem, "SELECT body FROM blocklist_items WHERE id = ?", (item_id,))

@@ -46,6 +46,7 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS hits_item ON hits (item_id, created_at DESC)",
     "CREATE INDEX IF NOT EXISTS blocklist_item ON blocklist (item_id)",
     "CREATE INDEX IF NOT EXISTS blocklist_items_case ON blocklist_items (case_ref)",
+    "CREATE INDEX IF NOT EXISTS blocklist_items_state ON blocklist_items (state)",
     "CREATE INDEX IF NOT EXISTS custody_kind ON custody (chain, kind, seq)",
     "CREATE INDEX IF NOT EXISTS custody_actor ON custody (actor, kind, at)",
     "CREATE INDEX IF NOT EXISTS runs_source ON runs (source_id, started_at DESC)",

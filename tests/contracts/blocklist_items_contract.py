@@ -63,6 +63,8 @@ class BlocklistItemContract:
         await store.add_blocklist_entries(picture("item-a"))  # hashing the picture again does not revive it
         assert {e.item_id for e in await store.blocklist_entries()} == {"item-b"}
         assert len(await store.blocklist_items()) == 2  # a withdrawn item is kept, not deleted
+        assert [item.id for item in await store.blocklist_items(state=ItemState.WITHDRAWN)] == ["item-a"]
+        assert [item.id for item in await store.blocklist_items("case-1", ItemState.ACTIVE)] == ["item-b"]
 
     async def test_a_hit_keeps_its_item_and_the_entry_s_own_hash_and_is_found_by_item(
         self, store: Store, make_sighting: Callable[..., Sighting]
