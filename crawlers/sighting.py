@@ -116,14 +116,16 @@ class Fingerprints:
 
 @dataclass(frozen=True, slots=True)
 class BlocklistHit:
-    """A match of this sighting's media against one blocklist entry."""
+    """A match of this sighting's media against one blocklist entry (one signal of a blocklist item)."""
 
     entry_id: str
     hash_type: str
     case: str
     label: str
     distance: int
-    matched_value: str
+    matched_value: str  # the media's side: the probe that matched (its value or a variant), or "frames k/n"
+    item_id: str = ""  # the blocklist item (victim picture) the entry is a signal of
+    entry_value: str = ""  # the blocklist entry's own hash
 
 
 @dataclass(frozen=True, slots=True)

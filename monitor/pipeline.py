@@ -207,5 +207,5 @@ def _hit_record(sighting: Sighting, hit: BlocklistHit, packet_id: str | None) ->
         label=hit.label, distance=hit.distance, matched_value=hit.matched_value, source_id=sighting.source_id,
         location=sighting.location, media_url=sighting.media.url, media_sha256=sighting.fingerprints.sha256,
         posted_at=sighting.distributor.posted_at, seen_at=sighting.seen_at, packet_id=packet_id,
-        source_kind=sighting.source_kind,
+        source_kind=sighting.source_kind, item_id=hit.item_id, entry_value=hit.entry_value,
     )  # fmt: skip

@@ -1,5 +1,5 @@
-"""What the store keeps besides Sightings: blocklist entries, hits, evidence packets, crawl runs, reviewers,
-and the states they move through.
+"""What the store keeps besides Sightings: blocklist items and their entries, hits, evidence packets, crawl
+runs, reviewers, and the states they move through.
 
 Every record has a deterministic id derived from what makes it unique, so every write is an idempotent
 upsert: a repeated crawl, import or redelivered job never duplicates anything.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -41,10 +41,68 @@ class BlocklistEntry:
     origin: str = "import"
     added_at: datetime = field(default_factory=utc_now)
     variant: str = ""  # e.g. "centre crop 5%": an extra hash of the picture, made on the victim's side
+    item_id: str = ""  # the picture it is a signal of (``BlocklistItem``); empty: an item of its own
+
+    def __post_init__(self) -> None:
+        if not self.item_id:  # a row that names no item is an item of its own, the same id every time
+            object.__setattr__(self, "item_id", own_item_id(self.id))
 
     @property
     def id(self) -> str:
         return stable_id(self.hash_type, self.value, self.case, length=24)
+
+
+def own_item_id(entry_id: str) -> str:
+    """The item of an entry that names none (an imported row without ``item``): itself alone."""
+    return stable_id("item", entry_id)
+
+
+def picture_item_id(case: str, sha256: str) -> str:
+    """The item of one victim picture (``add-images``): adding the same picture again finds the same item."""
+    return stable_id("item", case, "picture", sha256)
+
+
+def named_item_id(case: str, name: str) -> str:
+    """The item an imported list names in its ``item`` column: rows of one case with the same name are one item."""
+    return stable_id("item", case, "named", name)
+
+
+class ItemState(StrEnum):
+    """Whether an item is looked for. Withdrawing an item withdraws every entry (signal) of it at once."""
+
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True, slots=True)
+class BlocklistItem:
+    """One victim picture (or video): what a reviewer decides about, whatever number of hashes find it.
+
+    Its entries (``BlocklistEntry.item_id``) are its signals: SHA-256, MD5, PDQ, pHash, the crops made on the
+    victim's side, a video's frames. An item is never deleted: withdrawn (the victim asked, the hash was
+    wrong), its entries are no longer matched and the hits already recorded stay as evidence.
+    """
+
+    id: str
+    case: str
+    label: str = ""
+    origin: str = "import"
+    added_at: datetime = field(default_factory=utc_now)
+    state: ItemState = ItemState.ACTIVE
+    withdrawn_at: datetime | None = None
+
+    @classmethod
+    def of(cls, entry: BlocklistEntry) -> BlocklistItem:
+        """The item an entry names, described by that entry (the first entry stored of an item describes it)."""
+        return cls(entry.item_id, entry.case, entry.label, entry.origin, entry.added_at)
+
+
+def items_of(entries: Sequence[BlocklistEntry]) -> list[BlocklistItem]:
+    """One item per distinct ``item_id``, in the order first named."""
+    found: dict[str, BlocklistItem] = {}
+    for entry in entries:
+        found.setdefault(entry.item_id, BlocklistItem.of(entry))
+    return list(found.values())
 
 
 class HitStatus(StrEnum):
@@ -130,7 +188,7 @@ class HitRecord:
     case: str
     label: str
     distance: int
-    matched_value: str
+    matched_value: str  # what matched on the media's side: the probe (its value or a variant), or "frames k/n"
     source_id: str
     location: str
     media_url: str
@@ -142,6 +200,8 @@ class HitRecord:
     created_at: datetime = field(default_factory=utc_now)
     uid: str = field(default_factory=lambda: str(uuid.uuid4()))  # the random id the review UI shows in URLs
     source_kind: str = ""  # web, telegram, telegram_web (empty for hits stored before it was recorded)
+    item_id: str = ""  # the blocklist item (victim picture) of the entry; filled in for hits stored before items
+    entry_value: str = ""  # the blocklist entry's own hash (``matched_value`` is the media's side: the probe)
 
     @property
     def custody_chain(self) -> str:

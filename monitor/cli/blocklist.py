@@ -1,4 +1,8 @@
-"""``jikimi blocklist import|add-images|stats``: the hashes to find (never images)."""
+"""``jikimi blocklist import|add-images|items|withdraw|stats``: the hashes to find (never images).
+
+A victim's picture is one blocklist *item*; its hashes are the item's entries (signals). ``withdraw`` stops
+looking for an item, all its hashes at once; the hits already recorded stay as evidence.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +23,19 @@ blocklist_app = typer.Typer(no_args_is_help=True, help="Manage the blocklist of 
 def blocklist_import(
     file: Path, origin: Annotated[str, typer.Option(help="Where the list came from.")] = "import"
 ) -> None:
-    """Import a hash list (CSV hash_type,hash,case,label or JSON lines). All rows or none."""
+    """Import a hash list (CSV hash_type,hash,case,label[,item] or JSON lines). All rows or none.
+
+    Rows of one case with the same ``item`` are one picture; a row without ``item`` is a picture of its own."""
     import asyncio
 
     from monitor.matching.hash_lists import read_blocklist
 
     entries = read_blocklist(file, origin)
     added = asyncio.run(_add_and_retro_match(entries))
-    make_console().print(f"imported {added} new entries ({len(entries) - added} already present) from {file}")
+    items = len({entry.item_id for entry in entries})
+    make_console().print(
+        f"imported {added} new entries ({len(entries) - added} already present) of {items} items from {file}"
+    )
 
 
 @blocklist_app.command("add-images")
@@ -49,7 +58,8 @@ def blocklist_add_images(
     console = make_console()
     for problem in intake.skipped:
         console.print(f"not hashed perceptually: {problem}", markup=False)
-    console.print(f"added {added} hashes for case {case!r}; no picture was stored")
+    pictures = len({entry.item_id for entry in intake.entries})
+    console.print(f"added {added} hashes of {pictures} pictures (items) for case {case!r}; no picture was stored")
 
 
 async def _add_and_retro_match(entries: list[BlocklistEntry]) -> int:
@@ -94,3 +104,47 @@ def blocklist_stats() -> None:
             console.print(f"  {hash_type}: {count}")
 
     asyncio.run(run())
+
+
+@blocklist_app.command("items")
+def blocklist_items(case: Annotated[str | None, typer.Option(help="Only this case's items.")] = None) -> None:
+    """List the blocklist items (one per victim picture): id, state, case, label, origin, when added."""
+    import asyncio
+
+    from config.settings import load_settings
+    from monitor.context import open_context
+
+    async def run() -> None:
+        async with open_context(load_settings()) as context:
+            items = await context.store.blocklist_items(case)
+        console = make_console()
+        for item in items:
+            line = f"{item.id}  {item.state}  {item.case}  {item.label}  {item.origin}  {item.added_at:%Y-%m-%d %H:%M}"
+            console.print(shown(line))
+        console.print(f"{len(items)} items")
+
+    asyncio.run(run())
+
+
+@blocklist_app.command("withdraw")
+def blocklist_withdraw(item_id: str) -> None:
+    """Stop looking for an item (a victim's picture): all its hashes at once. Recorded hits stay as evidence.
+
+    A running daemon keeps matching the item until it restarts (its matcher was built when it started)."""
+    import asyncio
+
+    from config.settings import load_settings
+    from crawlers.sighting import utc_now
+    from monitor.context import open_context
+    from monitor.errors import BlocklistError
+
+    async def run() -> str:
+        async with open_context(load_settings()) as context:
+            item = await context.store.get_blocklist_item(item_id)
+            if item is None:
+                raise BlocklistError(f"no blocklist item {item_id!r} (`jikimi blocklist items` lists them)")
+            if not await context.store.withdraw_item(item_id, utc_now()):
+                return f"item {item_id} was withdrawn already"
+        return f"withdrew item {item_id} ({item.case}, {item.label}): none of its hashes is matched any more"
+
+    make_console().print(shown(asyncio.run(run())))

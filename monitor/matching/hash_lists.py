@@ -1,4 +1,8 @@
-"""Read and write hash lists (CSV ``hash_type,hash,case,label`` or JSON lines).
+"""Read and write hash lists (CSV ``hash_type,hash,case,label[,item]`` or JSON lines).
+
+An optional ``item`` column groups rows: the rows of one case with the same ``item`` are the signals of one
+blocklist item (one victim picture); a row without one is an item of its own. A partner list (StopNCII,
+ThreatExchange exports) carries no grouping, so each of its hashes is one item.
 
 An import is all or nothing: every row is validated first, and one bad row means nothing is imported,
 with every bad row reported by line number.
@@ -14,14 +18,14 @@ from pathlib import Path
 from config.untrusted_text import control_characters_in
 from monitor.errors import BadCaseCode, BlocklistError, UnknownHashType
 from monitor.packets.case_codes import checked_case_code
-from monitor.records import BlocklistEntry
+from monitor.records import BlocklistEntry, named_item_id
 from monitor.signals import signal_for
 
 CSV_COLUMNS = ("hash_type", "hash", "case", "label")
 MAX_PROBLEMS_SHOWN = 20
 
 
-def _entry(hash_type: str, value: str, case: str, label: str, origin: str) -> BlocklistEntry:
+def _entry(hash_type: str, value: str, case: str, label: str, origin: str, item: str = "") -> BlocklistEntry:
     """One validated entry; ``ValueError`` says what is wrong with the row."""
     try:
         signal = signal_for(hash_type)
@@ -34,7 +38,9 @@ def _entry(hash_type: str, value: str, case: str, label: str, origin: str) -> Bl
     except BadCaseCode as exc:
         raise ValueError(str(exc)) from None
     refuse_control_characters(label, "label")
-    return BlocklistEntry(signal.name, signal.validate(value), case.strip(), label.strip(), origin)
+    refuse_control_characters(item, "item")
+    item_id = named_item_id(case.strip(), item.strip()) if item.strip() else ""
+    return BlocklistEntry(signal.name, signal.validate(value), case.strip(), label.strip(), origin, item_id=item_id)
 
 
 def refuse_control_characters(text: str, field: str) -> None:
@@ -80,7 +86,8 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def read_blocklist(path: Path, origin: str = "import") -> list[BlocklistEntry]:
-    """Every entry of a CSV (``hash_type,hash,case,label``) or JSON-lines file; ``BlocklistError`` if any is bad."""
+    """Every entry of a CSV (``hash_type,hash,case,label[,item]``) or JSON-lines file; ``BlocklistError`` if any
+    is bad."""
     rows = _jsonl_rows(path) if path.suffix.lower() in (".jsonl", ".ndjson") else _csv_rows(path)
     entries: list[BlocklistEntry] = []
     problems: list[tuple[int, str]] = []
@@ -90,7 +97,7 @@ def read_blocklist(path: Path, origin: str = "import") -> list[BlocklistEntry]:
                 if "_error" in row:
                     raise ValueError(row["_error"])
                 entries.append(_entry(row.get("hash_type", ""), row.get("hash", ""), row.get("case", ""),
-                                      row.get("label", ""), origin))  # fmt: skip
+                                      row.get("label", ""), origin, row.get("item", "")))  # fmt: skip
             except ValueError as exc:
                 problems.append((line, str(exc)))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -103,8 +110,9 @@ def read_blocklist(path: Path, origin: str = "import") -> list[BlocklistEntry]:
 
 
 def write_blocklist_csv(entries: list[BlocklistEntry], path: Path) -> None:
+    """The entries as a CSV ``read_blocklist`` reads back, with their ``item`` so the grouping survives."""
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(CSV_COLUMNS)
+        writer.writerow((*CSV_COLUMNS, "item"))
         for entry in entries:
-            writer.writerow((entry.hash_type, entry.value, entry.case, entry.label))
+            writer.writerow((entry.hash_type, entry.value, entry.case, entry.label, entry.item_id))

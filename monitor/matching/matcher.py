@@ -24,6 +24,13 @@ def rules_for(rules: Mapping[str, MatchRule] | None = None) -> dict[str, MatchRu
     return {name: given.get(name, signal.default_rule) for name, signal in SIGNALS.items()}
 
 
+def hit_of(entry: BlocklistEntry, distance: int, matched: str) -> BlocklistHit:
+    """A hit of ``entry``: ``matched`` is the media's side (the probe), the entry brings its item and own hash."""
+    return BlocklistHit(
+        entry.id, entry.hash_type, entry.case, entry.label, distance, matched, entry.item_id, entry.value
+    )
+
+
 class BlocklistMatcher:
     """Holds an index per registered signal; ``add`` makes new entries matchable at once."""
 
@@ -52,9 +59,7 @@ class BlocklistMatcher:
             for probe, found in self._matches(name, signal, fingerprints):
                 entry, current = found.entry, best.get(found.entry.id)
                 if current is None or found.distance < current.distance:
-                    best[entry.id] = BlocklistHit(
-                        entry.id, entry.hash_type, entry.case, entry.label, found.distance, found.matched or probe
-                    )
+                    best[entry.id] = hit_of(entry, found.distance, found.matched or probe)
         return tuple(sorted(best.values(), key=lambda hit: (hit.distance, hit.entry_id)))
 
     def _matches(

@@ -33,8 +33,8 @@ from crawlers.sighting import BlocklistHit, Sighting
 from crawlers.temp_files import PLAIN, SealedFiles, TempFiles
 from crawlers.workdirs import locked_workdir
 from monitor.counters import ProblemSink, RunCounters, ignore_problem
-from monitor.matching.matcher import BlocklistMatcher, rules_for
-from monitor.records import BlocklistEntry, PerceptualRow, RunProblem
+from monitor.matching.matcher import BlocklistMatcher, hit_of, rules_for
+from monitor.records import BlocklistEntry, ItemState, PerceptualRow, RunProblem
 from monitor.signals import SIGNALS, MatchRule, SignalIndex
 from monitor.store.base import Store
 
@@ -52,7 +52,7 @@ class RetroMatches:
     def add(self, sha256: str, entry: BlocklistEntry, distance: int, value: str) -> None:
         found = self.by_media.setdefault(sha256, [])
         if all(hit.entry_id != entry.id for hit in found):
-            found.append(BlocklistHit(entry.id, entry.hash_type, entry.case, entry.label, distance, value))
+            found.append(hit_of(entry, distance, value))
 
 
 class RetroMatcher:
@@ -92,8 +92,11 @@ async def find_retro_matches(
     store: Store, entries: Sequence[BlocklistEntry], rules: Mapping[str, MatchRule] | None = None
 ) -> RetroMatches:
     """Scan every stored media file's hashes against ``entries``, in batches of ``BATCH``; the index build
-    and each batch's scan run in a thread."""
-    matcher = await asyncio.to_thread(RetroMatcher, entries, rules)
+    and each batch's scan run in a thread. Entries of a withdrawn item are not looked for (a list imported
+    again, or a withdrawn picture hashed again, does not bring it back)."""
+    withdrawn = {item.id for item in await store.blocklist_items(state=ItemState.WITHDRAWN)}
+    active = [entry for entry in entries if entry.item_id not in withdrawn]
+    matcher = await asyncio.to_thread(RetroMatcher, active, rules)
     found = RetroMatches()
     after = ""
     while True:

@@ -27,9 +27,11 @@ from crawlers.sighting import Fingerprints, Sighting
 from evidence.custody import CustodyEvent, CustodyKind
 from monitor.records import (
     BlocklistEntry,
+    BlocklistItem,
     Decision,
     HitRecord,
     HitStatus,
+    ItemState,
     PacketRecord,
     PerceptualRow,
     ReviewSession,
@@ -41,11 +43,22 @@ from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, Sourc
 
 
 class BlocklistStore(Protocol):
+    """Blocklist items (victim pictures) and their entries (the hashes that find them: the item's signals)."""
+
     async def add_blocklist_entries(self, entries: Sequence[BlocklistEntry]) -> int:
-        """Add entries atomically (all or none); return how many were new."""
+        """Add entries and the items they name (all or none); return how many entries were new. An item
+        already stored keeps its description and state: adding a withdrawn picture again does not revive it."""
 
     async def blocklist_entries(self) -> list[BlocklistEntry]:
-        """Every entry, in the order added (the matcher indexes them all)."""
+        """Every entry of an active item, in the order added (the matcher indexes them all)."""
+
+    async def blocklist_items(self, case: str | None = None, state: ItemState | None = None) -> list[BlocklistItem]:
+        """Every item (of ``case``, in ``state``, when given), in the order added."""
+
+    async def get_blocklist_item(self, item_id: str) -> BlocklistItem | None: ...
+
+    async def withdraw_item(self, item_id: str, at: datetime) -> bool:
+        """Withdraw the item and so all its entries at once (``False`` if unknown or withdrawn already)."""
 
     async def blocklist_counts(self) -> dict[str, dict[str, int]]:
         """``{"case": {case: entries}, "hash_type": {type: entries}}``: what the blocklist holds, not its rows."""

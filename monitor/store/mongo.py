@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient
@@ -20,14 +21,13 @@ from pymongo.errors import BulkWriteError, PyMongoError
 from pymongo.operations import UpdateOne
 
 from crawlers.base import SourceState
+from crawlers.codec import to_jsonable
 from crawlers.registry import platform_of
 from crawlers.sighting import Fingerprints, Sighting
 from monitor.errors import StoreError
-from monitor.records import (
-    BlocklistEntry,
-    PerceptualRow,
-)
+from monitor.records import BlocklistEntry, BlocklistItem, ItemState, PerceptualRow, items_of
 from monitor.signals.kept import perceptual_row, row_columns, row_from_columns
+from monitor.store.mongo_items import assign_items
 from monitor.store.mongo_records import MongoRecords
 from monitor.store.mongo_sessions import MongoReviewSessions
 from monitor.store.serialise import from_document, to_document
@@ -36,7 +36,11 @@ T = TypeVar("T")
 OFF_LOOP_ABOVE = 1000  # records: more are encoded or decoded in a thread, so the review UI keeps answering
 
 INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
-    "blocklist": [([("hash_type", ASCENDING), ("value", ASCENDING), ("case", ASCENDING)], True)],
+    "blocklist": [
+        ([("hash_type", ASCENDING), ("value", ASCENDING), ("case", ASCENDING)], True),
+        ([("item_id", ASCENDING)], False),
+    ],
+    "blocklist_items": [([("case", ASCENDING)], False), ([("state", ASCENDING)], False)],
     "sightings": [([("fingerprints.values.sha256", ASCENDING)], False), ([("seen_at", ASCENDING)], False)],
     "hits": [
         ([("sighting_id", ASCENDING), ("entry_id", ASCENDING)], True),
@@ -46,6 +50,7 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
             for field in ("status", "source_id", "case", "platform")
         ),
         *(([(field, ASCENDING)], False) for field in ("entry_id", "packet_id", "media_sha256")),
+        ([("item_id", ASCENDING), ("created_at", DESCENDING)], False),
     ],
     "packets": [([("sighting_id", ASCENDING)], True), ([("created_at", ASCENDING)], False)],
     "runs": [([("source_id", ASCENDING), ("started_at", DESCENDING)], False), ([("status", ASCENDING)], False)],
@@ -84,6 +89,7 @@ class MongoStore(MongoRecords, MongoReviewSessions):
             ]
             if fills:
                 await self.db["hits"].bulk_write(fills, ordered=False)
+            await assign_items(self.db)  # entries and hits stored before blocklist items
             await self.db["hits"].create_index([("uid", ASCENDING)], unique=True)
             for collection, indexes in INDEXES.items():
                 for keys, unique in indexes:
@@ -125,21 +131,45 @@ class MongoStore(MongoRecords, MongoReviewSessions):
         return decode() if len(documents) < OFF_LOOP_ABOVE else await asyncio.to_thread(decode)
 
     async def add_blocklist_entries(self, entries: Sequence[BlocklistEntry]) -> int:
+        """Items first, then entries: an entry is never stored without its item (MongoDB has no transaction
+        here; a failed import is repeated, and both writes are idempotent)."""
         if not entries:
             return 0
 
-        def encode() -> list[UpdateOne]:
-            return [UpdateOne({"_id": e.id}, {"$setOnInsert": to_document(e)}, upsert=True) for e in entries]
+        def encode() -> tuple[list[UpdateOne], list[UpdateOne]]:
+            items = [UpdateOne({"_id": i.id}, {"$setOnInsert": to_document(i)}, upsert=True) for i in items_of(entries)]
+            return items, [UpdateOne({"_id": e.id}, {"$setOnInsert": to_document(e)}, upsert=True) for e in entries]
 
-        operations = encode() if len(entries) < OFF_LOOP_ABOVE else await asyncio.to_thread(encode)
+        items, operations = encode() if len(entries) < OFF_LOOP_ABOVE else await asyncio.to_thread(encode)
         try:
+            await self.db["blocklist_items"].bulk_write(items, ordered=False)
             result = await self.db["blocklist"].bulk_write(operations, ordered=False)
         except (BulkWriteError, PyMongoError) as exc:
             raise StoreError(f"MongoDB store: blocklist import failed: {exc}") from exc
         return int(result.upserted_count)
 
     async def blocklist_entries(self) -> list[BlocklistEntry]:
-        return await self._find(BlocklistEntry, "blocklist", {}, [("added_at", ASCENDING), ("_id", ASCENDING)])
+        withdrawn = await self.db["blocklist_items"].distinct("_id", {"state": str(ItemState.WITHDRAWN)})
+        query = {"item_id": {"$nin": withdrawn}} if withdrawn else {}
+        return await self._find(BlocklistEntry, "blocklist", query, [("added_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def blocklist_items(self, case: str | None = None, state: ItemState | None = None) -> list[BlocklistItem]:
+        query = {key: str(value) for key, value in (("case", case), ("state", state)) if value is not None}
+        return await self._find(BlocklistItem, "blocklist_items", query, [("added_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def get_blocklist_item(self, item_id: str) -> BlocklistItem | None:
+        found = await self._find(BlocklistItem, "blocklist_items", {"_id": item_id})
+        return found[0] if found else None
+
+    async def withdraw_item(self, item_id: str, at: datetime) -> bool:
+        change = {"$set": {"state": str(ItemState.WITHDRAWN), "withdrawn_at": to_jsonable(at)}}
+        try:
+            result = await self.db["blocklist_items"].update_one(
+                {"_id": item_id, "state": str(ItemState.ACTIVE)}, change
+            )
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot withdraw item {item_id}: {exc}") from exc
+        return bool(result.modified_count)
 
     async def blocklist_counts(self) -> dict[str, dict[str, int]]:
         counts: dict[str, dict[str, int]] = {}

@@ -36,7 +36,7 @@ def hit_filter(query: HitQuery) -> dict[str, Any]:
             conditions.append({field: {"$in": values}})
     for field, value in (
         ("source_id", query.source_id), ("case", query.case), ("platform", query.platform),
-        ("entry_id", query.entry_id), ("media_sha256", query.media_sha256),
+        ("entry_id", query.entry_id), ("item_id", query.item_id), ("media_sha256", query.media_sha256),
     ):  # fmt: skip
         if value is not None:
             conditions.append({field: value})

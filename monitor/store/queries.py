@@ -30,6 +30,7 @@ class HitQuery:
     platform: str | None = None
     since: datetime | None = None
     entry_id: str | None = None
+    item_id: str | None = None
     media_sha256: str | None = None
     ids: tuple[str, ...] = ()
     uids: tuple[str, ...] = ()

@@ -14,19 +14,18 @@ import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from crawlers.base import SourceState
+from crawlers.codec import to_jsonable
 from crawlers.sighting import Fingerprints, Sighting
 from monitor.errors import StoreError
-from monitor.records import (
-    BlocklistEntry,
-    PerceptualRow,
-)
+from monitor.records import BlocklistEntry, BlocklistItem, ItemState, PerceptualRow, items_of
 from monitor.signals.kept import hash_columns, perceptual_row, quality_columns, row_columns, row_from_columns
 from monitor.store.serialise import from_json, to_json
-from monitor.store.sqlite_migrations import upgrade
+from monitor.store.sqlite_migrations import insert_items, upgrade
 from monitor.store.sqlite_records import SqliteRecords
 from monitor.store.sqlite_sessions import REVIEW_SESSIONS_SCHEMA, SqliteReviewSessions
 
@@ -36,6 +35,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS blocklist (
     id TEXT PRIMARY KEY, hash_type TEXT NOT NULL, value TEXT NOT NULL, case_ref TEXT NOT NULL,
     body TEXT NOT NULL, UNIQUE (hash_type, value, case_ref));
+CREATE TABLE IF NOT EXISTS blocklist_items (
+    id TEXT PRIMARY KEY, case_ref TEXT NOT NULL, state TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS media (sha256 TEXT PRIMARY KEY, body TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sightings (
     id TEXT PRIMARY KEY, source_id TEXT NOT NULL, sha256 TEXT NOT NULL, seen_at TEXT NOT NULL, body TEXT NOT NULL);
@@ -150,17 +151,43 @@ class SqliteStore(SqliteRecords, SqliteReviewSessions):
 
     async def add_blocklist_entries(self, entries: Sequence[BlocklistEntry]) -> int:
         def insert_all(db: sqlite3.Connection) -> int:  # encoded on the store's thread too
-            rows = [(e.id, e.hash_type, e.value, e.case, to_json(e)) for e in entries]
+            insert_items(db, items_of(entries))
+            rows = [(e.id, e.hash_type, e.value, e.case, e.item_id, to_json(e)) for e in entries]
             before = db.total_changes
             db.executemany(
-                "INSERT OR IGNORE INTO blocklist (id, hash_type, value, case_ref, body) VALUES (?, ?, ?, ?, ?)", rows
+                "INSERT OR IGNORE INTO blocklist (id, hash_type, value, case_ref, item_id, body) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
             )
             return db.total_changes - before
 
         return await self._run(insert_all)
 
     async def blocklist_entries(self) -> list[BlocklistEntry]:
-        return await self._bodies(BlocklistEntry, "SELECT body FROM blocklist ORDER BY rowid")
+        sql = (
+            "SELECT blocklist.body FROM blocklist LEFT JOIN blocklist_items ON blocklist_items.id = blocklist.item_id "
+            "WHERE coalesce(blocklist_items.state, ?) = ? ORDER BY blocklist.rowid"
+        )
+        return await self._bodies(BlocklistEntry, sql, (str(ItemState.ACTIVE), str(ItemState.ACTIVE)))
+
+    async def blocklist_items(self, case: str | None = None, state: ItemState | None = None) -> list[BlocklistItem]:
+        wanted = [(column, value) for column, value in (("case_ref", case), ("state", state)) if value is not None]
+        where = " AND ".join(f"{column} = ?" for column, _ in wanted)
+        sql = f"SELECT body FROM blocklist_items{' WHERE ' + where if where else ''} ORDER BY rowid"
+        return await self._bodies(BlocklistItem, sql, tuple(str(value) for _, value in wanted))
+
+    async def get_blocklist_item(self, item_id: str) -> BlocklistItem | None:
+        found = await self._bodies(BlocklistItem, "SELECT body FROM blocklist_items WHERE id = ?", (item_id,))
+        return found[0] if found else None
+
+    async def withdraw_item(self, item_id: str, at: datetime) -> bool:
+        sql = (
+            "UPDATE blocklist_items SET state = ?, body = json_set(body, '$.state', ?, '$.withdrawn_at', ?) "
+            "WHERE id = ? AND state = ?"
+        )
+        withdrawn, active = str(ItemState.WITHDRAWN), str(ItemState.ACTIVE)
+        params = (withdrawn, withdrawn, to_jsonable(at), item_id, active)
+        return await self._run(lambda db: db.execute(sql, params).rowcount == 1)
 
     async def blocklist_counts(self) -> dict[str, dict[str, int]]:
         def count(db: sqlite3.Connection) -> dict[str, dict[str, int]]:

@@ -7,13 +7,20 @@ from the documents once, here, when the store opens.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
+from collections.abc import Sequence
 
 from crawlers.registry import platform_of
+from monitor.records import BlocklistEntry, BlocklistItem, items_of, own_item_id
+from monitor.store.legacy_items import legacy_item_ids
+from monitor.store.serialise import from_json, to_json
 
 QUERY_COLUMNS: dict[str, dict[str, str]] = {
     # table: {column declaration: the JSON path it is filled from in older rows}
+    "blocklist": {"item_id TEXT": ""},  # filled below: old entries are grouped into items (legacy_items.py)
     "hits": {
+        "item_id TEXT": "$.item_id",  # hits stored before items: filled below from their entry
         "uid TEXT": "",  # filled below with a fresh random id
         "source_id TEXT": "$.source_id",
         "case_ref TEXT": "$.case",
@@ -36,6 +43,10 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS hits_entry ON hits (entry_id)",
     "CREATE INDEX IF NOT EXISTS hits_packet ON hits (packet_id)",
     "CREATE INDEX IF NOT EXISTS hits_media ON hits (media_sha256)",
+    "CREATE INDEX IF NOT EXISTS hits_item ON hits (item_id, created_at DESC)",
+    "CREATE INDEX IF NOT EXISTS blocklist_item ON blocklist (item_id)",
+    "CREATE INDEX IF NOT EXISTS blocklist_items_case ON blocklist_items (case_ref)",
+    "CREATE INDEX IF NOT EXISTS blocklist_items_state ON blocklist_items (state)",
     "CREATE INDEX IF NOT EXISTS custody_kind ON custody (chain, kind, seq)",
     "CREATE INDEX IF NOT EXISTS custody_actor ON custody (actor, kind, at)",
     "CREATE INDEX IF NOT EXISTS runs_source ON runs (source_id, started_at DESC)",
@@ -44,7 +55,7 @@ INDEXES = (
 )
 
 
-SCHEMA_VERSION = 2  # ``PRAGMA user_version`` once the documents' values are in the query columns
+SCHEMA_VERSION = 3  # ``PRAGMA user_version`` once the documents' values are in the query columns (3: items)
 
 
 def upgrade(db: sqlite3.Connection) -> None:
@@ -74,6 +85,40 @@ def upgrade(db: sqlite3.Connection) -> None:
     db.executemany(
         "UPDATE hits SET platform = ? WHERE id = ?", [(platform_of(loc, kind), i) for i, loc, kind in missing]
     )
+    assign_items(db)
     for statement in INDEXES:
         db.execute(statement)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def assign_items(db: sqlite3.Connection) -> None:
+    """Give entries stored before items their item, and hits their entry's item and hash.
+
+    Entries are grouped as ``monitor/store/legacy_items.py`` explains (one ``add-images`` picture is one item;
+    anything not reliably recoverable stays an item of its own), so nothing is lost and nothing merged on a
+    guess. A hit whose entry is gone gets that entry's own item and keeps an empty ``entry_value``."""
+    rows = db.execute("SELECT body FROM blocklist WHERE item_id IS NULL ORDER BY rowid").fetchall()
+    entries = [from_json(BlocklistEntry, body) for (body,) in rows]
+    item_ids = legacy_item_ids(entries)
+    db.executemany(
+        "UPDATE blocklist SET item_id = ?, body = json_set(body, '$.item_id', ?) WHERE id = ?",
+        [(item_ids[entry.id], item_ids[entry.id], entry.id) for entry in entries],
+    )
+    insert_items(db, items_of([dataclasses.replace(entry, item_id=item_ids[entry.id]) for entry in entries]))
+    hits = db.execute(
+        "SELECT hits.id, hits.entry_id, blocklist.item_id, blocklist.value FROM hits "
+        "LEFT JOIN blocklist ON blocklist.id = hits.entry_id WHERE hits.item_id IS NULL"
+    ).fetchall()
+    filled = [(item or own_item_id(entry), value or "", hit) for hit, entry, item, value in hits]
+    db.executemany(
+        "UPDATE hits SET item_id = ?1, body = json_set(body, '$.item_id', ?1, '$.entry_value', ?2) WHERE id = ?3",
+        filled,
+    )
+
+
+def insert_items(db: sqlite3.Connection, items: Sequence[BlocklistItem]) -> None:
+    """Store items not stored yet; one already there keeps its description and state."""
+    db.executemany(
+        "INSERT OR IGNORE INTO blocklist_items (id, case_ref, state, body) VALUES (?, ?, ?, ?)",
+        [(item.id, item.case, str(item.state), to_json(item)) for item in items],
+    )

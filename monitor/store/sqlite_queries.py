@@ -32,7 +32,7 @@ def hit_conditions(query: HitQuery) -> tuple[str, list[Any]]:
     _in("packet_id", query.packet_ids, conditions, params)
     for column, value in (
         ("source_id", query.source_id), ("case_ref", query.case), ("platform", query.platform),
-        ("entry_id", query.entry_id), ("media_sha256", query.media_sha256),
+        ("entry_id", query.entry_id), ("item_id", query.item_id), ("media_sha256", query.media_sha256),
     ):  # fmt: skip
         if value is not None:
             conditions.append(f"{column} = ?")

@@ -51,7 +51,7 @@ class SqliteRecords:
                 "id": hit.id, "sighting_id": hit.sighting_id, "entry_id": hit.entry_id, "status": str(hit.status),
                 "created_at": stored_time(hit.created_at), "uid": hit.uid, "source_id": hit.source_id,
                 "case_ref": hit.case, "packet_id": hit.packet_id, "media_sha256": hit.media_sha256,
-                "platform": hit.platform, "body": to_json(hit),
+                "platform": hit.platform, "item_id": hit.item_id, "body": to_json(hit),
             },
         )  # fmt: skip
 

@@ -23,6 +23,7 @@ def hit_for(sighting: Sighting, entry: BlocklistEntry, **overrides: object) -> H
         sighting_id=sighting.id, entry_id=entry.id, hash_type=entry.hash_type, case=entry.case, label=entry.label,
         distance=0, matched_value=entry.value, source_id=sighting.source_id, location=sighting.location,
         media_url=sighting.media.url, media_sha256=SHA, posted_at=None, seen_at=sighting.seen_at,
+        item_id=entry.item_id, entry_value=entry.value,
     )  # fmt: skip
     values.update(overrides)
     return HitRecord(**values)  # type: ignore[arg-type]

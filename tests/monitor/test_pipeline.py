@@ -42,9 +42,13 @@ async def test_edited_copies_are_hit_unrelated_pictures_are_not_and_each_hit_is_
         (run,) = await crawl_sources(context, [web_source("forum", test_site + "/")])
         hits = await context.store.hits()
         packets = await context.store.packets()
+        entries = {entry.id: entry for entry in await context.store.blocklist_entries()}
     assert run.status == "ok" and run.problems == ()
     hit_media = {hit.media_url.rsplit("/", 1)[-1] for hit in hits}
     assert hit_media == COPIES
+    for hit in hits:  # each hit names the victim picture (item) and the blocklist's own hash it matched
+        assert (hit.item_id, hit.entry_value) == (entries[hit.entry_id].item_id, entries[hit.entry_id].value)
+    assert len({hit.item_id for hit in hits}) < len(hits)  # several hashes of one picture: one item
     assert len(packets) == len({hit.sighting_id for hit in hits}) == len(COPIES)
     assert all(hit.packet_id in {p.id for p in packets} for hit in hits)
     assert run.counters["hits"] == len(hits) and run.counters["packets"] == len(packets)

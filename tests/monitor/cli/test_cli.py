@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.records import Role, UserRecord
+from monitor.records import BlocklistEntry, Role, UserRecord
 from monitor.store.sqlite import SqliteStore
 
 JIKIMI = [sys.executable, "-m", "monitor.cli"]
@@ -123,6 +123,56 @@ def test_add_images_stores_hashes_and_import_then_stats_counts_them(tmp_path: Pa
     stats = jikimi(tmp_path / "data", "blocklist", "stats")
     assert "entries: 16, cases: 1" in stats.stdout
     assert not any(p.suffix == ".jpg" for p in (tmp_path / "data").rglob("*"))
+
+
+def test_add_images_makes_one_item_per_picture_and_withdraw_stops_all_its_hashes(tmp_path: Path) -> None:
+    from monitor.demo.pictures import encode, make_picture
+
+    data_dir, pictures = tmp_path / "data", tmp_path / "intake"
+    pictures.mkdir()
+    for number in (1, 2):
+        (pictures / f"{number}.jpg").write_bytes(encode(make_picture(number)))
+    result = jikimi(data_dir, "blocklist", "add-images", str(pictures), "--case", "case-42")
+    assert result.returncode == 0, result.stderr
+    assert "of 2 pictures (items)" in result.stdout
+    listed = jikimi(data_dir, "blocklist", "items").stdout.splitlines()
+    assert listed[-1] == "2 items" and all(" active  case-42  picture " in line for line in listed[:-1])
+    first = listed[0].split()[0]
+    withdrawn = jikimi(data_dir, "blocklist", "withdraw", first)
+    assert withdrawn.returncode == 0 and f"withdrew item {first}" in withdrawn.stdout
+    assert "withdrawn already" in jikimi(data_dir, "blocklist", "withdraw", first).stdout
+    entries = asyncio.run(stored_entries(data_dir))
+    assert entries and first not in {entry.item_id for entry in entries}  # none of its 16 hashes is matched
+    unknown = jikimi(data_dir, "blocklist", "withdraw", "no-such-item")
+    assert unknown.returncode == 2 and "no blocklist item 'no-such-item'" in unknown.stderr
+
+
+async def stored_entries(data_dir: Path) -> list[BlocklistEntry]:
+    """What the matcher would load from the data directory."""
+    store = SqliteStore(data_dir / "jikimi.sqlite3")
+    await store.open()
+    try:
+        return await store.blocklist_entries()
+    finally:
+        await store.close()
+
+
+@pytest.mark.parametrize(
+    ("header", "items", "expected"),
+    [("hash_type,hash,case,label,item", ("p1", "p1", ""), 2), ("hash_type,hash,case,label", (), 3)],
+    ids=["item column", "no item column"],
+)
+def test_import_groups_rows_by_their_item_column_else_each_row_is_an_item(
+    tmp_path: Path, header: str, items: tuple[str, ...], expected: int
+) -> None:
+    rows = [f"sha256,{'ab' * 32},case-1,front", f"pdq,{'0f' * 32},case-1,front", f"md5,{'cd' * 16},case-1,other"]
+    lines = [f"{row},{item}" for row, item in zip(rows, items, strict=True)] if items else rows
+    hash_list = tmp_path / "list.csv"
+    hash_list.write_text("\n".join([header, *lines]) + "\n")
+    result = jikimi(tmp_path / "data", "blocklist", "import", str(hash_list))
+    assert result.returncode == 0, result.stderr
+    assert f"imported 3 new entries (0 already present) of {expected} items" in result.stdout
+    assert jikimi(tmp_path / "data", "blocklist", "items").stdout.splitlines()[-1] == f"{expected} items"
 
 
 def test_add_images_refuses_a_case_code_that_could_be_a_path_before_reading_any_picture(tmp_path: Path) -> None:

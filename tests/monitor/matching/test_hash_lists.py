@@ -8,6 +8,7 @@ import pytest
 from monitor.errors import BlocklistError
 from monitor.matching.hash_lists import read_blocklist, write_blocklist_csv
 from monitor.matching.intake import hash_pictures
+from monitor.records import BlocklistEntry
 
 SHA = "ab" * 32
 PDQ = "0f" * 32
@@ -96,3 +97,54 @@ def test_add_images_also_stores_crops_of_each_picture_as_extra_perceptual_hashes
     assert len(crops) == 12 and {e.hash_type for e in crops} == {"pdq", "phash"}
     assert all(e.label == "picture 1" and "crop" in e.variant for e in crops)
     assert len({e.value for e in crops if e.hash_type == "pdq"}) == 6  # six different crops
+
+
+def test_add_images_makes_one_item_per_picture_holding_all_its_hashes_and_crops(
+    make_image: Callable[..., Path], tmp_path: Path
+) -> None:
+    make_image(40, name="victim/one.jpg")
+    make_image(41, name="victim/two.png", fmt="PNG")
+    intake = hash_pictures(tmp_path / "victim", "case-9")
+    by_item: dict[str, set[str]] = {}
+    for entry in intake.entries:
+        by_item.setdefault(entry.item_id, set()).add(entry.label)
+    assert sorted(by_item.values()) == [{"picture 1"}, {"picture 2"}]  # two pictures, two items
+    first = [e for e in intake.entries if e.label == "picture 1"]
+    assert {e.hash_type for e in first} == {"sha256", "md5", "pdq", "phash"} and any(e.variant for e in first)
+    again = hash_pictures(tmp_path / "victim", "case-9")
+    assert {e.item_id for e in again.entries} == set(by_item)  # the same picture is the same item every time
+
+
+def test_an_item_column_groups_the_rows_of_one_case_and_a_row_without_one_is_an_item_of_its_own(
+    tmp_path: Path,
+) -> None:
+    rows = (
+        "hash_type,hash,case,label,item\n"
+        f"sha256,{SHA},case-1,front,p1\npdq,{PDQ},case-1,front crop,p1\n"
+        f"md5,{'cd' * 16},case-1,alone,\nmd5,{'ef' * 16},case-2,other case,p1\n"
+    )
+    entries = read_blocklist(write(tmp_path, rows))
+    assert entries[0].item_id == entries[1].item_id
+    assert len({e.item_id for e in entries}) == 3  # p1 of case-1, the row without item, p1 of case-2
+
+
+def test_without_an_item_column_every_row_is_an_item(tmp_path: Path) -> None:
+    entries = read_blocklist(write(tmp_path, f"hash_type,hash,case,label\nsha256,{SHA},c,l\npdq,{PDQ},c,l\n"))
+    assert len({e.item_id for e in entries}) == 2
+    assert read_blocklist(tmp_path / "list.csv")[0].item_id == entries[0].item_id  # the same id on every import
+
+
+def test_a_written_list_keeps_its_grouping_into_items(make_image: Callable[..., Path], tmp_path: Path) -> None:
+    make_image(42, name="victim/one.jpg")
+    make_image(43, name="victim/two.jpg")
+    intake = hash_pictures(tmp_path / "victim", "case-3", crop_variants=False)
+    write_blocklist_csv(intake.entries, tmp_path / "out.csv")
+    read = read_blocklist(tmp_path / "out.csv")
+
+    def grouping(entries: list[BlocklistEntry]) -> list[set[str]]:
+        groups: dict[str, set[str]] = {}
+        for entry in entries:
+            groups.setdefault(entry.item_id, set()).add(entry.id)
+        return sorted(groups.values(), key=sorted)
+
+    assert grouping(read) == grouping(intake.entries) and len(grouping(read)) == 2

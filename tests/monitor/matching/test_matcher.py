@@ -36,3 +36,10 @@ def test_a_distance_beyond_the_threshold_is_no_match() -> None:
     far = "0" * 12 + "f" * 52  # 48 bits away
     fingerprints = Fingerprints({"sha256": "a" * 64, "pdq": far}, pdq_quality=90)
     assert matcher(BlocklistEntry("pdq", PDQ, "case-1")).match(fingerprints) == ()
+
+
+def test_a_hit_carries_its_item_and_the_entry_s_own_hash_beside_the_probe_that_found_it() -> None:
+    entry = BlocklistEntry("pdq", PDQ, "case-1", item_id="item-1")
+    mirrored = Fingerprints({"sha256": "a" * 64, "pdq": "1" * 64}, {"pdq": (NEAR_PDQ,)}, pdq_quality=90)
+    (hit,) = matcher(entry).match(mirrored)
+    assert (hit.item_id, hit.entry_value, hit.matched_value, hit.distance) == ("item-1", PDQ, NEAR_PDQ, 16)

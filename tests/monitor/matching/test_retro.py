@@ -136,3 +136,19 @@ def test_a_stored_media_row_has_the_columns_earlier_versions_wrote() -> None:
         "sha256": "1" * 64, "md5": "ab" * 16, "pdq": "f" * 64, "pdq_mirror": "1" * 64, "pdq_quality": 77,
         "phash": "0" * 16, "phash_mirror": "2" * 16,
     }  # fmt: skip
+
+
+async def test_a_withdrawn_item_is_not_retro_matched_when_its_hashes_are_added_again() -> None:
+    from datetime import UTC, datetime
+
+    store = SqliteStore(":memory:")
+    await store.open()
+    try:
+        await store.put_fingerprints(Fingerprints({"sha256": "1" * 64, "md5": "ab" * 16}))
+        entry = BlocklistEntry("md5", "ab" * 16, "c1", item_id="item-1")
+        await store.add_blocklist_entries([entry])
+        assert set((await find_retro_matches(store, [entry])).by_media) == {"1" * 64}
+        assert await store.withdraw_item("item-1", datetime(2026, 12, 1, tzinfo=UTC))
+        assert (await find_retro_matches(store, [entry])).by_media == {}
+    finally:
+        await store.close()

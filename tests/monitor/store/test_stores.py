@@ -19,6 +19,7 @@ import pytest
 from monitor.records import HitRecord
 from monitor.store import MongoStore, SqliteStore
 from monitor.store.base import Store
+from tests.contracts.blocklist_items_contract import BlocklistItemContract
 from tests.contracts.login_failure_contract import LoginFailureContract
 from tests.contracts.review_session_contract import ReviewSessionContract
 from tests.contracts.store_contract import StoreContract
@@ -27,7 +28,9 @@ from tests.contracts.store_queries_contract import StoreQueryContract
 REAL_MONGODB_URL = os.environ.get("JIKIMI_TEST_MONGODB_URL")
 
 
-class TestSqliteStore(StoreContract, StoreQueryContract, ReviewSessionContract, LoginFailureContract):
+class TestSqliteStore(
+    StoreContract, StoreQueryContract, BlocklistItemContract, ReviewSessionContract, LoginFailureContract
+):
     @pytest.fixture
     async def store(self, tmp_path: Path) -> AsyncIterator[Store]:
         store = SqliteStore(tmp_path / "store.sqlite3")
@@ -52,7 +55,9 @@ class TestSqliteStore(StoreContract, StoreQueryContract, ReviewSessionContract, 
         assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-class TestInMemoryMongoStandIn(StoreContract, StoreQueryContract, ReviewSessionContract, LoginFailureContract):
+class TestInMemoryMongoStandIn(
+    StoreContract, StoreQueryContract, BlocklistItemContract, ReviewSessionContract, LoginFailureContract
+):
     """pymongo-async-mock: a stand-in for query shapes, not a MongoDB server."""
 
     @pytest.fixture
@@ -66,7 +71,9 @@ class TestInMemoryMongoStandIn(StoreContract, StoreQueryContract, ReviewSessionC
 
 
 @pytest.mark.skipif(REAL_MONGODB_URL is None, reason="set JIKIMI_TEST_MONGODB_URL to run against a real MongoDB")
-class TestRealMongoStore(StoreContract, StoreQueryContract, ReviewSessionContract, LoginFailureContract):
+class TestRealMongoStore(
+    StoreContract, StoreQueryContract, BlocklistItemContract, ReviewSessionContract, LoginFailureContract
+):
     @pytest.fixture
     async def store(self) -> AsyncIterator[Store]:
         assert REAL_MONGODB_URL is not None
