@@ -87,5 +87,11 @@ async def render_message(request: web.Request, message_key: str, status: int) ->
     return await render_page(request, "message.html.j2", {"message_key": message_key}, status=status)
 
 
+async def not_found(request: web.Request) -> web.HTTPNotFound:
+    """The 404 page in the reviewer's language, to raise: a Korean reviewer following a stale link reads Korean."""
+    page = await render_message(request, "not_found", status=404)
+    return web.HTTPNotFound(text=page.text, content_type="text/html")
+
+
 async def flash(request: web.Request, message_key: str) -> None:
     (await get_session(request))["flash"] = message_key
