@@ -16,10 +16,11 @@ import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
-from monitor.review.i18n import MESSAGES
+from monitor.review.i18n import MESSAGES, TERM_GROUPS
 
 KEY_WORD = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*(?![\w-])", re.ASCII)
 LATIN_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*", re.ASCII)
+TERM_KEY = re.compile(rf"(?<![\w-])(?:{'|'.join(TERM_GROUPS)})_[a-z0-9_]+(?![\w-])", re.ASCII)
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 SHOWN_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
 
@@ -61,9 +62,11 @@ def words_of(texts: Iterable[str], pattern: re.Pattern[str] = LATIN_WORD) -> set
 
 
 def raw_keys(text: str, language: str) -> list[str]:
-    """Catalogue keys in ``text`` that the language's own messages never use as words."""
+    """Catalogue keys in ``text`` that the language's own messages never use as words, and words shaped like
+    the key of a term no catalogue has yet (``status_archived``)."""
     own = words_of(MESSAGES[language].values(), KEY_WORD)
-    return sorted({word for word in KEY_WORD.findall(text) if word in MESSAGES["en"] and word not in own})
+    keys = {word for word in KEY_WORD.findall(text) if word in MESSAGES["en"] and word not in own}
+    return sorted(keys | set(TERM_KEY.findall(text)))
 
 
 def english_left(text: str, technical: Iterable[str] = ()) -> list[str]:
