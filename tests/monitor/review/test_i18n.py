@@ -1,14 +1,20 @@
 """Every page in both languages: no key shown raw, no English left on a Korean page, both catalogues whole.
 
 Each template is rendered directly (no server) with a strict translator, which raises on a key missing
-from the page's language, and with representative values: every hit status, custody kind, verdict,
-role, run status, flash message and error a handler names. The text a reader sees (text and the
-``alt``/``title`` attributes) is then checked twice:
+from the page's language, and with representative values: every value of every term group (hit
+status, custody kind, verdict, role, run status, source kind, platform), and every flash message and
+error a handler names. The text a reader sees (text and the ``alt``/``title`` attributes) is then
+checked twice (``shown_text.py``):
 
 - no word in it is a catalogue key (``status_pending`` shown as such), unless the language's own
   messages use that word (English "all" is both a key and its text);
 - on a Korean page, no Latin word is left beyond the Korean messages' own technical tokens (CSV,
   ``c`` for a shortcut), the data the test put in (names, URLs, case ids) and ``TECHNICAL``.
+
+Rendering finds only the branches a scene reaches, so the templates' own calls are also read (jinja's
+syntax tree): every literal ``t("key")`` must be in both catalogues, every ``t.term`` group must be one
+of ``TERM_GROUPS``, and every key a template takes from its values must come from a handler the
+``named_messages`` scan reads. No catalogue message may go unused.
 """
 
 from __future__ import annotations
