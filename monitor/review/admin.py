@@ -17,7 +17,7 @@ from monitor.matching.hash_lists import read_blocklist
 from monitor.matching.retro import recapture_with, retro_match
 from monitor.records import Role
 from monitor.review.account_approval import ApprovalRefused, approved, requested_account
-from monitor.review.pages import flash, render_page, review_app
+from monitor.review.pages import flash, not_found, render_page, review_app
 from monitor.review.passwords import WeakPassword
 from monitor.review.permissions import requires
 from monitor.review.security import current_reviewer
@@ -72,7 +72,7 @@ async def approve_user(request: web.Request) -> web.Response:
     assert admin is not None
     user = await store.get_user(request.match_info["name"])
     if user is None:
-        raise web.HTTPNotFound(text="no such user")
+        raise await not_found(request)
     try:
         await store.put_user(approved(user, admin.name), replace=True)
     except ApprovalRefused as refused:  # 403: not this admin's to approve; 409: nothing waits
@@ -94,7 +94,7 @@ async def disable_user(request: web.Request) -> web.Response:
     store = review_app(request).context.store
     user = await store.get_user(request.match_info["name"])
     if user is None:
-        raise web.HTTPNotFound(text="no such user")
+        raise await not_found(request)
     await store.put_user(dataclasses.replace(user, disabled=True), replace=True)
     raise web.HTTPSeeOther("/admin/users")
 

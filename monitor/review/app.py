@@ -19,7 +19,7 @@ from monitor.context import MonitorContext
 from monitor.review import admin, exports, hits, login, queue
 from monitor.review.client_address import trusted_networks
 from monitor.review.login_throttle import LoginThrottle
-from monitor.review.pages import REVIEW_APP, ReviewApp
+from monitor.review.pages import REVIEW_APP, ReviewApp, translated_not_found
 from monitor.review.passwords import PasswordHashing
 from monitor.review.security import add_security_headers, session_guard
 
@@ -48,6 +48,7 @@ def build_app(context: MonitorContext, settings: Settings, throttle: LoginThrott
     app.on_response_prepare.append(add_security_headers)
     setup_sessions(app, storage)
     app.middlewares.append(session_guard(shared.session_rules, context.store))
+    app.middlewares.append(translated_not_found)
     for module in (login, queue, hits, exports, admin):
         app.router.add_routes(module.routes)
     app.router.add_static("/static/", STATIC, append_version=True)

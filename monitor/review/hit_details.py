@@ -24,6 +24,7 @@ class PacketState:
     problem: str | None
     timestamped: bool
     metadata: dict[str, Any]
+    problem_key: str = "not_verified"  # the message heading ``problem``, which names the technical reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ async def packet_state(context: MonitorContext, packet_id: str) -> PacketState:
         check = await asyncio.to_thread(packet.check, public_key_pem(context.signer))
         metadata = await asyncio.to_thread(packet.metadata)
     except (OSError, ValueError, KeyError) as exc:
-        return PacketState(packet_id, False, f"unreadable: {type(exc).__name__}", False, {})
+        return PacketState(packet_id, False, type(exc).__name__, False, {}, problem_key="packet_unreadable")
     return PacketState(packet_id, check.verified, check.problem, packet.has_timestamp(), metadata)
 
 

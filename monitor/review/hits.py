@@ -20,7 +20,7 @@ from monitor.records import Decision, HitRecord, HitStatus, Verdict
 from monitor.review.decisions import status_after
 from monitor.review.hit_details import hit_details, stored_packet
 from monitor.review.media import NoPicture, blurred_preview, revealed_picture
-from monitor.review.pages import ReviewApp, flash, render_message, render_page, review_app
+from monitor.review.pages import ReviewApp, flash, not_found, render_message, render_page, review_app
 from monitor.review.permissions import requires
 from monitor.review.security import Reviewer, current_reviewer
 from monitor.store.queries import HitQuery
@@ -31,7 +31,7 @@ routes = web.RouteTableDef()
 async def _hit_or_404(request: web.Request) -> HitRecord:
     hit = await review_app(request).context.store.get_hit(request.match_info["uid"])
     if hit is None:
-        raise web.HTTPNotFound(text="no such hit")
+        raise await not_found(request)
     return hit
 
 

@@ -15,7 +15,6 @@ ENGLISH: dict[str, str] = {
     "logout": "Log out",
     "name": "Name",
     "password": "Password",
-    "language": "Language",
     "break": "You have reviewed {count} hits in this session. Please take a break: stand up, drink some "
     "water, look at something far away.",
     # flash messages and errors
@@ -81,18 +80,15 @@ ENGLISH: dict[str, str] = {
     "other_places": "Also seen at",
     "more_places": "The newest {shown} of {total} places with the same blocklist entry are listed.",
     "post_text": "Post text",
-    "evidence": "Evidence",
     "packet": "Packet",
     "verified": "verified",
     "not_verified": "NOT verified",
     "timestamped": "time-stamped",
     "awaiting_timestamp": "awaiting timestamp",
     "no_packet": "no evidence packet",
+    "packet_unreadable": "the packet could not be read",
     "metadata": "Metadata",
     "history": "History",
-    "decisions": "Decisions",
-    "by": "by",
-    "verdict": "Verdict",
     # verdicts, as the history shows them
     "verdict_confirm": "confirm",
     "verdict_reject": "reject",
@@ -112,7 +108,6 @@ ENGLISH: dict[str, str] = {
     "recipient": "Recipient",
     "reason": "Reason",
     "hash_only": "Hashes only (no media bytes)",
-    "cases": "Cases",
     "confirmed_hits": "Confirmed hits",
     "download": "Export and download",
     "export_note": "Only confirmed hits are exported. The export is recorded in each packet's custody log.",
@@ -142,7 +137,6 @@ ENGLISH: dict[str, str] = {
     "upload": "Upload",
     "entries": "Entries",
     "file": "File",
-    "count": "Count",
     "entries_added": "{added} new entries ({total} in the file).",
     "retro_hits": "Matching them against the media seen before found {hits} new hits.",
     "blocklist_note": "CSV or JSONL of hashes only. Never upload pictures.",
@@ -171,4 +165,11 @@ ENGLISH: dict[str, str] = {
     "run_rate_limited": "rate-limited",
     "run_failed": "failed",
     "run_running": "running",
+    # a source's kind (crawlers/registry.py)
+    "kind_web": "website",
+    "kind_telegram": "Telegram (account)",
+    "kind_telegram_web": "Telegram (public preview)",
+    # a platform a hit is on; any other platform is a web site's host, shown as it is
+    "platform_telegram": "Telegram",
+    "platform_unknown": "unknown",
 }

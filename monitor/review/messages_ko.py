@@ -15,7 +15,6 @@ KOREAN: dict[str, str] = {
     "logout": "로그아웃",
     "name": "이름",
     "password": "비밀번호",
-    "language": "언어",
     "break": "이번 세션에서 {count}건을 검토했습니다. 잠시 쉬어 가세요. 자리에서 일어나 물을 한 잔 마시고, "
     "먼 곳을 바라보세요.",
     # flash messages and errors
@@ -81,18 +80,15 @@ KOREAN: dict[str, str] = {
     "other_places": "다른 발견 위치",
     "more_places": "같은 차단 목록 항목이 발견된 {total}곳 중 최근 {shown}곳만 표시합니다.",
     "post_text": "게시글 내용",
-    "evidence": "증거",
     "packet": "증거 묶음",
     "verified": "검증됨",
     "not_verified": "검증 실패",
     "timestamped": "시점 확인됨",
     "awaiting_timestamp": "시점 확인 대기 중",
     "no_packet": "증거 묶음 없음",
+    "packet_unreadable": "증거 묶음을 읽을 수 없습니다",
     "metadata": "메타데이터",
     "history": "처리 기록",
-    "decisions": "판정",
-    "by": "작성자",
-    "verdict": "판정",
     # verdicts, as the history shows them
     "verdict_confirm": "일치 확인",
     "verdict_reject": "불일치",
@@ -112,7 +108,6 @@ KOREAN: dict[str, str] = {
     "recipient": "받는 곳",
     "reason": "사유",
     "hash_only": "해시만 (미디어 파일 제외)",
-    "cases": "사건",
     "confirmed_hits": "일치 확인된 탐지 결과",
     "download": "내보내고 내려받기",
     "export_note": "일치 확인된 탐지 결과만 내보냅니다. 내보낸 사실은 각 증거 묶음의 관리 기록에 남습니다.",
@@ -142,7 +137,6 @@ KOREAN: dict[str, str] = {
     "upload": "올리기",
     "entries": "항목",
     "file": "파일",
-    "count": "개수",
     "entries_added": "새 항목 {added}개를 추가했습니다 (파일 전체 {total}개).",
     "retro_hits": "이전에 수집된 미디어와 대조해 새 탐지 결과 {hits}건을 찾았습니다.",
     "blocklist_note": "해시만 담긴 CSV 또는 JSONL 파일을 올려 주세요. 사진은 절대 올리지 마세요.",
@@ -171,4 +165,11 @@ KOREAN: dict[str, str] = {
     "run_rate_limited": "요청 횟수 제한",
     "run_failed": "실패",
     "run_running": "실행 중",
+    # a source's kind (crawlers/registry.py)
+    "kind_web": "웹사이트",
+    "kind_telegram": "텔레그램 (계정)",
+    "kind_telegram_web": "텔레그램 (공개 미리보기)",
+    # a platform a hit is on; any other platform is a web site's host, shown as it is
+    "platform_telegram": "텔레그램",
+    "platform_unknown": "알 수 없음",
 }

@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 from aiohttp import web
+from aiohttp.typedefs import Handler
 from aiohttp_session import get_session
 
 from config.settings import Settings
@@ -85,6 +86,24 @@ async def render_page(request: web.Request, template: str, values: dict[str, Any
 
 async def render_message(request: web.Request, message_key: str, status: int) -> web.Response:
     return await render_page(request, "message.html.j2", {"message_key": message_key}, status=status)
+
+
+async def not_found(request: web.Request) -> web.HTTPNotFound:
+    """The 404 page in the reviewer's language, to raise: a Korean reviewer following a stale link reads Korean."""
+    page = await render_message(request, "not_found", status=404)
+    return web.HTTPNotFound(text=page.text, content_type="text/html")
+
+
+@web.middleware
+async def translated_not_found(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A path no route knows (``/hits/zzz``) answers with the same translated 404 page as a missing hit,
+    not aiohttp's English ``404: Not Found``. A 404 that already is a page, or a static file's, passes."""
+    try:
+        return await handler(request)
+    except web.HTTPNotFound as missing:
+        if missing.content_type == "text/html" or request.path.startswith("/static/"):
+            raise
+        raise await not_found(request) from None
 
 
 async def flash(request: web.Request, message_key: str) -> None:

@@ -22,6 +22,7 @@ from monitor.records import HitRecord, UserRecord
 from monitor.review.app import build_app
 from monitor.review.login_throttle import LoginThrottle
 from monitor.review.passwords import hash_password
+from tests.browser import chromium
 
 PASSWORD = "correct horse battery staple"
 ACCOUNTS = {"vera": "volunteer", "ian": "investigator", "ada": "admin"}
@@ -117,3 +118,16 @@ async def post(
     """A POST with the session's CSRF token, as the page's form sends it; redirects not followed."""
     token = await csrf_of(client, "/hits") if "/login" not in path else await csrf_of(client)
     return await client.post(path, data={"csrf": token, **(data or {})}, allow_redirects=False, **kw)
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    """Headless Debian chromium driven by Playwright (tests using it are marked ``needs_chromium``)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(chromium()), args=["--no-sandbox", "--disable-background-networking", "--no-first-run"]
+        )
+        yield launched
+        await launched.close()

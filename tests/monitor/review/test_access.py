@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from monitor.review.i18n import MESSAGES
 from tests.monitor.review.conftest import World, post
 
 # (method, path template, form) — {uid} is the hit's random id
@@ -76,6 +77,16 @@ async def test_an_unknown_or_guessed_hit_id_is_not_found(world: World) -> None:
     client = await world.client_for("vera")
     assert (await client.get("/hits/00000000-0000-4000-8000-000000000000")).status == 404
     assert (await client.get(f"/hits/{world.hits[0].id}")).status == 404  # the stored id is not the URL id
+
+
+async def test_a_missing_hit_and_an_unknown_path_answer_with_the_not_found_page_in_the_reviewers_language(
+    world: World,
+) -> None:
+    client = await world.client_for("vera")
+    for path in ("/hits/" + "0" * 32, "/hits/zzz", "/admin/nothing"):
+        response = await client.get(path, headers={"Accept-Language": "ko-KR,ko;q=0.9"})
+        assert response.status == 404 and response.content_type == "text/html", path
+        assert MESSAGES["ko"]["not_found"] in await response.text(), path
 
 
 async def test_health_answers_without_a_session_and_every_response_has_the_security_headers(world: World) -> None:

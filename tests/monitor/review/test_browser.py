@@ -4,29 +4,14 @@ investigator actually do, keyboard shortcut and file download included."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from evidence.verify import verify_bundle
-from tests.browser import chromium, needs_chromium
+from tests.browser import needs_chromium
 from tests.monitor.review.conftest import PASSWORD, World
 
 pytestmark = needs_chromium
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Any]:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(chromium()), args=["--no-sandbox", "--disable-background-networking", "--no-first-run"]
-        )
-        yield launched
-        await launched.close()
 
 
 async def logged_in_page(browser: Any, world: World, name: str) -> Any:

@@ -1,53 +1,55 @@
 """Every page in both languages: no key shown raw, no English left on a Korean page, both catalogues whole.
 
 Each template is rendered directly (no server) with a strict translator, which raises on a key missing
-from the page's language, and with representative values: every hit status, custody kind, verdict,
-role, run status, flash message and error a handler names. The text a reader sees (text and the
-``alt``/``title`` attributes) is then checked twice:
+from the page's language, and with representative values: every value of every term group (hit
+status, custody kind, verdict, role, run status, source kind, platform), and every flash message and
+error a handler names. The text a reader sees (text and the ``alt``/``title`` attributes) is then
+checked twice (``shown_text.py``):
 
 - no word in it is a catalogue key (``status_pending`` shown as such), unless the language's own
   messages use that word (English "all" is both a key and its text);
 - on a Korean page, no Latin word is left beyond the Korean messages' own technical tokens (CSV,
   ``c`` for a shortcut), the data the test put in (names, URLs, case ids) and ``TECHNICAL``.
+
+Rendering finds only the branches a scene reaches, so the templates' own calls are also read (jinja's
+syntax tree): every literal ``t("key")`` must be in both catalogues, every ``t.term`` group must be one
+of ``TERM_GROUPS``, and every key a template takes from its values must come from a handler the
+``named_messages`` scan reads. No catalogue message may go unused.
 """
 
 from __future__ import annotations
 
 import ast
+import logging
 import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
+from jinja2 import nodes
 from pydantic import BaseModel
 
 from config.watchlist import Schedule, Source
 from crawlers.sighting import Distributor, Media, Sighting
-from evidence.custody import CustodyEvent, CustodyKind
-from monitor.records import HitRecord, HitStatus, Role, RunRecord, RunStatus, UserRecord, Verdict
+from evidence.custody import CustodyEvent
+from monitor.records import HitRecord, Role, RunRecord, UserRecord, Verdict
 from monitor.review import hits as hit_routes
 from monitor.review.hit_details import HitDetails, PacketState
-from monitor.review.i18n import LANGUAGES, MESSAGES, MissingMessage, message_key, translator
+from monitor.review.i18n import LANGUAGES, MESSAGES, TERM_GROUPS, MissingMessage, message_key, translator, warn_missing
+from monitor.review.messages_ko import KOREAN
 from monitor.review.pages import TEMPLATES
 from monitor.review.queue import QueueFilter
 from monitor.review.security import Reviewer
+from tests.monitor.review.shown_text import PLACEHOLDER, data_pattern, english_left, raw_keys, shown_text
 
 REVIEW_PACKAGE = Path(hit_routes.__file__).parent
 
-# What the UI must name: every value of the states in monitor/records.py (``withdrawn`` is coming, issue 13).
-TERMS: dict[str, tuple[str, ...]] = {
-    "status": (*map(str, HitStatus), "withdrawn"),
-    "custody": tuple(map(str, CustodyKind)),
-    "verdict": tuple(map(str, Verdict)),
-    "role": tuple(map(str, Role)),
-    "run": tuple(map(str, RunStatus)),
-    "media": ("preview", "original"),  # which picture a ``viewed`` event showed
-}
+# What the UI must name: every value of each group (i18n.TERM_GROUPS follows the enums it is built from).
+TERMS = TERM_GROUPS
 HIT_STATUSES, RUN_STATUSES, VERDICTS, ROLES = TERMS["status"], TERMS["run"], tuple(Verdict), tuple(Role)
 TECHNICAL = {"sha256"}  # written in a template itself: the hash that finds the same media elsewhere
 
@@ -61,29 +63,23 @@ DISTRIBUTOR = Distributor(
     author_signature="M.", text="a synthetic post", page_title="thread",
 )  # fmt: skip
 PACKET_ID = "c0ffee4a9e1d2b3c4d5e6f708192a3b4"
-PROBLEM = "manifest signature missing or invalid"  # hit_details.py's words, shown as a technical detail
+PROBLEM = "manifest signature missing or invalid"  # evidence/stored_packet.py's words, the technical detail
+UNREADABLE = "KeyError"  # what hit_details.py names under "the packet could not be read"
 METADATA_ROWS = [("capture_time", "2026-11-01T12:00:00Z"), ("media.mime", "image/jpeg")]
 WATCHLIST = "/srv/jikimi/watchlist.yaml"
 WATCHLIST_PROBLEM = "watchlist.yaml: source #2: field 'kind' is missing"  # config's words, as they are
 UPLOAD_PROBLEM = "line 2: 'zz' is not a valid PDQ hash"
 NAMES = ("vera", "ian", "ada", "tom", "ivan", "iris", "ines")
 HASH_TYPES = ("pdq", "sha256", "md5", "phash")
-SOURCE_KINDS = ("web", "telegram", "telegram_web")
+SOURCE_KINDS = ("web", "telegram", "telegram_web")  # shown by name (t.term("kind", …)), not as data
 SHOWN_POSTER = ("channel_title", "channel_username", "sender_name", "sender_username", "author_signature", "text")
 DATA = (
-    *(CASE, OTHER_CASE, LABEL, PACKET_ID, LOCATION, TELEGRAM_LOCATION, "forum.example", "telegram", *SOURCE_IDS),
-    *(COMMENT, RECIPIENT, PROBLEM, WATCHLIST, WATCHLIST_PROBLEM, UPLOAD_PROBLEM, "0 3 * * *"),
-    *NAMES, *HASH_TYPES, *SOURCE_KINDS, *(getattr(DISTRIBUTOR, name) for name in SHOWN_POSTER),
+    *(CASE, OTHER_CASE, LABEL, PACKET_ID, LOCATION, TELEGRAM_LOCATION, "forum.example", *SOURCE_IDS),
+    *(COMMENT, RECIPIENT, PROBLEM, UNREADABLE, WATCHLIST, WATCHLIST_PROBLEM, UPLOAD_PROBLEM, "0 3 * * *"),
+    *NAMES, *HASH_TYPES, *(getattr(DISTRIBUTOR, name) for name in SHOWN_POSTER),
     *(text for row in METADATA_ROWS for text in row),
 )  # fmt: skip
-SHOWN_DATA = re.compile(
-    "|".join(rf"(?<![\w-]){re.escape(text)}(?![\w-])" for text in sorted(DATA, key=len, reverse=True))
-)
-
-KEY_WORD = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*(?![\w-])", re.ASCII)
-LATIN_WORD = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:[_-][A-Za-z0-9]+)*", re.ASCII)
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
-SHOWN_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+SHOWN_DATA = data_pattern(DATA)
 AT = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
@@ -134,6 +130,7 @@ FLASHES = ("decision_saved", "user_added", "user_awaiting_approval", "user_appro
 LOGIN_ERRORS = ("locked", "login_failed", "account_pending")
 EXPORT_ERRORS = ("nothing_to_export", "bad_request", "bad_case_code")
 MESSAGE_KEYS = ("forbidden", "reveal_limit", "not_found", "bad_request")
+PACKET_PROBLEMS = ("not_verified", "packet_unreadable")
 
 
 def hit_scenes() -> Iterator[Scene]:
@@ -154,13 +151,19 @@ def hit_scenes() -> Iterator[Scene]:
     broken = PacketState(PACKET_ID, False, PROBLEM, False, {})
     unverified = page | {"d": HitDetails(hit, None, broken, [], [], []), "next_uid": None, "metadata_rows": []}
     yield Scene("hit.html.j2", "not verified", unverified, Reviewer("vera", "volunteer"))
+    unreadable = PacketState(PACKET_ID, False, UNREADABLE, False, {}, problem_key="packet_unreadable")
+    yield Scene("hit.html.j2", "unreadable", unverified | {"d": HitDetails(hit, None, unreadable, [], [], [])})
+    on_telegram = make_hit("escalated", 1)
+    telegram = page | {"hit": on_telegram, "platform": on_telegram.platform}
+    yield Scene("hit.html.j2", "on telegram", telegram, Reviewer("vera", "volunteer"))
     without = page | {"d": HitDetails(hit, None, None, [], [], []), "may_reveal": False}
     yield Scene("hit.html.j2", "no packet", without, Reviewer("vera", "volunteer"))
 
 
 def queue_scenes() -> Iterator[Scene]:
     listed = [make_hit(status, n) for n, status in enumerate(HIT_STATUSES)]
-    choices = {"status": HIT_STATUSES, "source": SOURCE_IDS, "case": (CASE, OTHER_CASE), "platform": ("telegram",)}
+    platforms = (*TERMS["platform"], "forum.example")  # named platforms, and a web host shown as it is
+    choices = {"status": HIT_STATUSES, "source": SOURCE_IDS, "case": (CASE, OTHER_CASE), "platform": platforms}
     page = {
         "hits": listed, "total": len(listed), "filter": QueueFilter(status="pending", case=CASE),
         "choices": choices, "older": "page=1", "newer": "",
@@ -224,47 +227,9 @@ def render(scene: Scene, language: str) -> str:
     return TEMPLATES.get_template(scene.template).render(values | dict(scene.values))
 
 
-class ShownText(HTMLParser):
-    """The text a reader sees: text outside scripts and styles, and attributes that are read out or shown."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.hidden += tag in ("script", "style")
-        self.parts += [value for name, value in attrs if name in SHOWN_ATTRIBUTES and value]
-
-    def handle_endtag(self, tag: str) -> None:
-        self.hidden -= tag in ("script", "style")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
 def interface_text(page: str) -> str:
     """What the interface itself says on ``page``: the shown text without the data the test put in."""
-    parser = ShownText()
-    parser.feed(page)
-    return SHOWN_DATA.sub(" ", " ".join(parser.parts))
-
-
-def words_of(texts: Any, pattern: re.Pattern[str] = LATIN_WORD) -> set[str]:
-    return {word for text in texts for word in pattern.findall(PLACEHOLDER.sub(" ", text))}
-
-
-def raw_keys(text: str, language: str) -> list[str]:
-    """Catalogue keys in ``text`` that the language's own messages never use as words."""
-    own = words_of(MESSAGES[language].values(), KEY_WORD)
-    return sorted({word for word in KEY_WORD.findall(text) if word in MESSAGES["en"] and word not in own})
-
-
-def english_left(text: str) -> list[str]:
-    """Latin words with a lower-case letter (not CSV or UTC) that the Korean messages do not use themselves."""
-    allowed = words_of(MESSAGES["ko"].values()) | TECHNICAL
-    return sorted({w for w in LATIN_WORD.findall(text) if w not in allowed and any(c.islower() for c in w)})
+    return SHOWN_DATA.sub(" ", shown_text(page))
 
 
 def scene_id(scene: Scene) -> str:
@@ -288,7 +253,7 @@ def test_every_page_renders_in_both_languages_without_a_key_shown_raw(scene: Sce
 @pytest.mark.parametrize("scene", SCENES, ids=scene_id)
 def test_a_korean_page_leaves_no_english_word_beyond_data_and_technical_tokens(scene: Scene) -> None:
     text = rendered_text(scene, "ko")
-    assert english_left(text) == [], text
+    assert english_left(text, TECHNICAL) == [], text
 
 
 def test_every_template_is_rendered_by_some_scene() -> None:
@@ -311,6 +276,9 @@ def test_both_catalogues_have_the_same_snake_case_keys_and_the_same_placeholders
         assert re.fullmatch("[a-z][a-z0-9]*(_[a-z0-9]+)*", key), f"{key!r} is not lower_snake_case"
 
 
+REFUSALS = {"ApprovalRefused": 0, "UsernameRefused": 1}  # exception → the position of its message key
+
+
 def named_messages(source: str) -> set[str]:
     """The message keys a handler module names: flashed, rendered as a message, or given as a page's error."""
     values = [value for node in ast.walk(ast.parse(source)) for value in message_values(node)]
@@ -319,9 +287,17 @@ def named_messages(source: str) -> set[str]:
 
 def message_values(node: ast.AST) -> list[ast.expr]:
     """The expressions in ``node`` that hold a message key: ``flash(request, KEY)``, ``render_message(request,
-    KEY, ...)``, ``{"error": KEY}``, ``{"message_key": KEY}``, ``error = KEY`` and ``session["flash"] = KEY``."""
+    KEY, ...)``, ``{"error": KEY}``, ``{"message_key": KEY}``, ``error = KEY``, ``session["flash"] = KEY`` and
+    a packet's ``problem_key`` (given as ``problem_key=KEY`` or as the field's default), and the key a refusal
+    carries to the page (``ApprovalRefused(KEY)``, ``UsernameRefused(name, KEY, reason)``)."""
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("flash", "render_message"):
         return node.args[1:2]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in REFUSALS:
+        return node.args[REFUSALS[node.func.id] : REFUSALS[node.func.id] + 1]
+    if isinstance(node, ast.keyword) and node.arg == "problem_key":
+        return [node.value]
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == "problem_key":
+        return [node.value] if node.value is not None else []
     if isinstance(node, ast.Dict):
         pairs = zip(node.keys, node.values, strict=True)
         return [v for k, v in pairs if isinstance(k, ast.Constant) and k.value in ("error", "message_key")]
@@ -340,9 +316,9 @@ def holds_a_message(target: ast.expr) -> bool:
 
 def test_every_message_a_handler_names_is_in_both_catalogues_and_shown_by_a_scene() -> None:
     named = set().union(*(named_messages(path.read_text()) for path in REVIEW_PACKAGE.glob("*.py")))
-    assert {"decision_saved", "forbidden", "expired", "locked"} <= named  # the scan finds what it should
+    assert {"decision_saved", "forbidden", "expired", "locked", "not_verified", "packet_unreadable"} <= named
     assert sorted(named - set(MESSAGES["en"])) == [] and sorted(named - set(MESSAGES["ko"])) == []
-    shown = {*USER_ERRORS, *BLOCKLIST_ERRORS, *FLASHES, *LOGIN_ERRORS, *EXPORT_ERRORS, *MESSAGE_KEYS}
+    shown = {*USER_ERRORS, *BLOCKLIST_ERRORS, *FLASHES, *LOGIN_ERRORS, *EXPORT_ERRORS, *MESSAGE_KEYS, *PACKET_PROBLEMS}
     assert sorted(named - shown) == []
 
 
@@ -354,6 +330,83 @@ def test_a_missing_message_raises_when_strict_and_reads_sensibly_in_production()
     assert korean.term("status", "archived") == "archived"  # a new state reads as itself, not status_archived
     assert korean.term("status", "confirmed-once") == MESSAGES["ko"]["status_confirmed_once"]
     assert translator("fr")("login") == "Log in"
+
+
+def test_a_korean_message_missing_in_production_shows_the_english_text_and_is_logged_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delitem(KOREAN, "status_pending")
+    warn_missing.cache_clear()
+    caplog.set_level(logging.WARNING, logger="monitor.review.i18n")
+    korean = translator("ko")
+    assert [korean.term("status", "pending") for _ in range(3)] == ["pending"] * 3  # the English text, not the key
+    warned = [r.getMessage() for r in caplog.records if r.name == "monitor.review.i18n"]
+    assert warned == [
+        "review UI: no message 'status_pending' in the 'ko' catalogue (monitor/review/messages_ko.py); "
+        "showing the English text"
+    ]
+    warn_missing.cache_clear()
+
+
+def test_a_platform_is_named_where_it_is_one_and_a_web_host_is_shown_as_it_is(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    korean = translator("ko", strict=True)
+    assert korean.term("platform", "telegram") == "텔레그램"
+    assert korean.term("platform", "forum.example") == "forum.example"  # data: no message, no warning
+    assert korean.term("kind", "telegram_web") == "텔레그램 (공개 미리보기)"
+    assert caplog.records == []
+
+
+def template_calls(name: str) -> Iterator[tuple[str, str]]:
+    """Every ``t(…)`` and ``t.term(…)`` in template ``name``, as ``("key", KEY)``, ``("group", GROUP)`` or
+    ``("dynamic", EXPRESSION)``. A loop over a literal list (``{% for name in ["status", …] %}``) names its keys."""
+    source, _, _ = TEMPLATES.loader.get_source(TEMPLATES, name)
+    tree = TEMPLATES.parse(source)
+    literal_loops = {
+        loop.target.name: [item.value for item in loop.iter.items if isinstance(item, nodes.Const)]
+        for loop in tree.find_all(nodes.For)
+        if isinstance(loop.target, nodes.Name) and isinstance(loop.iter, nodes.List)
+    }
+    for call in tree.find_all(nodes.Call):
+        callee, first = call.node, call.args[0] if call.args else None
+        if isinstance(callee, nodes.Getattr) and callee.attr == "term" and isinstance(callee.node, nodes.Name):
+            yield "group", first.value if isinstance(first, nodes.Const) else f"{name}: a group not written out"
+        elif isinstance(callee, nodes.Name) and callee.name == "t" and first is not None:
+            if isinstance(first, nodes.Const):
+                yield "key", first.value
+            elif isinstance(first, nodes.Name) and first.name in literal_loops:
+                yield from (("key", key) for key in literal_loops[first.name])
+            else:
+                yield "dynamic", expression_text(first)
+
+
+def expression_text(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Getattr):
+        return f"{expression_text(node.node)}.{node.attr}"
+    return node.name if isinstance(node, nodes.Name) else type(node).__name__
+
+
+# Keys a template takes from its values: each comes from a handler (the named_messages scan checks them).
+HANDLER_KEYS = {"error", "flash", "message_key", "result.error", "d.packet.problem_key"}
+
+
+def test_every_key_and_term_group_a_template_names_is_in_both_catalogues() -> None:
+    calls = {call for name in TEMPLATES.list_templates() for call in template_calls(name)}
+    keys = {value for kind, value in calls if kind == "key"}
+    assert {"queue", "status", "platform", "no_hits"} <= keys  # the scan finds what it should
+    for language in LANGUAGES:
+        assert sorted(keys - set(MESSAGES[language])) == [], language
+    assert sorted({value for kind, value in calls if kind == "group"} - set(TERMS)) == []
+    assert sorted({value for kind, value in calls if kind == "dynamic"} - HANDLER_KEYS) == []
+
+
+def test_every_catalogue_message_is_used_by_a_template_a_handler_or_a_term() -> None:
+    calls = {call for name in TEMPLATES.list_templates() for call in template_calls(name)}
+    named = set().union(*(named_messages(path.read_text()) for path in REVIEW_PACKAGE.glob("*.py")))
+    terms = {message_key(group, value) for group, values in TERMS.items() for value in values}
+    used = {value for kind, value in calls if kind == "key"} | named | terms
+    assert sorted(set(MESSAGES["en"]) - used) == []
 
 
 def test_a_schedule_reads_as_the_watchlist_writes_it_in_both_languages() -> None:
