@@ -130,7 +130,8 @@ def blocklist_items(case: Annotated[str | None, typer.Option(help="Only this cas
 def blocklist_withdraw(item_id: str) -> None:
     """Stop looking for an item (a victim's picture): all its hashes at once. Recorded hits stay as evidence.
 
-    A running daemon keeps matching the item until it restarts (its matcher was built when it started)."""
+    A running daemon stops matching it from its next run on (a run already under way finishes with the list
+    it started with)."""
     import asyncio
 
     from config.settings import load_settings

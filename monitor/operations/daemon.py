@@ -48,7 +48,7 @@ from monitor.operations.scheduler import SourceScheduler, backoff_delay
 from monitor.operations.status import STATUS_FILE, process_alive
 from monitor.packets.timestamps import TimestampSettings, timestamp_pending
 from monitor.pipeline import Pipeline
-from monitor.records import RunRecord, RunStatus
+from monitor.records import ItemState, RunRecord, RunStatus
 from monitor.runner import SourceRun, sweep_stale_workdirs
 
 log = logging.getLogger("jikimi.daemon")
@@ -103,7 +103,7 @@ class Daemon:
         self._context: MonitorContext | None = None
         self._scheduler: SourceScheduler | None = None
         self._pipeline_lock = asyncio.Lock()  # one matcher rebuild at a time
-        self._pipeline: tuple[int, Pipeline] | None = None  # blocklist size it was built for, and the pipeline
+        self._pipeline: tuple[tuple[int, int], Pipeline] | None = None  # blocklist version it was built for
         self.review_url = settings.review_public_url or f"http://{settings.review_host}:{settings.review_port}"
         self.started_at = datetime.now(UTC)
 
@@ -251,16 +251,19 @@ class Daemon:
         await self._after_run(source, record)
 
     async def _current_pipeline(self, context: MonitorContext) -> Pipeline:
-        """One pipeline while the blocklist is unchanged; rebuilt (matcher and indexes) when entries were added.
+        """One pipeline while the blocklist is unchanged; rebuilt (matcher and indexes) when it changed.
 
-        Entries are only ever added, so their count tells whether the indexes are stale. The rebuild's
-        CPU-bound part runs in a thread (``MonitorContext.matcher``): the review server and the other runs
-        keep going meanwhile. Runs that start together wait for one rebuild instead of each making its own.
+        Entries are only ever added and items only ever withdrawn, so the count of entries and the count of
+        withdrawn items together tell whether the indexes are stale: a victim's withdrawal is honoured by the
+        next run that starts, without a restart. The rebuild's CPU-bound part runs in a thread
+        (``MonitorContext.matcher``): the review server and the other runs keep going meanwhile. Runs that
+        start together wait for one rebuild instead of each making its own.
         """
         async with self._pipeline_lock:
-            size = (await context.store.counts())["blocklist"]
-            if self._pipeline is None or self._pipeline[0] != size:
-                self._pipeline = (size, await context.pipeline())
+            withdrawn = await context.store.blocklist_items(state=ItemState.WITHDRAWN)
+            version = ((await context.store.counts())["blocklist"], len(withdrawn))
+            if self._pipeline is None or self._pipeline[0] != version:
+                self._pipeline = (version, await context.pipeline())
             return self._pipeline[1]
 
     async def _after_run(self, source: Source, record: RunRecord) -> None:

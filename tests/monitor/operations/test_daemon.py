@@ -147,3 +147,21 @@ async def test_packets_awaiting_a_timestamp_are_retried_and_a_backlog_alerts_onc
     finally:
         daemon.request_stop()
         await asyncio.wait_for(task, 30)
+
+
+async def test_a_withdrawn_item_is_no_longer_matched_by_the_next_run_without_a_restart(
+    daemon_settings: Settings, tmp_path: Path
+) -> None:
+    from crawlers.sighting import Fingerprints
+    from monitor.context import open_context
+    from monitor.records import BlocklistEntry
+
+    picture = "ab" * 32
+    daemon = Daemon(daemon_settings, tmp_path / "watchlist.yaml", Alerter([]))
+    async with open_context(daemon_settings) as context:
+        await context.store.add_blocklist_entries([BlocklistEntry("sha256", picture, "case-1", item_id="item-1")])
+        before = await daemon._current_pipeline(context)
+        assert before.matcher.match(Fingerprints(values={"sha256": picture}))
+        assert await context.store.withdraw_item("item-1", datetime.now(UTC))
+        after = await daemon._current_pipeline(context)
+    assert after.matcher.match(Fingerprints(values={"sha256": picture})) == ()
