@@ -113,7 +113,8 @@ def _split_head(head: bytes) -> tuple[str, str, str, list[tuple[str, str]]]:
 async def _serve(proxy: RenderProxy, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     """One client connection: one CONNECT tunnel or one forwarded HTTP request."""
     try:
-        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), proxy.timeout)
+        async with asyncio.timeout(proxy.timeout):  # not wait_for: on 3.11 it can lose a cancellation
+            head = await reader.readuntil(b"\r\n\r\n")
         method, target, version, headers = _split_head(head)
         if method == "CONNECT":
             await _tunnel(proxy, reader, writer, target)
@@ -137,7 +138,8 @@ async def _open_upstream(proxy: RenderProxy, host: str, port: int, url: str, wri
         await proxy.refuse(writer, url, str(exc))
         return None
     try:
-        return await asyncio.wait_for(asyncio.open_connection(address, port), proxy.timeout)
+        async with asyncio.timeout(proxy.timeout):
+            return await asyncio.open_connection(address, port)
     except (OSError, TimeoutError) as exc:
         reason = f"{address}:{port} unreachable ({type(exc).__name__}: {exc})"
         await _answer(writer, "502 Bad Gateway", UNREACHABLE_HEADER, reason, "jikimi could not connect")
@@ -176,7 +178,8 @@ async def _forward(proxy: RenderProxy, reader: asyncio.StreamReader, writer: asy
     if length.isdigit() and int(length):
         upstream_writer.write(await reader.readexactly(int(length)))
     await upstream_writer.drain()
-    answer = await asyncio.wait_for(upstream_reader.readuntil(b"\r\n\r\n"), proxy.timeout)
+    async with asyncio.timeout(proxy.timeout):
+        answer = await upstream_reader.readuntil(b"\r\n\r\n")
     status, *answer_lines = answer.decode("latin-1").split("\r\n")
     kept_answer = [line for line in answer_lines if line and line.partition(":")[0].strip().lower() not in _HOP_HEADERS]
     writer.write(("\r\n".join([status, *kept_answer, "Connection: close"]) + "\r\n\r\n").encode("latin-1"))
