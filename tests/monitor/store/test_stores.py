@@ -20,6 +20,7 @@ from monitor.records import HitRecord
 from monitor.store import MongoStore, SqliteStore
 from monitor.store.base import Store
 from tests.contracts.blocklist_items_contract import BlocklistItemContract
+from tests.contracts.card_contract import CardContract
 from tests.contracts.login_failure_contract import LoginFailureContract
 from tests.contracts.review_session_contract import ReviewSessionContract
 from tests.contracts.store_contract import StoreContract
@@ -29,7 +30,12 @@ REAL_MONGODB_URL = os.environ.get("JIKIMI_TEST_MONGODB_URL")
 
 
 class TestSqliteStore(
-    StoreContract, StoreQueryContract, BlocklistItemContract, ReviewSessionContract, LoginFailureContract
+    StoreContract,
+    StoreQueryContract,
+    BlocklistItemContract,
+    CardContract,
+    ReviewSessionContract,
+    LoginFailureContract,
 ):
     @pytest.fixture
     async def store(self, tmp_path: Path) -> AsyncIterator[Store]:
@@ -56,7 +62,12 @@ class TestSqliteStore(
 
 
 class TestInMemoryMongoStandIn(
-    StoreContract, StoreQueryContract, BlocklistItemContract, ReviewSessionContract, LoginFailureContract
+    StoreContract,
+    StoreQueryContract,
+    BlocklistItemContract,
+    CardContract,
+    ReviewSessionContract,
+    LoginFailureContract,
 ):
     """pymongo-async-mock: a stand-in for query shapes, not a MongoDB server."""
 
@@ -72,7 +83,12 @@ class TestInMemoryMongoStandIn(
 
 @pytest.mark.skipif(REAL_MONGODB_URL is None, reason="set JIKIMI_TEST_MONGODB_URL to run against a real MongoDB")
 class TestRealMongoStore(
-    StoreContract, StoreQueryContract, BlocklistItemContract, ReviewSessionContract, LoginFailureContract
+    StoreContract,
+    StoreQueryContract,
+    BlocklistItemContract,
+    CardContract,
+    ReviewSessionContract,
+    LoginFailureContract,
 ):
     @pytest.fixture
     async def store(self) -> AsyncIterator[Store]:
