@@ -15,6 +15,12 @@ from monitor.cards import Card
 from monitor.records import HitRecord, HitStatus, RunRecord
 
 
+def check_page(kind: str, limit: int | None, offset: int) -> None:
+    """A page is a positive number of records (or all: ``None``) from a position that is not negative."""
+    if limit is not None and limit <= 0 or offset < 0:
+        raise ValueError(f"a {kind} query needs a positive limit and offset (got {limit}, {offset})")
+
+
 @dataclass(frozen=True, slots=True)
 class HitQuery:
     """Hits matching every field that is set (an empty tuple or ``None`` means "any"), newest first.
@@ -42,8 +48,7 @@ class HitQuery:
     limit: int | None = 50
 
     def __post_init__(self) -> None:
-        if self.limit is not None and self.limit <= 0 or self.offset < 0:
-            raise ValueError(f"a hit query needs a positive limit and offset (got {self.limit}, {self.offset})")
+        check_page("hit", self.limit, self.offset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +77,7 @@ class CardQuery:
     limit: int | None = 50
 
     def __post_init__(self) -> None:
-        if self.limit is not None and self.limit <= 0 or self.offset < 0:
-            raise ValueError(f"a card query needs a positive limit and offset (got {self.limit}, {self.offset})")
+        check_page("card", self.limit, self.offset)
 
 
 @dataclass(frozen=True, slots=True)
