@@ -196,3 +196,25 @@ async def test_an_upgrade_interrupted_after_adding_a_column_is_completed_at_the_
         assert (await reopened.find_hits(HitQuery(case="case-3", source_id="src"))).hits == [hit]
     finally:
         await reopened.close()
+
+
+async def test_a_store_from_before_cards_gets_the_card_index_and_lists_its_hits_as_cards(tmp_path: Path) -> None:
+    import sqlite3
+
+    from monitor.store.queries import CardQuery
+
+    path = tmp_path / "old.sqlite3"
+    hit = await store_with_one_hit(path, "case")
+    with sqlite3.connect(path) as db:  # as the version before cards left it
+        db.execute("DROP INDEX hits_card")
+        db.execute("PRAGMA user_version = 3")
+    store = SqliteStore(path)
+    await store.open()
+    page = await store.find_cards(CardQuery())
+    await store.close()
+    assert [card.hit_ids for card in page.cards] == [(hit.id,)] and page.total == 1
+    with sqlite3.connect(path) as db:
+        plan = db.execute(
+            "EXPLAIN QUERY PLAN SELECT media_sha256, item_id, MAX(created_at) FROM hits GROUP BY media_sha256, item_id"
+        ).fetchall()
+    assert "COVERING INDEX hits_card" in repr(plan)
