@@ -114,10 +114,11 @@ class MongoRecords:
         pairs = [{"media_sha256": key["_id"]["media"], "item_id": key["_id"]["item"]} for key in keys]
         hits = await self._find(HitRecord, "hits", {"$or": pairs})
         entries = sorted({hit.entry_id for hit in hits})
-        variants = {
-            str(entry["_id"]): str(entry.get("variant", ""))
-            async for entry in self.db["blocklist"].find({"_id": {"$in": entries}}, {"variant": 1})
-        }
+        try:
+            found = await self.db["blocklist"].find({"_id": {"$in": entries}}, {"variant": 1}).to_list(None)
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot read blocklist: {exc}") from exc
+        variants = {str(entry["_id"]): str(entry.get("variant", "")) for entry in found}
         cards: dict[tuple[str, str], Card] = cards_of(hits, variants)
         return CardPage([cards[(pair["media_sha256"], pair["item_id"])] for pair in pairs], total)
 
