@@ -106,7 +106,7 @@ def items_of(entries: Sequence[BlocklistEntry]) -> list[BlocklistItem]:
 
 
 class HitStatus(StrEnum):
-    """Where a hit is in review (``monitor/review/decisions.py`` turns decisions into one of these)."""
+    """Where a hit is in review (``monitor/decisions.py`` turns decisions into one of these)."""
 
     PENDING = "pending"
     CONFIRMED_ONCE = "confirmed-once"  # confirmed by one reviewer, awaiting a second (four-eyes review)

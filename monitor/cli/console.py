@@ -1,10 +1,11 @@
-"""What the CLI shows: hit tables, run summaries and crawl progress (rich on a terminal, plain lines elsewhere)."""
+"""What the CLI shows: cards, run summaries and crawl progress (rich on a terminal, plain lines elsewhere)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -13,8 +14,9 @@ from rich.text import Text
 
 from config.untrusted_text import json_line_for_terminal, visible
 from crawlers.codec import to_jsonable
+from monitor.cards import Card
 from monitor.counters import ProgressCallback, RunCounters
-from monitor.records import HitRecord, RunRecord
+from monitor.records import RunRecord
 
 
 def shown(text: str) -> Text:
@@ -23,22 +25,35 @@ def shown(text: str) -> Text:
     return Text(visible(text))
 
 
-def hits_table(hits: Sequence[HitRecord]) -> Table:
-    table = Table(title=f"Hits ({len(hits)})", show_lines=False)
-    for column in ("location", "media", "matched entry", "distance", "status"):
+def cards_table(cards: Sequence[Card], total: int | None = None) -> Table:
+    """One row per card (one media × one victim picture), as ``jikimi hits`` and the demo print them."""
+    table = Table(title=f"Cards ({len(cards) if total is None else total})", show_lines=False)
+    for column in ("card", "item", "signals", "places", "status"):
         table.add_column(column, overflow="fold")
-    for hit in sorted(hits, key=lambda h: (h.location, h.media_url, h.hash_type)):
-        entry = f"{hit.case} / {hit.label or '-'} ({hit.hash_type})"
-        table.add_row(shown(hit.location), shown(hit.media_url), shown(entry), str(hit.distance), shown(hit.status))
+    for card in cards:
+        signals = ", ".join(f"{s.hash_type}{' ' + s.variant if s.variant else ''} {s.distance}" for s in card.signals)
+        places = "\n".join(f"{place.location} {place.media_url}" for place in card.locations)
+        item = f"{card.case} / {card.label or '-'}"
+        table.add_row(shown(card.id), shown(item), shown(signals), shown(places), shown(card.status))
     return table
 
 
-def hit_json(hit: HitRecord) -> str:
-    """One JSON object per hit for ``jikimi hits --json``."""
-    document = to_jsonable(hit)
-    document["id"] = hit.id
-    document["entry"] = {"id": hit.entry_id, "hash_type": hit.hash_type, "case": hit.case, "label": hit.label}
-    return json_line_for_terminal(json.dumps(document, ensure_ascii=False, sort_keys=True))
+def card_document(card: Card) -> dict[str, Any]:
+    """A card as ``jikimi hits --json`` prints it: an external contract, so its field names stay as they are."""
+    return {
+        "id": card.id, "media_sha256": card.media_sha256, "item": card.item_id, "case": card.case,
+        "label": card.label, "status": str(card.status),
+        "signals": [{"hash_type": s.hash_type, "distance": s.distance, "variant": s.variant,
+                     "entry_value": s.entry_value} for s in card.signals],
+        "locations": [{"location": p.location, "media_url": p.media_url, "source": p.source_id,
+                       "posted_at": to_jsonable(p.posted_at), "seen_at": to_jsonable(p.seen_at),
+                       "packet_id": p.packet_id} for p in card.locations],
+    }  # fmt: skip
+
+
+def card_json(card: Card) -> str:
+    """One line of ``jikimi hits --json``: the card's JSON, safe to print to a terminal."""
+    return json_line_for_terminal(json.dumps(card_document(card), ensure_ascii=False, sort_keys=True))
 
 
 def describe_counters(counters: RunCounters | dict[str, int]) -> str:

@@ -1,15 +1,14 @@
-"""``jikimi crawl`` (each source once) and ``jikimi hits`` (what matched)."""
+"""``jikimi crawl``: each source of the watchlist once."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from config.errors import JikimiError
-from monitor.cli.console import crawl_progress, hit_json, hits_table, make_console, print_runs
+from monitor.cli.console import crawl_progress, make_console, print_runs
 
 
 def crawl(
@@ -46,22 +45,3 @@ def crawl(
     except asyncio.CancelledError:
         console.print("stopped by SIGTERM: temporary media removed; the next crawl resumes from the watermarks")
         raise typer.Exit(143) from None
-
-
-def list_hits(as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False) -> None:
-    """List the hits, newest first."""
-    import asyncio
-
-    from config.settings import load_settings
-    from monitor.context import open_context
-
-    async def run() -> None:
-        async with open_context(load_settings()) as context:
-            found = await context.store.hits()
-        if as_json:
-            for hit in found:
-                sys.stdout.write(hit_json(hit) + "\n")
-        else:
-            make_console().print(hits_table(found))
-
-    asyncio.run(run())

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from monitor.cli.console import crawl_progress, hits_table, make_console, print_runs
+from monitor.cli.console import cards_table, crawl_progress, make_console, print_runs
 
 
 def demo(port: Annotated[int, typer.Option(help="Port of the demo site on 127.0.0.1.")] = 8765) -> None:
@@ -22,7 +22,7 @@ def demo(port: Annotated[int, typer.Option(help="Port of the demo site on 127.0.
         result = asyncio.run(run_demo(settings, port, progress))
     console.print(f"demo site: {result.site_url}")
     print_runs(console, result.runs)
-    console.print(hits_table(result.hits))
+    console.print(cards_table(result.cards))
     console.print(f"bundle: {result.bundle.path} ({result.bundle.packets} packets)")
     console.print(
         f"review UI: http://{settings.review_host}:{settings.review_port} — start it with `.venv/bin/jikimi serve`; "

@@ -20,6 +20,7 @@ from config.settings import Settings
 from config.watchlist import load_watchlist
 from crawlers.registry import config_models
 from evidence.bundle import ExportSummary
+from monitor.cards import Card
 from monitor.context import open_context
 from monitor.counters import ProgressCallback
 from monitor.demo.site import RunningSite, demo_app, victim_originals
@@ -29,6 +30,7 @@ from monitor.packets.exporting import export_packets
 from monitor.records import HitRecord, Role, RunRecord
 from monitor.review.accounts import one_time_login
 from monitor.runner import crawl_sources
+from monitor.store.queries import CardQuery
 
 DEMO_CASE = "demo-case-1"
 DEMO_REVIEWER = "demo"
@@ -39,6 +41,7 @@ class DemoResult:
     site_url: str
     runs: list[RunRecord]
     hits: list[HitRecord]
+    cards: list[Card]  # one per distinct media × victim picture: what a reviewer decides
     counts: dict[str, int]
     bundle: ExportSummary
     login: tuple[str, str]  # the demo reviewer's name and one-time password
@@ -93,6 +96,7 @@ async def run_demo(settings: Settings, port: int, on_progress: ProgressCallback 
             await context.store.add_blocklist_entries(read_blocklist(blocklist_path, origin="demo"))
             runs = await crawl_sources(context, sources, on_progress)
             hits = await context.store.hits()
+            cards = (await context.store.find_cards(CardQuery(limit=None))).cards
             bundle = await export_packets(
                 context, data_dir / "exports" / "demo-bundle.zip", recipient="demo", reason="demonstration"
             )
@@ -100,4 +104,4 @@ async def run_demo(settings: Settings, port: int, on_progress: ProgressCallback 
             login = (DEMO_REVIEWER, await one_time_login(context.store, DEMO_REVIEWER, Role.INVESTIGATOR))
     finally:
         await site.stop()
-    return DemoResult(site_url, runs, hits, counts, bundle, login)
+    return DemoResult(site_url, runs, hits, cards, counts, bundle, login)

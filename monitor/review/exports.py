@@ -8,11 +8,11 @@ from aiohttp import web
 
 from config.errors import JikimiError
 from crawlers.workdirs import locked_workdir
+from monitor.decisions import EXPORTABLE
 from monitor.errors import BadCaseCode
 from monitor.packets.case_codes import bundle_path, checked_case_code
 from monitor.packets.exporting import export_packets
 from monitor.records import HitRecord
-from monitor.review.decisions import EXPORTABLE
 from monitor.review.downloads import download_headers
 from monitor.review.pages import render_page, review_app
 from monitor.review.permissions import requires

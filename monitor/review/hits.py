@@ -15,9 +15,9 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from evidence.custody import CustodyKind
+from monitor.decisions import decide_hit
 from monitor.packets.custody_log import append_event
-from monitor.records import Decision, HitRecord, HitStatus, Verdict
-from monitor.review.decisions import status_after
+from monitor.records import HitRecord, HitStatus, Verdict
 from monitor.review.hit_details import hit_details, stored_packet
 from monitor.review.media import NoPicture, blurred_preview, revealed_picture
 from monitor.review.pages import ReviewApp, flash, not_found, render_message, render_page, review_app
@@ -85,12 +85,9 @@ async def decide(request: web.Request) -> web.Response:
     verdict, comment = str(form.get("verdict", "")), str(form.get("comment", "")).strip()[:2000]
     if verdict not in tuple(Verdict):
         raise web.HTTPBadRequest(text=f"verdict must be one of {', '.join(Verdict)}")
-    store = app.context.store
-    await store.put_decision(Decision(hit.id, reviewer.name, Verdict(verdict), comment))
-    status = status_after(await store.decisions(hit.id), app.settings.review_confirmations)
-    await store.set_hit_status(hit.id, status)
-    await _record(
-        app, hit, CustodyKind.DECIDED, reviewer.name, {"verdict": verdict, "comment": comment, "status": status}
+    context = app.context
+    await decide_hit(
+        context.store, context.signer, hit, reviewer.name, Verdict(verdict), comment, app.settings.review_confirmations
     )
     session = await get_session(request)
     session["reviews"] = int(session.get("reviews", 0)) + 1

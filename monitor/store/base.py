@@ -39,7 +39,7 @@ from monitor.records import (
     RunStatus,
     UserRecord,
 )
-from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
+from monitor.store.queries import CardPage, CardQuery, HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 
 
 class BlocklistStore(Protocol):
@@ -108,6 +108,10 @@ class HitStore(Protocol):
 
     async def find_hits(self, query: HitQuery) -> HitPage:
         """The hits of ``query``, newest first, and how many match in all."""
+
+    async def find_cards(self, query: CardQuery) -> CardPage:
+        """The cards of ``query`` (hits grouped by media and item by the store), newest first, and how many
+        match in all; only the page's hits are read."""
 
     async def hit_facets(self, query: HitQuery | None = None) -> HitFacets:
         """The sources, cases and platforms hits have (of ``query``'s hits, when given), and the number of hits

@@ -51,6 +51,7 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
         ),
         *(([(field, ASCENDING)], False) for field in ("entry_id", "packet_id", "media_sha256")),
         ([("item_id", ASCENDING), ("created_at", DESCENDING)], False),
+        ([("media_sha256", ASCENDING), ("item_id", ASCENDING), ("created_at", DESCENDING)], False),  # cards
     ],
     "packets": [([("sighting_id", ASCENDING)], True), ([("created_at", ASCENDING)], False)],
     "runs": [([("source_id", ASCENDING), ("started_at", DESCENDING)], False), ([("status", ASCENDING)], False)],

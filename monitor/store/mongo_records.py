@@ -15,9 +15,10 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from evidence.custody import CustodyEvent, CustodyKind
+from monitor.cards import STATUS_ORDER, Card, cards_of
 from monitor.errors import StoreError
 from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus, UserRecord
-from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
+from monitor.store.queries import CardPage, CardQuery, HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 from monitor.store.serialise import from_document, stored_time, to_document
 
 T = TypeVar("T")
@@ -47,6 +48,27 @@ def hit_filter(query: HitQuery) -> dict[str, Any]:
     if query.with_packet:
         conditions.append({"packet_id": {"$ne": None}})
     return {"$and": conditions} if conditions else {}
+
+
+def card_pipeline(query: CardQuery) -> list[dict[str, Any]]:
+    """Hits grouped into cards (by the ``(media_sha256, item_id, …)`` index), filtered like
+    ``sqlite_queries.card_page_sql``: the status is the rank of the least decided hit (``monitor/cards.py``)."""
+    rank = {"$switch": {"branches": [{"case": {"$eq": ["$status", str(status)]}, "then": number}
+                                     for number, status in enumerate(STATUS_ORDER)], "default": 0}}  # fmt: skip
+    group = {
+        "_id": {"media": "$media_sha256", "item": "$item_id"}, "newest": {"$max": "$created_at"},
+        "status_rank": {"$min": rank}, "cases": {"$addToSet": "$case"}, "sources": {"$addToSet": "$source_id"},
+        "platforms": {"$addToSet": "$platform"},
+    }  # fmt: skip
+    wanted: dict[str, Any] = {}
+    if query.statuses:
+        wanted["status_rank"] = {"$in": [STATUS_ORDER.index(status) for status in query.statuses]}
+    for field, value in (("cases", query.case), ("sources", query.source_id), ("platforms", query.platform)):
+        if value is not None:
+            wanted[field] = value  # the array holds it
+    if query.since is not None:
+        wanted["newest"] = {"$gte": stored_time(query.since)}
+    return [{"$group": group}, {"$match": wanted}]
 
 
 class MongoRecords:
@@ -80,6 +102,25 @@ class MongoRecords:
         wanted = hit_filter(query)
         page = await self._find(HitRecord, "hits", wanted, NEWEST_FIRST, limit=query.limit or 0, skip=query.offset)
         return HitPage(page, int(await self.db["hits"].count_documents(wanted)))
+
+    async def find_cards(self, query: CardQuery) -> CardPage:
+        grouped = card_pipeline(query)
+        page: list[dict[str, Any]] = [{"$sort": {"newest": -1, "_id.media": 1, "_id.item": 1}}, {"$skip": query.offset}]
+        keys = await self._aggregate("hits", grouped + page + ([{"$limit": query.limit}] if query.limit else []))
+        counted = await self._aggregate("hits", [*grouped, {"$count": "cards"}])
+        total = int(counted[0]["cards"]) if counted else 0
+        if not keys:
+            return CardPage([], total)
+        pairs = [{"media_sha256": key["_id"]["media"], "item_id": key["_id"]["item"]} for key in keys]
+        hits = await self._find(HitRecord, "hits", {"$or": pairs})
+        entries = sorted({hit.entry_id for hit in hits})
+        try:
+            found = await self.db["blocklist"].find({"_id": {"$in": entries}}, {"variant": 1}).to_list(None)
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot read blocklist: {exc}") from exc
+        variants = {str(entry["_id"]): str(entry.get("variant", "")) for entry in found}
+        cards: dict[tuple[str, str], Card] = cards_of(hits, variants)
+        return CardPage([cards[(pair["media_sha256"], pair["item_id"])] for pair in pairs], total)
 
     async def hit_facets(self, query: HitQuery | None = None) -> HitFacets:
         wanted = {} if query is None else hit_filter(query)

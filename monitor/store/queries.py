@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from monitor.cards import Card
 from monitor.records import HitRecord, HitStatus, RunRecord
+
+
+def check_page(kind: str, limit: int | None, offset: int) -> None:
+    """A page is a positive number of records (or all: ``None``) from a position that is not negative."""
+    if limit is not None and limit <= 0 or offset < 0:
+        raise ValueError(f"a {kind} query needs a positive limit and offset (got {limit}, {offset})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +48,7 @@ class HitQuery:
     limit: int | None = 50
 
     def __post_init__(self) -> None:
-        if self.limit is not None and self.limit <= 0 or self.offset < 0:
-            raise ValueError(f"a hit query needs a positive limit and offset (got {self.limit}, {self.offset})")
+        check_page("hit", self.limit, self.offset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,35 @@ class HitPage:
     """One page of hits and how many match in all."""
 
     hits: list[HitRecord]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class CardQuery:
+    """Cards (one media × one item, ``monitor/cards.py``) with every field that is set, newest first.
+
+    A card is kept when its status (``monitor/cards.STATUS_ORDER``) is one of ``statuses`` and any of its hits
+    has the ``case``, ``source_id`` and ``platform`` asked for; ``since``: a hit of the card was made at or
+    after it. "Newest" is the card's newest hit, so a picture seen again comes back to the top.
+    """
+
+    statuses: tuple[HitStatus, ...] = ()
+    case: str | None = None
+    source_id: str | None = None
+    platform: str | None = None
+    since: datetime | None = None
+    offset: int = 0
+    limit: int | None = 50
+
+    def __post_init__(self) -> None:
+        check_page("card", self.limit, self.offset)
+
+
+@dataclass(frozen=True, slots=True)
+class CardPage:
+    """One page of cards and how many match in all."""
+
+    cards: list[Card]
     total: int
 
 

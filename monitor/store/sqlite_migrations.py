@@ -44,6 +44,9 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS hits_packet ON hits (packet_id)",
     "CREATE INDEX IF NOT EXISTS hits_media ON hits (media_sha256)",
     "CREATE INDEX IF NOT EXISTS hits_item ON hits (item_id, created_at DESC)",
+    # cards: hits grouped by media and item, with every column a card is filtered on (no document is read)
+    "CREATE INDEX IF NOT EXISTS hits_card ON hits "
+    "(media_sha256, item_id, created_at, status, case_ref, source_id, platform)",
     "CREATE INDEX IF NOT EXISTS blocklist_item ON blocklist (item_id)",
     "CREATE INDEX IF NOT EXISTS blocklist_items_case ON blocklist_items (case_ref)",
     "CREATE INDEX IF NOT EXISTS blocklist_items_state ON blocklist_items (state)",
@@ -55,7 +58,7 @@ INDEXES = (
 )
 
 
-SCHEMA_VERSION = 3  # ``PRAGMA user_version`` once the documents' values are in the query columns (3: items)
+SCHEMA_VERSION = 4  # ``PRAGMA user_version`` once the documents' values are in the query columns (3: items, 4: cards)
 
 
 def upgrade(db: sqlite3.Connection) -> None:

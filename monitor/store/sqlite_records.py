@@ -13,10 +13,18 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from evidence.custody import CustodyEvent, CustodyKind
+from monitor.cards import Card, card_of
 from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus, UserRecord
-from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
+from monitor.store.queries import CardPage, CardQuery, HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 from monitor.store.serialise import from_json, stored_time, to_json
-from monitor.store.sqlite_queries import DISTINCT_SQL, SOURCE_RUNS_SQL, hit_conditions, hit_page_sql
+from monitor.store.sqlite_queries import (
+    CARD_HITS_SQL,
+    DISTINCT_SQL,
+    SOURCE_RUNS_SQL,
+    card_page_sql,
+    hit_conditions,
+    hit_page_sql,
+)  # fmt: skip
 
 T = TypeVar("T")
 CHUNK = 500  # ids per IN (…): well below SQLite's limit on parameters
@@ -64,6 +72,20 @@ class SqliteRecords:
         def read(db: sqlite3.Connection) -> HitPage:
             hits = [from_json(HitRecord, row[0]) for row in db.execute(page_sql, params)]
             return HitPage(hits, int(db.execute(count_sql, params).fetchone()[0]))
+
+        return await self._run(read)
+
+    async def find_cards(self, query: CardQuery) -> CardPage:
+        page_sql, count_sql, params = card_page_sql(query)
+
+        def card(db: sqlite3.Connection, media_sha256: str, item_id: str) -> Card:
+            rows = db.execute(CARD_HITS_SQL, (media_sha256, item_id)).fetchall()
+            return card_of([from_json(HitRecord, body) for body, _, _ in rows], {e: v for _, e, v in rows})
+
+        def read(db: sqlite3.Connection) -> CardPage:
+            keys = db.execute(page_sql, params).fetchall()
+            cards = [card(db, media_sha256, item_id) for media_sha256, item_id, _, _ in keys]
+            return CardPage(cards, int(db.execute(count_sql, params).fetchone()[0]))
 
         return await self._run(read)
 

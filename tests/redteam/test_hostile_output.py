@@ -30,7 +30,8 @@ from evidence.errors import VerificationFailed
 from evidence.packet import media_file_name, packet_files, write_packet
 from evidence.signing import public_key_pem, signing_key_from
 from evidence.verify import verify_bundle
-from monitor.cli.console import hit_json, hits_table, print_runs
+from monitor.cards import card_of
+from monitor.cli.console import card_json, cards_table, print_runs
 from monitor.context import open_context
 from monitor.counters import RunCounters
 from monitor.errors import BlocklistError
@@ -64,20 +65,20 @@ def printed(renderable: object) -> str:
     return stream.getvalue()
 
 
-def test_hits_with_markup_in_a_location_print_as_written() -> None:
-    out = printed(hits_table([hostile_hit()]))
+def test_cards_with_markup_in_a_location_print_as_written() -> None:
+    out = printed(cards_table([card_of([hostile_hit()])]))
     assert "http://forum/[/]thread" in out and "[bold red]x[/]" in out
 
 
 def test_escape_sequences_and_bidi_overrides_in_a_label_are_shown_not_obeyed() -> None:
-    out = printed(hits_table([hostile_hit(label=f"pic{ESCAPE}\u202egpj.exe")]))
+    out = printed(cards_table([card_of([hostile_hit(label=f"pic{ESCAPE}\u202egpj.exe")])]))
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "\\x1b]52" in out and "\\u202e" in out
 
 
-def test_hits_as_json_carry_the_label_exactly_but_nothing_a_terminal_obeys() -> None:
+def test_cards_as_json_carry_the_label_exactly_but_nothing_a_terminal_obeys() -> None:
     label = f"pic{ESCAPE}\u202e\x9b31m\x7f"
-    line = hit_json(hostile_hit(label=label))
+    line = card_json(card_of([hostile_hit(label=label)]))
     assert not [c for c in line if not c.isprintable()] and "\u202e" not in line
     assert json.loads(line)["label"] == label
 

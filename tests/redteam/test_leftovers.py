@@ -266,7 +266,7 @@ class CredentialedCrawler:
 async def test_watchlist_credentials_reach_neither_the_store_nor_the_output_nor_the_logs(
     settings: Settings, hash_pool: HashPool, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from monitor.cli.console import hits_table, print_runs
+    from monitor.cli.console import cards_table, print_runs
     from monitor.operations.logs import RedactSecrets, secret_values
 
     crawler = CredentialedCrawler()
@@ -279,7 +279,7 @@ async def test_watchlist_credentials_reach_neither_the_store_nor_the_output_nor_
     assert "hunter2" not in repr(stored) and "https://***@forum.example/thread/1" in repr(stored)
     stream = io.StringIO()
     print_runs(Console(file=stream, width=300), [run])
-    Console(file=stream, width=300).print(hits_table([]))
+    Console(file=stream, width=300).print(cards_table([]))
     assert "hunter2" not in stream.getvalue() and "***@forum.example" in stream.getvalue()
     record = logging.makeLogRecord({"msg": "fetching %s", "args": (f"{SECRET_URL}/x",)})
     RedactSecrets(secret_values(settings)).filter(record)

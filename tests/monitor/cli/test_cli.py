@@ -56,19 +56,30 @@ def test_demo_prints_hits_and_ends_with_the_totals_line(
 
 
 @pytest.mark.slow
-def test_hits_json_gives_one_object_per_hit_with_what_a_takedown_needs(
+def test_hits_json_gives_one_card_per_distinct_media_and_picture_with_every_signal_and_place(
     demo_run: tuple[Path, subprocess.CompletedProcess[str]],
 ) -> None:
     data_dir, _ = demo_run
     result = jikimi(data_dir, "hits", "--json")
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.strip().splitlines()
-    assert len(lines) >= 6
-    for line in lines:
-        hit = json.loads(line)
-        assert hit["location"].startswith("http://127.0.0.1:")
-        assert hit["media_url"] and len(hit["media_sha256"]) == 64
-        assert set(hit["entry"]) >= {"hash_type", "case", "label"} and isinstance(hit["distance"], int)
+    cards = [json.loads(line) for line in result.stdout.strip().splitlines()]
+    assert len(cards) == 9  # the demo's nine pieces of media, not one row per matched hash
+    assert len({card["id"] for card in cards}) == 9
+    for card in cards:
+        assert set(card) == {"id", "media_sha256", "item", "case", "label", "signals", "status", "locations"}
+        assert len(card["media_sha256"]) == 64 and card["id"].startswith(card["media_sha256"])
+        assert card["item"] and card["case"] and card["status"] == "pending"
+        assert card["signals"] and all(
+            set(signal) == {"hash_type", "distance", "variant", "entry_value"} and isinstance(signal["distance"], int)
+            for signal in card["signals"]
+        )
+        assert card["locations"]
+        for place in card["locations"]:
+            assert set(place) == {"location", "media_url", "source", "posted_at", "seen_at", "packet_id"}
+            assert place["location"].startswith("http") and place["media_url"] and place["seen_at"]
+    assert any(len(card["signals"]) > 1 for card in cards)  # several hashes of one picture: one card
+    table = jikimi(data_dir, "hits")
+    assert table.returncode == 0 and "Cards (9)" in table.stdout, table.stderr
 
 
 @pytest.mark.slow

@@ -20,6 +20,7 @@ from monitor.records import HitRecord
 from monitor.store import MongoStore, SqliteStore
 from monitor.store.base import Store
 from tests.contracts.blocklist_items_contract import BlocklistItemContract
+from tests.contracts.card_contract import CardContract
 from tests.contracts.login_failure_contract import LoginFailureContract
 from tests.contracts.review_session_contract import ReviewSessionContract
 from tests.contracts.store_contract import StoreContract
@@ -29,7 +30,12 @@ REAL_MONGODB_URL = os.environ.get("JIKIMI_TEST_MONGODB_URL")
 
 
 class TestSqliteStore(
-    StoreContract, StoreQueryContract, BlocklistItemContract, ReviewSessionContract, LoginFailureContract
+    StoreContract,
+    StoreQueryContract,
+    BlocklistItemContract,
+    CardContract,
+    ReviewSessionContract,
+    LoginFailureContract,
 ):
     @pytest.fixture
     async def store(self, tmp_path: Path) -> AsyncIterator[Store]:
@@ -56,7 +62,12 @@ class TestSqliteStore(
 
 
 class TestInMemoryMongoStandIn(
-    StoreContract, StoreQueryContract, BlocklistItemContract, ReviewSessionContract, LoginFailureContract
+    StoreContract,
+    StoreQueryContract,
+    BlocklistItemContract,
+    CardContract,
+    ReviewSessionContract,
+    LoginFailureContract,
 ):
     """pymongo-async-mock: a stand-in for query shapes, not a MongoDB server."""
 
@@ -72,7 +83,12 @@ class TestInMemoryMongoStandIn(
 
 @pytest.mark.skipif(REAL_MONGODB_URL is None, reason="set JIKIMI_TEST_MONGODB_URL to run against a real MongoDB")
 class TestRealMongoStore(
-    StoreContract, StoreQueryContract, BlocklistItemContract, ReviewSessionContract, LoginFailureContract
+    StoreContract,
+    StoreQueryContract,
+    BlocklistItemContract,
+    CardContract,
+    ReviewSessionContract,
+    LoginFailureContract,
 ):
     @pytest.fixture
     async def store(self) -> AsyncIterator[Store]:
@@ -180,3 +196,25 @@ async def test_an_upgrade_interrupted_after_adding_a_column_is_completed_at_the_
         assert (await reopened.find_hits(HitQuery(case="case-3", source_id="src"))).hits == [hit]
     finally:
         await reopened.close()
+
+
+async def test_a_store_from_before_cards_gets_the_card_index_and_lists_its_hits_as_cards(tmp_path: Path) -> None:
+    import sqlite3
+
+    from monitor.store.queries import CardQuery
+
+    path = tmp_path / "old.sqlite3"
+    hit = await store_with_one_hit(path, "case")
+    with sqlite3.connect(path) as db:  # as the version before cards left it
+        db.execute("DROP INDEX hits_card")
+        db.execute("PRAGMA user_version = 3")
+    store = SqliteStore(path)
+    await store.open()
+    page = await store.find_cards(CardQuery())
+    await store.close()
+    assert [card.hit_ids for card in page.cards] == [(hit.id,)] and page.total == 1
+    with sqlite3.connect(path) as db:
+        plan = db.execute(
+            "EXPLAIN QUERY PLAN SELECT media_sha256, item_id, MAX(created_at) FROM hits GROUP BY media_sha256, item_id"
+        ).fetchall()
+    assert "COVERING INDEX hits_card" in repr(plan)

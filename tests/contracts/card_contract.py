@@ -1,0 +1,110 @@
+"""What every store must answer about review cards: one media × one item, every signal, every place.
+
+Mixed into every back end's test class (``tests/monitor/store/test_stores.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from crawlers.sighting import Fingerprints, Sighting
+from monitor.cards import card_id, card_keys
+from monitor.records import BlocklistEntry, HitRecord, HitStatus
+from monitor.store.base import Store
+from monitor.store.queries import CardQuery
+from tests.contracts.blocklist_items_contract import picture
+from tests.contracts.store_contract import SHA, hit_for
+
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+OTHER = "ef" * 32
+
+
+async def seen(
+    store: Store, make_sighting: Callable[..., Sighting], entries: list[BlocklistEntry], place: int,
+    media: str = SHA, hours: int = 0, status: HitStatus = HitStatus.PENDING, source: str = "src-0",
+) -> list[HitRecord]:  # fmt: skip
+    """One sighting of ``media`` at place ``place`` that matched every entry of ``entries``."""
+    sighting = make_sighting(
+        fingerprints=Fingerprints({"sha256": media}),
+        location=f"http://site.example/t/{place}",
+        source_id=source,
+        seen_at=T0 + timedelta(hours=hours),
+    )
+    hits = [
+        hit_for(sighting, entry, media_sha256=media, created_at=T0 + timedelta(hours=hours), status=status,
+                packet_id=f"packet-{place}", distance=index * 4, source_kind="web")
+        for index, entry in enumerate(entries)
+    ]  # fmt: skip
+    for hit in hits:
+        assert await store.put_hit(hit)
+    return hits
+
+
+class CardContract:
+    async def test_one_media_and_one_item_is_one_card_with_every_signal_and_every_place(
+        self, store: Store, make_sighting: Callable[..., Sighting]
+    ) -> None:
+        entries = picture("item-a")
+        await store.add_blocklist_entries(entries)
+        first = await seen(store, make_sighting, entries, 1)
+        second = await seen(store, make_sighting, entries, 2, hours=1)
+        page = await store.find_cards(CardQuery())
+        assert page.total == 1
+        (card,) = page.cards
+        assert card.id == card_id(SHA, "item-a") and card_keys(card.id) == (SHA, "item-a")
+        assert (card.media_sha256, card.item_id, card.case, card.label) == (SHA, "item-a", "case-1", "picture 1")
+        assert card.status == HitStatus.PENDING
+        assert [(s.hash_type, s.variant, s.distance, s.entry_value) for s in card.signals] == [
+            ("sha256", "", 0, entries[0].value), ("pdq", "", 4, entries[1].value),
+            ("pdq", "centre crop 5%", 8, entries[2].value),
+        ]  # fmt: skip
+        assert [(place.location, place.packet_id) for place in card.locations] == [
+            ("http://site.example/t/1", "packet-1"), ("http://site.example/t/2", "packet-2"),
+        ]  # fmt: skip
+        assert (card.first_seen, card.last_seen) == (T0, T0 + timedelta(hours=1))
+        assert set(card.hit_ids) == {hit.id for hit in first + second}
+
+    async def test_cards_are_newest_first_paged_counted_and_filtered(
+        self, store: Store, make_sighting: Callable[..., Sighting]
+    ) -> None:
+        a, b = picture("item-a"), picture("item-b", case="case-2", label="picture 2")
+        await store.add_blocklist_entries(a + b)
+        await seen(store, make_sighting, a, 1, hours=0, status=HitStatus.CONFIRMED)
+        await seen(store, make_sighting, b, 2, hours=1, status=HitStatus.REJECTED, source="src-1")
+        await seen(store, make_sighting, a, 3, media=OTHER, hours=2, status=HitStatus.ESCALATED)
+        every = await store.find_cards(CardQuery())
+        assert [(c.media_sha256, c.item_id) for c in every.cards] == [
+            (OTHER, "item-a"),
+            (SHA, "item-b"),
+            (SHA, "item-a"),
+        ]
+        assert every.total == 3
+        second_page = await store.find_cards(CardQuery(offset=1, limit=1))
+        assert ([c.item_id for c in second_page.cards], second_page.total) == (["item-b"], 3)
+        assert [c.item_id for c in (await store.find_cards(CardQuery(case="case-2"))).cards] == ["item-b"]
+        assert [c.item_id for c in (await store.find_cards(CardQuery(source_id="src-1"))).cards] == ["item-b"]
+        assert (await store.find_cards(CardQuery(platform="nowhere"))).total == 0
+        assert [c.media_sha256 for c in (await store.find_cards(CardQuery(since=T0 + timedelta(hours=2)))).cards] == [
+            OTHER
+        ]
+        confirmed = await store.find_cards(CardQuery(statuses=(HitStatus.CONFIRMED,)))
+        assert [(c.item_id, c.status) for c in confirmed.cards] == [("item-a", HitStatus.CONFIRMED)]
+        assert confirmed.total == 1
+
+    async def test_a_card_shows_the_least_decided_status_of_its_hits(
+        self, store: Store, make_sighting: Callable[..., Sighting]
+    ) -> None:
+        entries = picture("item-a")
+        await store.add_blocklist_entries(entries)
+        await seen(store, make_sighting, entries, 1, status=HitStatus.CONFIRMED)
+        assert (await store.find_cards(CardQuery())).cards[0].status == HitStatus.CONFIRMED
+        await seen(store, make_sighting, entries, 2, hours=1)  # seen again after the decision: look again
+        assert (await store.find_cards(CardQuery())).cards[0].status == HitStatus.PENDING
+        assert (await store.find_cards(CardQuery(statuses=(HitStatus.CONFIRMED,)))).total == 0
+        await seen(store, make_sighting, entries, 3, hours=2, status=HitStatus.ESCALATED)
+        assert (await store.find_cards(CardQuery(statuses=(HitStatus.ESCALATED,)))).total == 1
+
+    async def test_an_empty_store_has_no_cards(self, store: Store) -> None:
+        page = await store.find_cards(CardQuery())
+        assert (page.cards, page.total) == ([], 0)
