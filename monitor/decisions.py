@@ -25,6 +25,7 @@ from monitor.packets.custody_log import append_event
 from monitor.records import Decision, HitRecord, HitStatus, Verdict
 from monitor.store.base import Store
 from monitor.store.queries import HitQuery
+from monitor.usernames import stored_account
 
 EXPORTABLE = HitStatus.CONFIRMED
 
@@ -103,10 +104,11 @@ async def decide_card(
     reviewer confirmed before (a place seen again since) keep that confirmation; the others get the decision.
     """
     hits = await card_hits(store, card_id)
-    user = await store.get_user(reviewer)
+    user = await stored_account(store, reviewer)
     if user is None or user.disabled:
         state = "is disabled" if user is not None else "is not an account of this store (jikimi users list)"
         raise DecisionRefused(f"reviewer {reviewer!r} {state}: a decision names a reviewer who may make it")
+    reviewer = user.name  # as stored, whichever spelling was typed: the four-eyes rule compares names
     repeats = set()
     if verdict == Verdict.CONFIRM:
         repeats = {hit.id for hit in hits if confirms_already(await store.decisions(hit.id), reviewer)}

@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),
     ("crawlers",),
     ("evidence",),
-    ("monitor.errors", "monitor.records", "monitor.counters", "monitor.cards"),
+    ("monitor.errors", "monitor.records", "monitor.counters", "monitor.cards", "monitor.usernames"),
     ("monitor.signals",),
     ("monitor.fingerprint", "monitor.store"),
     ("monitor.matching", "monitor.packets"),

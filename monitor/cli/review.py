@@ -59,7 +59,7 @@ def add_user(
     import asyncio
 
     from monitor.review.passwords import WeakPassword, hash_password  # hashes a dummy password on import
-    from monitor.review.usernames import UsernameRefused, new_username
+    from monitor.usernames import UsernameRefused, new_username
 
     if role not in tuple(Role):
         raise UsageError(f"role must be one of {', '.join(Role)} (got {role!r})")
@@ -131,7 +131,7 @@ async def _put_user(record: UserRecord) -> str:
     """Store ``record`` under its normalised name, refusing one that reads as an existing account's."""
     from config.settings import load_settings
     from monitor.context import open_context
-    from monitor.review.usernames import new_username
+    from monitor.usernames import new_username
 
     async with open_context(load_settings()) as context:
         name = new_username(record.name, [user.name for user in await context.store.users()])

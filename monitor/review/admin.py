@@ -21,7 +21,7 @@ from monitor.review.pages import flash, not_found, render_page, review_app
 from monitor.review.passwords import WeakPassword
 from monitor.review.permissions import requires
 from monitor.review.security import current_reviewer
-from monitor.review.usernames import UsernameRefused, new_username
+from monitor.usernames import UsernameRefused, new_username
 
 routes = web.RouteTableDef()
 BLOCKLIST_SUFFIXES = (".csv", ".jsonl")

@@ -9,13 +9,11 @@ from aiohttp import web
 from aiohttp_session import get_session, new_session
 
 from monitor.operations.status import prometheus_text
-from monitor.records import UserRecord
 from monitor.review.client_address import client_address
 from monitor.review.i18n import LANGUAGES
 from monitor.review.pages import render_page, review_app
 from monitor.review.sessions import end_session, start_session
-from monitor.review.usernames import login_names
-from monitor.store.base import UserStore
+from monitor.usernames import stored_account
 
 routes = web.RouteTableDef()
 
@@ -60,7 +58,7 @@ async def login(request: web.Request) -> web.Response:
     address = client_address(request, app.trusted_proxies)
     if await app.throttle.locked(name, address):
         return await render_page(request, "login.html.j2", {"error": "locked", "name": name}, status=429)
-    user = await _stored_account(app.context.store, name)
+    user = await stored_account(app.context.store, name)
     # the same argon2 work for a name that does not exist, so the time does not tell which names do
     matched = await app.passwords.matches(user.password_hash if user else None, password)
     if user is None or user.disabled or not matched:
@@ -76,14 +74,6 @@ async def login(request: web.Request) -> web.Response:
     session["last_seen"] = time.time()
     session["lang"] = language
     raise web.HTTPSeeOther("/hits")
-
-
-async def _stored_account(store: UserStore, typed: str) -> UserRecord | None:
-    """The account ``typed`` names: its exact name (accounts older than ``usernames.py``), else its key."""
-    for name in login_names(typed) if typed else ():
-        if (user := await store.get_user(name)) is not None:
-            return user
-    return None
 
 
 @routes.post("/logout")

@@ -27,8 +27,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from config.settings import Settings
-from monitor.review.usernames import username_key
 from monitor.store.base import LoginFailureStore
+from monitor.usernames import username_key
 
 
 @dataclass

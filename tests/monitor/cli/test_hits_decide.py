@@ -109,6 +109,23 @@ def test_the_same_reviewer_confirming_twice_is_refused_with_status_2_and_nothing
     assert sum(map(len, custody.values())) == 4  # the first confirmation's events only
 
 
+def test_a_reviewer_is_the_account_a_login_would_find_whatever_spelling_is_typed(data_dir: Path) -> None:
+    assert decide(data_dir, "ＡＬＩＣＥ")[0] == 0  # fullwidth capitals log in as alice, and decide as alice
+    status, said = decide(data_dir, "Alice")
+    assert status == 2 and "different reviewer" in said, said
+    assert asyncio.run(reviewers(data_dir)) == {"alice"}  # the stored spelling is recorded
+
+
+async def reviewers(data_dir: Path) -> set[str]:
+    """Who decided the card's hits, by the names their decisions and custody events record."""
+    store = SqliteStore(data_dir / "jikimi.sqlite3")
+    await store.open()
+    named = {d.reviewer for hit in await store.hits() for d in await store.decisions(hit.id)}
+    named |= {e.actor for packet in ("packet-1", "packet-2") for e in await store.custody_events(packet)}
+    await store.close()
+    return named
+
+
 def test_an_unknown_reviewer_or_card_or_verdict_is_refused_with_status_2(data_dir: Path) -> None:
     status, said = decide(data_dir, "mallory")
     assert status == 2 and "'mallory' is not an account" in said, said

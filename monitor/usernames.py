@@ -32,6 +32,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from monitor.records import UserRecord
+    from monitor.store.base import UserStore
 
 MAX_LENGTH = 64
 _ALLOWED = re.compile(r"[a-z0-9\uac00-\ud7a3][a-z0-9._\-\uac00-\ud7a3]*")
@@ -73,3 +78,13 @@ def login_names(typed: str) -> tuple[str, ...]:
     """The stored names a login as ``typed`` may be: the exact name (older accounts), then its key."""
     key = username_key(typed)
     return (typed,) if key == typed else (typed, key)
+
+
+async def stored_account(store: UserStore, typed: str) -> UserRecord | None:
+    """The account ``typed`` names, as a login finds it: its exact name (accounts older than this module),
+    else its key. Every place that takes a reviewer's name (the login form, ``jikimi hits decide``) finds
+    the same account, and records the stored spelling."""
+    for name in login_names(typed) if typed else ():
+        if (user := await store.get_user(name)) is not None:
+            return user
+    return None
