@@ -47,6 +47,7 @@ from monitor.review.security import Reviewer
 from tests.monitor.review.shown_text import PLACEHOLDER, data_pattern, english_left, raw_keys, shown_text
 
 REVIEW_PACKAGE = Path(hit_routes.__file__).parent
+MESSAGE_SOURCES = [*sorted(REVIEW_PACKAGE.glob("*.py")), REVIEW_PACKAGE.parent / "usernames.py"]  # what names keys
 
 # What the UI must name: every value of each group (i18n.TERM_GROUPS follows the enums it is built from).
 TERMS = TERM_GROUPS
@@ -315,7 +316,7 @@ def holds_a_message(target: ast.expr) -> bool:
 
 
 def test_every_message_a_handler_names_is_in_both_catalogues_and_shown_by_a_scene() -> None:
-    named = set().union(*(named_messages(path.read_text()) for path in REVIEW_PACKAGE.glob("*.py")))
+    named = set().union(*(named_messages(path.read_text()) for path in MESSAGE_SOURCES))
     assert {"decision_saved", "forbidden", "expired", "locked", "not_verified", "packet_unreadable"} <= named
     assert sorted(named - set(MESSAGES["en"])) == [] and sorted(named - set(MESSAGES["ko"])) == []
     shown = {*USER_ERRORS, *BLOCKLIST_ERRORS, *FLASHES, *LOGIN_ERRORS, *EXPORT_ERRORS, *MESSAGE_KEYS, *PACKET_PROBLEMS}
@@ -403,7 +404,7 @@ def test_every_key_and_term_group_a_template_names_is_in_both_catalogues() -> No
 
 def test_every_catalogue_message_is_used_by_a_template_a_handler_or_a_term() -> None:
     calls = {call for name in TEMPLATES.list_templates() for call in template_calls(name)}
-    named = set().union(*(named_messages(path.read_text()) for path in REVIEW_PACKAGE.glob("*.py")))
+    named = set().union(*(named_messages(path.read_text()) for path in MESSAGE_SOURCES))
     terms = {message_key(group, value) for group, values in TERMS.items() for value in values}
     used = {value for kind, value in calls if kind == "key"} | named | terms
     assert sorted(set(MESSAGES["en"]) - used) == []
