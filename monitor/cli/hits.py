@@ -84,8 +84,13 @@ def decide(
             )  # fmt: skip
         kept = f"; {len(done.kept)} confirmed by {reviewer} already kept as they are" if done.kept else ""
         make_console().print(
-            shown(f"card {done.card.id}: {done.card.status} — {verdict} by {reviewer} on {len(done.decided)} hits "
-                  f"at {len(done.card.locations)} places{kept}")
+            shown(f"card {done.card.id}: {done.card.status} — {verdict} by {reviewer} on "
+                  f"{counted(len(done.decided), 'hit')} at {counted(len(done.card.locations), 'place')}{kept}")
         )  # fmt: skip
 
     asyncio.run(run())
+
+
+def counted(number: int, noun: str) -> str:
+    """``1 place``, ``2 places``: what a person reads in the decision's summary."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -27,16 +27,14 @@ from tests.contracts.store_contract import StoreContract
 from tests.contracts.store_queries_contract import StoreQueryContract
 
 REAL_MONGODB_URL = os.environ.get("JIKIMI_TEST_MONGODB_URL")
-
-
-class TestSqliteStore(
-    StoreContract,
-    StoreQueryContract,
-    BlocklistItemContract,
-    CardContract,
-    ReviewSessionContract,
+CONTRACTS = (
+    StoreContract, StoreQueryContract, BlocklistItemContract, CardContract, ReviewSessionContract,
     LoginFailureContract,
-):
+)  # fmt: skip
+"""What every store back end must do: each test class below runs all of it against one back end."""
+
+
+class TestSqliteStore(*CONTRACTS):
     @pytest.fixture
     async def store(self, tmp_path: Path) -> AsyncIterator[Store]:
         store = SqliteStore(tmp_path / "store.sqlite3")
@@ -61,14 +59,7 @@ class TestSqliteStore(
         assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-class TestInMemoryMongoStandIn(
-    StoreContract,
-    StoreQueryContract,
-    BlocklistItemContract,
-    CardContract,
-    ReviewSessionContract,
-    LoginFailureContract,
-):
+class TestInMemoryMongoStandIn(*CONTRACTS):
     """pymongo-async-mock: a stand-in for query shapes, not a MongoDB server."""
 
     @pytest.fixture
@@ -82,14 +73,7 @@ class TestInMemoryMongoStandIn(
 
 
 @pytest.mark.skipif(REAL_MONGODB_URL is None, reason="set JIKIMI_TEST_MONGODB_URL to run against a real MongoDB")
-class TestRealMongoStore(
-    StoreContract,
-    StoreQueryContract,
-    BlocklistItemContract,
-    CardContract,
-    ReviewSessionContract,
-    LoginFailureContract,
-):
+class TestRealMongoStore(*CONTRACTS):
     @pytest.fixture
     async def store(self) -> AsyncIterator[Store]:
         assert REAL_MONGODB_URL is not None
