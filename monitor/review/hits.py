@@ -7,6 +7,7 @@ Every view of a hit page, every reveal and every decision is a custody event on 
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +16,8 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from evidence.custody import CustodyKind
-from monitor.decisions import decide_hit
+from monitor.cards import card_id
+from monitor.decisions import confirms_already, decide_hit
 from monitor.packets.custody_log import append_event
 from monitor.records import HitRecord, HitStatus, Verdict
 from monitor.review.hit_details import hit_details, stored_packet
@@ -26,6 +28,7 @@ from monitor.review.security import Reviewer, current_reviewer
 from monitor.store.queries import HitQuery
 
 routes = web.RouteTableDef()
+CARD_PAGE = re.compile(r"/cards/[0-9a-f]{64}\.[0-9A-Za-z_-]{1,128}")  # where a reveal from a card page returns
 
 
 async def _hit_or_404(request: web.Request) -> HitRecord:
@@ -53,7 +56,7 @@ async def hit_page(request: web.Request) -> web.Response:
     app, reviewer, hit = await _on_hit(request)
     await _record(app, hit, CustodyKind.VIEWED, reviewer.name, {})
     details = await hit_details(app.context, hit)
-    revealed_until = await _reveal_expiry(request, hit)
+    revealed_until = await reveal_expiry(request, hit)
     pending = await app.context.store.find_hits(HitQuery(statuses=(HitStatus.PENDING,), limit=2))
     siblings = [h for h in pending.hits if h.uid != hit.uid]
     return await render_page(request, "hit.html.j2", {
@@ -62,6 +65,7 @@ async def hit_page(request: web.Request) -> web.Response:
         "next_uid": siblings[0].uid if siblings else None, "platform": hit.platform,
         "may_reveal": reviewer.may("reveal"), "verdicts": tuple(Verdict),
         "metadata_rows": _metadata_rows(details.packet.metadata if details.packet else {}),
+        "card_link": f"/cards/{card_id(hit.media_sha256, hit.item_id)}" if hit.item_id else None,
     })  # fmt: skip
 
 
@@ -86,6 +90,9 @@ async def decide(request: web.Request) -> web.Response:
     if verdict not in tuple(Verdict):
         raise web.HTTPBadRequest(text=f"verdict must be one of {', '.join(Verdict)}")
     context = app.context
+    if verdict == Verdict.CONFIRM and confirms_already(await context.store.decisions(hit.id), reviewer.name):
+        await flash(request, "confirmed_already")  # refused, not ignored: the reviewer must know it did not count
+        raise web.HTTPSeeOther(f"/hits/{hit.uid}")
     await decide_hit(
         context.store, context.signer, hit, reviewer.name, Verdict(verdict), comment, app.settings.review_confirmations
     )
@@ -110,10 +117,11 @@ async def reveal(request: web.Request) -> web.Response:
     session = await get_session(request)
     grants = {k: v for k, v in dict(session.get("reveals", {})).items() if float(v) > time.time()}
     session["reveals"] = grants | {hit.uid: time.time() + seconds}
-    raise web.HTTPSeeOther(f"/hits/{hit.uid}")
+    back = str((await request.post()).get("back", ""))
+    raise web.HTTPSeeOther(back if CARD_PAGE.fullmatch(back) else f"/hits/{hit.uid}")
 
 
-async def _reveal_expiry(request: web.Request, hit: HitRecord) -> datetime | None:
+async def reveal_expiry(request: web.Request, hit: HitRecord) -> datetime | None:
     reviewer = current_reviewer(request)
     if reviewer is None or not reviewer.may("reveal"):
         return None
@@ -136,7 +144,7 @@ async def _picture(request: web.Request, revealed: bool) -> web.Response:
     """The blurred preview or, within a reveal grant, the original; each one served is a ``viewed`` event
     naming which (``media``), so the custody log shows every time a picture reached a screen."""
     app, reviewer, hit = await _on_hit(request)
-    until = await _reveal_expiry(request, hit) if revealed else None
+    until = await reveal_expiry(request, hit) if revealed else None
     if revealed and until is None:
         return await render_message(request, "forbidden", status=403)
     try:

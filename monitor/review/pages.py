@@ -75,7 +75,7 @@ async def language_of(request: web.Request) -> str:
 async def render_page(request: web.Request, template: str, values: dict[str, Any], status: int = 200) -> web.Response:
     session = await get_session(request)
     language = await language_of(request)
-    flash = session.pop("flash", None)
+    flash = Flash.from_session(session.pop("flash", None))
     page = TEMPLATES.get_template(template).render(
         t=translator(language), lang=language, languages=LANGUAGES, reviewer=current_reviewer(request),
         csrf=csrf_token(session), flash=flash, path=request.path, reviews=int(session.get("reviews", 0)),
@@ -106,5 +106,21 @@ async def translated_not_found(request: web.Request, handler: Handler) -> web.St
         raise await not_found(request) from None
 
 
-async def flash(request: web.Request, message_key: str) -> None:
-    (await get_session(request))["flash"] = message_key
+@dataclass(frozen=True, slots=True)
+class Flash:
+    """A message shown once on the next page (``decision_saved``), with its placeholders' values."""
+
+    key: str
+    values: dict[str, Any]
+
+    @classmethod
+    def from_session(cls, stored: object) -> Flash | None:
+        if isinstance(stored, str):  # a session cookie from before flashes had values
+            return cls(stored, {})
+        if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str) and isinstance(stored[1], dict):
+            return cls(stored[0], stored[1])
+        return None
+
+
+async def flash(request: web.Request, message_key: str, **values: str | int) -> None:
+    (await get_session(request))["flash"] = [message_key, values]

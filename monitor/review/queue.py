@@ -1,21 +1,30 @@
-"""The review queue: hits newest first, filtered and paged by the store; no pictures in lists."""
+"""The review queue: cards (one media × one victim picture), filtered, counted and paged by the store.
+
+A reviewer decides about a picture, not about a hash or a place, so the queue lists cards
+(``monitor/cards.py``), not hits: the SHA-256, PDQ and crop-variant matches of one victim picture against one
+file, at every place the file was seen, are one row. Escalated cards come first, then the newest. Nothing
+here loads more than a page: the store filters, sorts, counts per status and pages. No pictures in lists.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
 
+from monitor.cards import STATUS_ORDER
 from monitor.records import HitStatus
 from monitor.review.pages import render_page, review_app
 from monitor.review.permissions import requires
-from monitor.store.queries import HitPage, HitQuery
+from monitor.store.base import Store
+from monitor.store.queries import CardPage, CardQuery
 
 routes = web.RouteTableDef()
 PAGE_SIZE = 50
+FILTERS = ("status", "case", "source", "platform", "since")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,20 +39,21 @@ class QueueFilter:
 
     @classmethod
     def from_query(cls, query: Any) -> QueueFilter:
-        return cls(*(str(query.get(name, "")).strip() for name in ("status", "source", "case", "platform", "since")))
+        return cls(**{name: str(query.get(name, "")).strip() for name in FILTERS})
 
-    def hit_query(self, page: int) -> HitQuery | None:
-        """The store query of this filter's ``page``; ``None`` for a status no hit can have."""
+    def card_query(self, page: int, size: int = PAGE_SIZE) -> CardQuery | None:
+        """The store query of this filter's ``page``; ``None`` for a status no card can have."""
         if self.status and self.status not in tuple(HitStatus):
             return None
-        return HitQuery(
+        return CardQuery(
             statuses=(HitStatus(self.status),) if self.status else (), source_id=self.source or None,
             case=self.case or None, platform=self.platform or None, since=_date(self.since),
-            offset=page * PAGE_SIZE, limit=PAGE_SIZE,
+            offset=page * size, limit=size,
         )  # fmt: skip
 
-    def query(self, page: int) -> str:
-        values = {k: v for k, v in asdict(self).items() if v} | ({"page": str(page)} if page else {})
+    def query(self, page: int = 0, **changed: str) -> str:
+        """This filter's query string, with ``changed`` filters (a status tab) and a page."""
+        values = {k: v for k, v in (asdict(self) | changed).items() if v} | ({"page": str(page)} if page else {})
         return urlencode(values)
 
 
@@ -54,6 +64,19 @@ def _date(text: str) -> datetime | None:
         return None
 
 
+def page_number(query: Any) -> int:
+    text = str(query.get("page", ""))
+    return int(text) if text.isdigit() and len(text) < 7 else 0
+
+
+async def status_counts(store: Store, query: CardQuery) -> dict[HitStatus, int]:
+    """Cards per status under the query's other filters: the queue's status tabs."""
+    counts = {}
+    for status in STATUS_ORDER:
+        counts[status] = (await store.find_cards(replace(query, statuses=(status,), offset=0, limit=1))).total
+    return counts
+
+
 @routes.get("/")
 async def home(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther("/hits")
@@ -62,16 +85,19 @@ async def home(request: web.Request) -> web.Response:
 @routes.get("/hits")
 @requires("review")
 async def queue(request: web.Request) -> web.Response:
-    """One page of the filtered queue, and the filters' choices: two store queries."""
+    """One page of the filtered cards, the count per status, and the filters' choices."""
     store = review_app(request).context.store
     wanted = QueueFilter.from_query(request.query)
-    page = int(request.query["page"]) if request.query.get("page", "").isdigit() else 0
-    query = wanted.hit_query(page)
-    found = await store.find_hits(query) if query is not None else HitPage([], 0)
+    page = page_number(request.query)
+    query = wanted.card_query(page)
+    found = await store.find_cards(query) if query is not None else CardPage([], 0)
+    counts = await status_counts(store, replace(query, statuses=())) if query is not None else {}
     facets = await store.hit_facets()
-    choices = {"status": tuple(HitStatus), "source": facets.sources, "case": facets.cases, "platform": facets.platforms}
+    choices = {"status": STATUS_ORDER, "source": facets.sources, "case": facets.cases, "platform": facets.platforms}
     return await render_page(request, "queue.html.j2", {
-        "hits": found.hits, "total": found.total, "filter": wanted, "choices": choices,
+        "cards": found.cards, "total": found.total, "filter": wanted, "choices": choices, "counts": counts,
+        "tabs": [("", sum(counts.values()), wanted.query(status=""))]
+        + [(str(status), counts.get(status, 0), wanted.query(status=str(status))) for status in STATUS_ORDER],
         "older": wanted.query(page + 1) if (page + 1) * PAGE_SIZE < found.total else None,
-        "newer": wanted.query(page - 1) if page else None,
+        "newer": wanted.query(page - 1) if page else None, "here": wanted.query(page),
     })  # fmt: skip

@@ -47,12 +47,15 @@ class World:
     base_url: str  # the server listens on 127.0.0.1 for real: browsers can use it
 
 
-async def add_hit_with_packet(context: MonitorContext, sighting: Sighting) -> list[HitRecord]:
+PICTURE_1 = (BlocklistHit("entry-1", "pdq", "case-7", "picture 1", 4, "00" * 32, "item-1", "01" * 32),)
+
+
+async def add_hit_with_packet(
+    context: MonitorContext, sighting: Sighting, matches: tuple[BlocklistHit, ...] = PICTURE_1
+) -> list[HitRecord]:
+    """Record ``sighting`` as the pipeline does, with ``matches`` (one PDQ signal of item-1 unless told)."""
     assert sighting.media.path is not None
-    fingerprinted = dataclasses.replace(
-        sighting, fingerprints=fingerprint_file(sighting.media.path),
-        hits=(BlocklistHit("entry-1", "pdq", "case-7", "picture 1", 4, "00" * 32),),
-    )  # fmt: skip
+    fingerprinted = dataclasses.replace(sighting, fingerprints=fingerprint_file(sighting.media.path), hits=matches)
     pipeline = await context.pipeline()
     await pipeline.record_hits(fingerprinted, RunCounters(), None)
     await context.store.put_sighting(fingerprinted)

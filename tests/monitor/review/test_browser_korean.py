@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from crawlers.sighting import Distributor, Sighting
+from monitor.cards import card_id
 from monitor.records import HitRecord
 from tests.browser import needs_chromium
 from tests.monitor.review.conftest import ACCOUNTS, PASSWORD, World, add_hit_with_packet
@@ -23,7 +24,7 @@ pytestmark = needs_chromium
 TELEGRAM = Distributor(
     channel_id=777, channel_username="kanal9", channel_title="Kanal 9", message_id=12, text="a synthetic post"
 )
-TECHNICAL = {"sha256", "pdq", "UTC"}  # hash names, and the time zone every time is given in
+TECHNICAL = {"sha256", "pdq", "UTC", "SHA-256"}  # hash names, and the time zone every time is given in
 
 
 def untranslated(text: str, data: Iterable[str]) -> list[str]:
@@ -37,6 +38,7 @@ def shown_data(hits: Iterable[HitRecord], sightings: Iterable[Sighting]) -> set[
     data = set(ACCOUNTS)
     for hit in hits:
         data |= {hit.location, hit.media_url, hit.source_id, hit.case, hit.label, hit.packet_id or "", hit.hash_type}
+        data |= {hit.media_sha256, hit.entry_value[:16]}
     for sighting in sightings:
         who = sighting.distributor
         texts = (who.channel_title, who.channel_username, who.sender_name, who.page_title, who.text)
@@ -76,15 +78,19 @@ async def test_a_korean_reviewer_sees_the_queue_a_telegram_hit_and_its_decision_
     card = await korean_text(page)
     assert "텔레그램" in card and "검토 대기" in card
     assert untranslated(card, data) == [], card
-    await page.keyboard.press("c")  # confirm, and on to the next hit, which lists this one as confirmed
+    await page.keyboard.press("c")  # confirm the whole picture, and on to the next one
     await page.wait_for_selector("p.flash")
     following = await korean_text(page)
-    assert "판정을 저장했습니다." in following and "일치 확인됨" in following
+    assert "판정을 저장했습니다." in following and "사진" in following
     assert untranslated(following, data) == [], following
-    await page.goto(f"{world.base_url}/hits/{telegram_hits[0].uid}")
+    await page.goto(f"{world.base_url}/cards/{card_id(telegram_hits[0].media_sha256, telegram_hits[0].item_id)}")
     decided = await korean_text(page)
     assert "판정 · ian" in decided and "일치 확인" in decided  # the history names the verdict in Korean
     assert untranslated(decided, data) == [], decided
+    await page.goto(f"{world.base_url}/hits/{telegram_hits[0].uid}")  # the place's own page
+    assert untranslated(await korean_text(page), data) == []
+    await page.goto(world.base_url + "/hits?status=confirmed")  # the queue's status tab
+    assert untranslated(await korean_text(page), data) == []
     await page.goto(world.base_url + "/hits/" + "0" * 32)  # a stale link
     assert untranslated(await korean_text(page), data) == []
 

@@ -36,12 +36,14 @@ from pydantic import BaseModel
 from config.watchlist import Schedule, Source
 from crawlers.sighting import Distributor, Media, Sighting
 from evidence.custody import CustodyEvent
-from monitor.records import HitRecord, Role, RunRecord, UserRecord, Verdict
+from monitor.cards import STATUS_ORDER, Card, card_of
+from monitor.records import Decision, HitRecord, Role, RunRecord, UserRecord, Verdict
 from monitor.review import hits as hit_routes
+from monitor.review.cards import CardView, Place, poster_text
 from monitor.review.hit_details import HitDetails, PacketState
 from monitor.review.i18n import LANGUAGES, MESSAGES, TERM_GROUPS, MissingMessage, message_key, translator, warn_missing
 from monitor.review.messages_ko import KOREAN
-from monitor.review.pages import TEMPLATES
+from monitor.review.pages import TEMPLATES, Flash
 from monitor.review.queue import QueueFilter
 from monitor.review.security import Reviewer
 from tests.monitor.review.shown_text import PLACEHOLDER, data_pattern, english_left, raw_keys, shown_text
@@ -64,6 +66,7 @@ DISTRIBUTOR = Distributor(
     author_signature="M.", text="a synthetic post", page_title="thread",
 )  # fmt: skip
 PACKET_ID = "c0ffee4a9e1d2b3c4d5e6f708192a3b4"
+MEDIA_SHA256 = "ab" * 32  # a card page shows the media's SHA-256
 PROBLEM = "manifest signature missing or invalid"  # evidence/stored_packet.py's words, the technical detail
 UNREADABLE = "KeyError"  # what hit_details.py names under "the packet could not be read"
 METADATA_ROWS = [("capture_time", "2026-11-01T12:00:00Z"), ("media.mime", "image/jpeg")]
@@ -75,7 +78,7 @@ HASH_TYPES = ("pdq", "sha256", "md5", "phash")
 SOURCE_KINDS = ("web", "telegram", "telegram_web")  # shown by name (t.term("kind", …)), not as data
 SHOWN_POSTER = ("channel_title", "channel_username", "sender_name", "sender_username", "author_signature", "text")
 DATA = (
-    *(CASE, OTHER_CASE, LABEL, PACKET_ID, LOCATION, TELEGRAM_LOCATION, "forum.example", *SOURCE_IDS),
+    *(CASE, OTHER_CASE, LABEL, PACKET_ID, LOCATION, TELEGRAM_LOCATION, "forum.example", *SOURCE_IDS, MEDIA_SHA256),
     *(COMMENT, RECIPIENT, PROBLEM, UNREADABLE, WATCHLIST, WATCHLIST_PROBLEM, UPLOAD_PROBLEM, "0 3 * * *"),
     *NAMES, *HASH_TYPES, *(getattr(DISTRIBUTOR, name) for name in SHOWN_POSTER),
     *(text for row in METADATA_ROWS for text in row),
@@ -103,7 +106,7 @@ def make_hit(status: str, n: int = 0, **overrides: Any) -> HitRecord:
         "sighting_id": f"s{n}", "entry_id": "e1", "hash_type": HASH_TYPES[n % len(HASH_TYPES)], "case": CASE,
         "label": LABEL, "distance": n, "matched_value": "00" * 32, "source_id": SOURCE_IDS[n % 2],
         "location": (LOCATION, TELEGRAM_LOCATION)[n % 2], "media_url": LOCATION + "/a.jpg",
-        "media_sha256": "ab" * 32, "posted_at": AT if n % 2 else None, "seen_at": AT, "packet_id": f"p{n}",
+        "media_sha256": MEDIA_SHA256, "posted_at": AT if n % 2 else None, "seen_at": AT, "packet_id": f"p{n}",
         "status": status, "source_kind": SOURCE_KINDS[n % 2],
     }  # fmt: skip
     return HitRecord(**(values | overrides))
@@ -127,7 +130,11 @@ USER_ERRORS = (
     *("nothing_to_approve", "approve_own_request"),
 )
 BLOCKLIST_ERRORS = ("blocklist_wrong_file", "blocklist_too_large", "blocklist_refused")
-FLASHES = ("decision_saved", "user_added", "user_awaiting_approval", "user_approved", "expired")
+FLASHES = {
+    **dict.fromkeys(("decision_saved", "user_added", "user_awaiting_approval", "user_approved", "expired"), {}),
+    **dict.fromkeys(("confirmed_already", "nothing_chosen"), {}),
+    "cards_decided": {"decided": 3, "refused": 1},
+}  # every flash a handler names, with the values it gives
 LOGIN_ERRORS = ("locked", "login_failed", "account_pending")
 EXPORT_ERRORS = ("nothing_to_export", "bad_request", "bad_case_code")
 MESSAGE_KEYS = ("forbidden", "reveal_limit", "not_found", "bad_request")
@@ -146,6 +153,7 @@ def hit_scenes() -> Iterator[Scene]:
     page = {
         "d": details, "hit": hit, "revealed_until": None, "reveal_seconds": 20, "next_uid": "f" * 32,
         "platform": hit.platform, "may_reveal": True, "verdicts": VERDICTS, "metadata_rows": METADATA_ROWS,
+        "card_link": "/cards/" + "ab" * 32 + ".item1",
     }  # fmt: skip
     yield Scene("hit.html.j2", "blurred", page, Reviewer("ian", "investigator"))
     yield Scene("hit.html.j2", "revealed", page | {"revealed_until": AT}, Reviewer("ian", "investigator"))
@@ -161,16 +169,54 @@ def hit_scenes() -> Iterator[Scene]:
     yield Scene("hit.html.j2", "no packet", without, Reviewer("vera", "volunteer"))
 
 
+def listed_cards() -> list[Card]:
+    """A card in every status, one of them seen at two places (on the web and on Telegram)."""
+    cards = [
+        card_of([make_hit(status, n, media_sha256=f"{n:064x}", item_id="item1")])
+        for n, status in enumerate(STATUS_ORDER)
+    ]
+    two_places = [make_hit("pending", n, sighting_id=f"s{n}", item_id="item2") for n in range(2)]
+    return [*cards, card_of(two_places)]
+
+
 def queue_scenes() -> Iterator[Scene]:
-    listed = [make_hit(status, n) for n, status in enumerate(HIT_STATUSES)]
+    listed = listed_cards()
     platforms = (*TERMS["platform"], "forum.example")  # named platforms, and a web host shown as it is
-    choices = {"status": HIT_STATUSES, "source": SOURCE_IDS, "case": (CASE, OTHER_CASE), "platform": platforms}
+    choices = {"status": STATUS_ORDER, "source": SOURCE_IDS, "case": (CASE, OTHER_CASE), "platform": platforms}
+    wanted = QueueFilter(status="pending", case=CASE)
+    tabs = [("", 6, ""), *((str(status), 1, wanted.query(status=str(status))) for status in STATUS_ORDER)]
     page = {
-        "hits": listed, "total": len(listed), "filter": QueueFilter(status="pending", case=CASE),
-        "choices": choices, "older": "page=1", "newer": "",
+        "cards": listed, "total": len(listed), "filter": wanted, "choices": choices, "older": "page=1", "newer": "",
+        "tabs": tabs, "here": wanted.query(),
     }  # fmt: skip
     yield Scene("queue.html.j2", "every status", page, Reviewer("vera", "volunteer"))
-    yield Scene("queue.html.j2", "empty", page | {"hits": [], "total": 0}, Reviewer("vera", "volunteer"))
+    yield Scene("queue.html.j2", "empty", page | {"cards": [], "total": 0}, Reviewer("vera", "volunteer"))
+
+
+def card_scenes() -> Iterator[Scene]:
+    hits = [make_hit(status, n, sighting_id=f"s{n}", item_id="item1") for n, status in enumerate(STATUS_ORDER)]
+    card = card_of(hits)
+    places = [
+        Place(h.location, h.media_url, h.source_id, h.platform, h.seen_at, h.posted_at, h.packet_id, h.uid, h.status,
+              poster_text(Sighting(h.source_id, "web", h.location, AT, Media(h.media_url), DISTRIBUTOR)))
+        for h in hits
+    ]  # fmt: skip
+    decisions = [
+        Decision(hits[0].id, NAMES[n], verdict, COMMENT if n == 0 else "") for n, verdict in enumerate(VERDICTS)
+    ]
+    packet = PacketState(PACKET_ID, True, None, True, {})
+    view = CardView(card, places[:2], hits[0], packet, decisions)
+    page = {
+        "v": view, "card": card, "hit": hits[0], "history": history(), "revealed_until": None, "reveal_seconds": 20,
+        "may_reveal": True, "next_card": "cd" * 32 + ".item1",
+    }  # fmt: skip
+    yield Scene("card.html.j2", "blurred", page, Reviewer("ian", "investigator"))
+    yield Scene("card.html.j2", "revealed", page | {"revealed_until": AT}, Reviewer("ian", "investigator"))
+    broken = CardView(card, places, hits[0], PacketState(PACKET_ID, False, PROBLEM, False, {}), [])
+    yield Scene("card.html.j2", "not verified", page | {"v": broken, "next_card": None}, Reviewer("vera", "volunteer"))
+    without = CardView(card, places, hits[0], None, [])
+    yield Scene("card.html.j2", "no packet", page | {"v": without, "may_reveal": False}, Reviewer("vera", "volunteer"))
+    yield Scene("history.html.j2", "every event", {"events": history()})
 
 
 def admin_scenes() -> Iterator[Scene]:
@@ -210,13 +256,13 @@ def other_scenes() -> Iterator[Scene]:
     for key in MESSAGE_KEYS:
         yield Scene("message.html.j2", key, {"message_key": key} | ({"limit": 5} if key == "reveal_limit" else {}))
     for role, name in zip(ROLES, NAMES, strict=False):
-        for flash in FLASHES:
-            values = {"flash": flash, "reviews": 20}
+        for flash, flashed in FLASHES.items():
+            values = {"flash": Flash(flash, flashed), "reviews": 20}
             yield Scene("base.html.j2", f"{role} {flash}", values, Reviewer(name, role))
-    yield Scene("base.html.j2", "logged out", {"flash": "expired"}, reviewer=None)
+    yield Scene("base.html.j2", "logged out", {"flash": Flash("expired", {})}, reviewer=None)
 
 
-SCENES = [*hit_scenes(), *queue_scenes(), *admin_scenes(), *other_scenes()]
+SCENES = [*hit_scenes(), *queue_scenes(), *card_scenes(), *admin_scenes(), *other_scenes()]
 
 
 def render(scene: Scene, language: str) -> str:
@@ -389,7 +435,7 @@ def expression_text(node: nodes.Node) -> str:
 
 
 # Keys a template takes from its values: each comes from a handler (the named_messages scan checks them).
-HANDLER_KEYS = {"error", "flash", "message_key", "result.error", "d.packet.problem_key"}
+HANDLER_KEYS = {"error", "flash.key", "message_key", "result.error", "d.packet.problem_key", "v.packet.problem_key"}
 
 
 def test_every_key_and_term_group_a_template_names_is_in_both_catalogues() -> None:

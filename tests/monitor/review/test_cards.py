@@ -1,0 +1,135 @@
+"""Review by picture: the queue lists cards (one media × one victim picture), a card takes one decision for
+every signal at every place, several cards can be decided at once, and the four-eyes rule refuses aloud."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from crawlers.sighting import BlocklistHit, Sighting
+from monitor.cards import card_id
+from monitor.records import HitRecord
+from monitor.review.i18n import MESSAGES
+from tests.monitor.review.conftest import World, add_hit_with_packet, post
+
+PICTURE_2 = (
+    BlocklistHit("entry-2a", "sha256", "case-9", "picture 2", 0, "aa" * 32, "item-2", "aa" * 32),
+    BlocklistHit("entry-2b", "md5", "case-9", "picture 2", 0, "bb" * 16, "item-2", "bb" * 16),
+    BlocklistHit("entry-2c", "pdq", "case-9", "picture 2", 12, "cc" * 32, "item-2", "dd" * 32),
+)
+PLACES = ("http://127.0.0.1/thread/2", "http://127.0.0.1/thread/3")
+
+
+async def picture_2_at_two_places(world: World, make_sighting: Any) -> list[HitRecord]:
+    """Three signals of one victim picture matched one file, seen at two places: six hits, one card."""
+    hits: list[HitRecord] = []
+    for location in PLACES:
+        sighting: Sighting = make_sighting(location=location)
+        hits += await add_hit_with_packet(world.context, sighting, PICTURE_2)
+    return hits
+
+
+def card_rows(page: str) -> list[str]:
+    return re.findall(r'<tr class="status-[a-z-]+" data-card="([^"]+)"', page)
+
+
+async def test_the_queue_lists_one_card_per_picture_and_the_card_every_signal_and_place(
+    world: World, make_sighting: Any
+) -> None:
+    hits = await picture_2_at_two_places(world, make_sighting)
+    assert len(hits) == 6
+    vera = await world.client_for("vera")
+    queue = await (await vera.get("/hits")).text()
+    card = card_id(hits[0].media_sha256, "item-2")
+    assert sorted(card_rows(queue)) == sorted([card, card_id(world.hits[0].media_sha256, "item-1")])
+    page = await (await vera.get(f"/cards/{card}")).text()
+    signals = re.search(r'<table class="signals".*?</table>', page, re.S)
+    assert signals and [t in signals.group(0) for t in ("sha256", "md5", "pdq", "12")] == [True] * 4
+    places = re.search(r'<table class="places".*?</table>', page, re.S)
+    assert places and all(location in places.group(0) for location in PLACES)
+    assert "thread/1" not in places.group(0)  # picture 1's place is another card
+
+
+async def test_one_decision_decides_every_signal_at_every_place_with_custody_on_each_packet(
+    world: World, make_sighting: Any
+) -> None:
+    hits = await picture_2_at_two_places(world, make_sighting)
+    card = card_id(hits[0].media_sha256, "item-2")
+    vera = await world.client_for("vera")
+    response = await post(vera, f"/cards/{card}/decision", {"verdict": "confirm", "comment": "same person"})
+    assert response.status == 303
+    store = world.context.store
+    assert {(await store.get_hit(hit.uid)).status for hit in hits} == {"confirmed"}  # type: ignore[union-attr]
+    assert (await store.get_hit(world.hits[0].uid)).status == "pending"  # type: ignore[union-attr]
+    for packet_id in {hit.packet_id for hit in hits}:
+        decided = [e for e in await store.custody_events(packet_id or "") if e.kind == "decided"]
+        assert len(decided) == 3 and {e.details["card_id"] for e in decided} == {card}
+        assert {e.actor for e in decided} == {"vera"}
+    page = await (await vera.get(f"/cards/{card}")).text()
+    assert 'data-status="confirmed"' in page and "same person" in page
+
+
+@pytest.mark.parametrize("settings_overrides", [{"review_confirmations": 2}])
+async def test_a_second_confirmation_by_the_same_reviewer_is_refused_aloud_and_changes_nothing(
+    world: World, make_sighting: Any
+) -> None:
+    hits = await picture_2_at_two_places(world, make_sighting)
+    card = card_id(hits[0].media_sha256, "item-2")
+    vera, ian = await world.client_for("vera"), await world.client_for("ian")
+    await post(vera, f"/cards/{card}/decision", {"verdict": "confirm"})
+    again = await post(vera, f"/cards/{card}/decision", {"verdict": "confirm"})
+    page = await (await vera.get(again.headers["Location"])).text()
+    assert MESSAGES["en"]["confirmed_already"].split(":")[0] in page
+    store = world.context.store
+    assert [len(await store.decisions(hit.id)) for hit in hits] == [1] * 6
+    assert 'data-status="confirmed-once"' in page
+    await post(ian, f"/cards/{card}/decision", {"verdict": "confirm"})
+    assert {(await store.get_hit(hit.uid)).status for hit in hits} == {"confirmed"}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("settings_overrides", [{"review_confirmations": 2}])
+async def test_the_same_refusal_holds_on_a_single_place(world: World) -> None:
+    vera, hit = await world.client_for("vera"), world.hits[0]
+    await post(vera, f"/hits/{hit.uid}/decision", {"verdict": "confirm"})
+    again = await post(vera, f"/hits/{hit.uid}/decision", {"verdict": "confirm"})
+    assert MESSAGES["en"]["confirmed_already"].split(":")[0] in await (await vera.get(again.headers["Location"])).text()
+    assert len(await world.context.store.decisions(hit.id)) == 1
+
+
+async def test_several_cards_are_decided_at_once_each_on_its_own_and_the_tabs_count_them(
+    world: World, make_sighting: Any
+) -> None:
+    hits = await picture_2_at_two_places(world, make_sighting)
+    cards = [card_id(hits[0].media_sha256, "item-2"), card_id(world.hits[0].media_sha256, "item-1")]
+    vera = await world.client_for("vera")
+    response = await post(vera, "/cards/decision", {"verdict": "escalate", "card": cards, "back": "case=case-9"})
+    assert response.status == 303 and response.headers["Location"] == "/hits?case=case-9"
+    queue = await (await vera.get(response.headers["Location"])).text()
+    assert "Decided: 2. Refused: 0" in queue
+    tab = re.search(r'data-status="escalated"[^>]*>[^<]*<span class="count">(\d+)</span>', queue)
+    assert tab and tab.group(1) == "1"  # only case-9's card under the case filter
+    everything = await (await vera.get("/hits?status=escalated")).text()
+    assert sorted(card_rows(everything)) == sorted(cards)
+    for hit in [*hits, world.hits[0]]:
+        events = await world.context.store.custody_events(hit.custody_chain)
+        assert any(e.kind == "decided" and e.details.get("hit_id") == hit.id for e in events)
+
+
+async def test_a_bulk_decision_with_nothing_chosen_or_an_unknown_card_says_so(world: World) -> None:
+    vera = await world.client_for("vera")
+    nothing = await post(vera, "/cards/decision", {"verdict": "reject"})
+    assert MESSAGES["en"]["nothing_chosen"] in await (await vera.get(nothing.headers["Location"])).text()
+    unknown = await post(vera, "/cards/decision", {"verdict": "reject", "card": "f" * 64 + ".nope"})
+    assert "Decided: 0. Refused: 1" in await (await vera.get(unknown.headers["Location"])).text()
+    assert (await world.context.store.get_hit(world.hits[0].uid)).status == "pending"  # type: ignore[union-attr]
+    assert (await vera.get("/cards/" + "f" * 64 + ".nope")).status == 404
+
+
+async def test_the_queue_filters_by_case_and_status(world: World, make_sighting: Any) -> None:
+    hits = await picture_2_at_two_places(world, make_sighting)
+    vera = await world.client_for("vera")
+    assert card_rows(await (await vera.get("/hits?case=case-9")).text()) == [card_id(hits[0].media_sha256, "item-2")]
+    assert card_rows(await (await vera.get("/hits?status=confirmed")).text()) == []
+    assert card_rows(await (await vera.get("/hits?status=nonsense")).text()) == []
