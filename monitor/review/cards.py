@@ -10,12 +10,14 @@ can be decided at once from the queue; each is still its own decision, audited o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 from aiohttp_session import get_session
 
+from crawlers.sighting import Sighting
 from evidence.custody import CustodyKind
 from monitor.cards import Card, card_of
 from monitor.decisions import DecisionRefused, card_hits, decide_card
@@ -44,8 +46,8 @@ class Place:
     media_url: str
     source_id: str
     platform: str
-    seen_at: Any
-    posted_at: Any
+    seen_at: datetime
+    posted_at: datetime | None
     packet_id: str | None
     hit_uid: str
     status: HitStatus
@@ -61,9 +63,10 @@ class CardView:
     shown_hit: HitRecord  # the hit whose packet shows the picture: the newest place with a packet
     packet: PacketState | None
     decisions: list[Decision]
+    is_video: bool = False  # the preview is a strip of keyframes, and the page says so
 
 
-def poster_text(sighting: Any) -> str:
+def poster_text(sighting: Sighting | None) -> str:
     """Channel and poster of a sighting as one line (empty when unknown)."""
     if sighting is None:
         return ""
@@ -102,7 +105,8 @@ async def card_view(app: ReviewApp, card_id: str) -> CardView | None:
             key = (decision.reviewer, str(decision.verdict), decision.comment, decision.at.isoformat()[:19])
             decisions.setdefault(key, decision)
     newest_decisions = sorted(decisions.values(), key=lambda d: d.at, reverse=True)[:DECISIONS_SHOWN]
-    return CardView(card, places, shown, packet, newest_decisions)
+    mime = (sightings[shown.sighting_id].media.mime or "") if shown.sighting_id in sightings else ""
+    return CardView(card, places, shown, packet, newest_decisions, mime.startswith("video/"))
 
 
 async def _card_or_404(request: web.Request) -> tuple[ReviewApp, Reviewer, CardView]:

@@ -216,7 +216,10 @@ def card_scenes() -> Iterator[Scene]:
     yield Scene("card.html.j2", "not verified", page | {"v": broken, "next_card": None}, Reviewer("vera", "volunteer"))
     without = CardView(card, places, hits[0], None, [])
     yield Scene("card.html.j2", "no packet", page | {"v": without, "may_reveal": False}, Reviewer("vera", "volunteer"))
+    yield Scene("card.html.j2", "a video", page | {"v": CardView(card, places, hits[0], packet, [], is_video=True)})
     yield Scene("history.html.j2", "every event", {"events": history()})
+    shown = {"hit": hits[0], "packet": packet, "revealed_until": None, "may_reveal": True, "reveal_seconds": 20}
+    yield Scene("picture.html.j2", "blurred", shown | {"is_video": True, "back": "/cards/x"})
 
 
 def admin_scenes() -> Iterator[Scene]:
