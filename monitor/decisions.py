@@ -73,11 +73,13 @@ async def decide_hit(
 
 @dataclass(frozen=True, slots=True)
 class CardDecision:
-    """What deciding a card did: the card as it is now, and the hits the decision was recorded on."""
+    """What deciding a card did: the card as it is now, the hits the decision was recorded on, and the reviewer
+    as the store names them (however the name was typed)."""
 
     card: Card
     decided: tuple[str, ...]
     kept: tuple[str, ...]  # hits this reviewer had confirmed already: their confirmation counts once
+    reviewer: str = ""
 
 
 async def card_hits(store: Store, card_id: str) -> list[HitRecord]:
@@ -121,4 +123,4 @@ async def decide_card(
     for hit in decided:
         await decide_hit(store, signer, hit, reviewer, verdict, comment, required, {"card_id": card_id})
     now = (await store.find_hits(HitQuery(ids=tuple(hit.id for hit in hits), limit=None))).hits
-    return CardDecision(card_of(now), tuple(hit.id for hit in decided), tuple(sorted(repeats)))
+    return CardDecision(card_of(now), tuple(hit.id for hit in decided), tuple(sorted(repeats)), reviewer)

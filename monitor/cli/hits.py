@@ -82,9 +82,9 @@ def decide(
                 monitor.store, monitor.signer, card, reviewer, VERDICTS[verdict], reason.strip()[:2000],
                 settings.review_confirmations,
             )  # fmt: skip
-        kept = f"; {len(done.kept)} confirmed by {reviewer} already kept as they are" if done.kept else ""
+        kept = f"; {len(done.kept)} confirmed by {done.reviewer} already kept as they are" if done.kept else ""
         make_console().print(
-            shown(f"card {done.card.id}: {done.card.status} — {verdict} by {reviewer} on "
+            shown(f"card {done.card.id}: {done.card.status} — {verdict} by {done.reviewer} on "
                   f"{counted(len(done.decided), 'hit')} at {counted(len(done.card.locations), 'place')}{kept}")
         )  # fmt: skip
 

@@ -110,7 +110,8 @@ def test_the_same_reviewer_confirming_twice_is_refused_with_status_2_and_nothing
 
 
 def test_a_reviewer_is_the_account_a_login_would_find_whatever_spelling_is_typed(data_dir: Path) -> None:
-    assert decide(data_dir, "ＡＬＩＣＥ")[0] == 0  # fullwidth capitals log in as alice, and decide as alice
+    status, said = decide(data_dir, "ＡＬＩＣＥ")
+    assert status == 0 and "by alice on" in said, said  # fullwidth capitals log in as alice, and decide as alice
     status, said = decide(data_dir, "Alice")
     assert status == 2 and "different reviewer" in said, said
     assert asyncio.run(reviewers(data_dir)) == {"alice"}  # the stored spelling is recorded
