@@ -1,8 +1,10 @@
-"""Read and write hash lists (CSV ``hash_type,hash,case,label[,item]`` or JSON lines).
+"""Read and write hash lists (CSV ``hash_type,hash,case,label[,item][,variant]`` or JSON lines).
 
 An optional ``item`` column groups rows: the rows of one case with the same ``item`` are the signals of one
 blocklist item (one victim picture); a row without one is an item of its own. A partner list (StopNCII,
-ThreatExchange exports) carries no grouping, so each of its hashes is one item.
+ThreatExchange exports) carries no grouping, so each of its hashes is one item. An optional ``variant``
+column names a hash of the picture made on the victim's side (``centre crop 5%``), which a reviewer's
+card shows beside the match, and which matches under the stricter variant radius.
 
 An import is all or nothing: every row is validated first, and one bad row means nothing is imported,
 with every bad row reported by line number.
@@ -25,7 +27,9 @@ CSV_COLUMNS = ("hash_type", "hash", "case", "label")
 MAX_PROBLEMS_SHOWN = 20
 
 
-def _entry(hash_type: str, value: str, case: str, label: str, origin: str, item: str = "") -> BlocklistEntry:
+def _entry(
+    hash_type: str, value: str, case: str, label: str, origin: str, item: str = "", variant: str = ""
+) -> BlocklistEntry:
     """One validated entry; ``ValueError`` says what is wrong with the row."""
     try:
         signal = signal_for(hash_type)
@@ -39,8 +43,12 @@ def _entry(hash_type: str, value: str, case: str, label: str, origin: str, item:
         raise ValueError(str(exc)) from None
     refuse_control_characters(label, "label")
     refuse_control_characters(item, "item")
+    refuse_control_characters(variant, "variant")
     item_id = named_item_id(case.strip(), item.strip()) if item.strip() else ""
-    return BlocklistEntry(signal.name, signal.validate(value), case.strip(), label.strip(), origin, item_id=item_id)
+    return BlocklistEntry(
+        signal.name, signal.validate(value), case.strip(), label.strip(), origin, variant=variant.strip()[:200],
+        item_id=item_id,
+    )  # fmt: skip
 
 
 def refuse_control_characters(text: str, field: str) -> None:
@@ -97,7 +105,8 @@ def read_blocklist(path: Path, origin: str = "import") -> list[BlocklistEntry]:
                 if "_error" in row:
                     raise ValueError(row["_error"])
                 entries.append(_entry(row.get("hash_type", ""), row.get("hash", ""), row.get("case", ""),
-                                      row.get("label", ""), origin, row.get("item", "")))  # fmt: skip
+                                      row.get("label", ""), origin, row.get("item", ""),
+                                      row.get("variant", "")))  # fmt: skip
             except ValueError as exc:
                 problems.append((line, str(exc)))
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
@@ -110,9 +119,10 @@ def read_blocklist(path: Path, origin: str = "import") -> list[BlocklistEntry]:
 
 
 def write_blocklist_csv(entries: list[BlocklistEntry], path: Path) -> None:
-    """The entries as a CSV ``read_blocklist`` reads back, with their ``item`` so the grouping survives."""
+    """The entries as a CSV ``read_blocklist`` reads back, with their ``item`` and ``variant`` so the grouping
+    and the victim-side crops' names survive."""
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow((*CSV_COLUMNS, "item"))
+        writer.writerow((*CSV_COLUMNS, "item", "variant"))
         for entry in entries:
-            writer.writerow((entry.hash_type, entry.value, entry.case, entry.label, entry.item_id))
+            writer.writerow((entry.hash_type, entry.value, entry.case, entry.label, entry.item_id, entry.variant))
