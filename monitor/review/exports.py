@@ -1,13 +1,16 @@
-"""The investigators' export page: confirmed hits of a case (or chosen hits) into a verifiable bundle."""
+"""The investigators' export page: the confirmed pictures (cards) of a case, or chosen ones, into a verifiable
+bundle. A card brings every confirmed place of its picture, each with its own packet."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from aiohttp import web
 
 from config.errors import JikimiError
 from crawlers.workdirs import locked_workdir
+from monitor.cards import Card, card_keys
 from monitor.decisions import EXPORTABLE
 from monitor.errors import BadCaseCode
 from monitor.packets.case_codes import bundle_path, checked_case_code
@@ -18,18 +21,19 @@ from monitor.review.pages import render_page, review_app
 from monitor.review.permissions import requires
 from monitor.review.security import current_reviewer
 from monitor.store.base import HitStore
-from monitor.store.queries import HitQuery
+from monitor.store.queries import CardQuery, HitQuery
 
 routes = web.RouteTableDef()
 
 
-EXPORTABLE_SHOWN = 500  # confirmed hits listed to pick from (newest first); a whole case is exported by its name
+EXPORTABLE_SHOWN = 500  # confirmed cards listed to pick from (newest first); a whole case is exported by its name
 
 
-async def _exportable(store: HitStore) -> tuple[list[HitRecord], list[str]]:
-    """The newest confirmed hits with a packet, and the cases that have any (for the form)."""
-    exportable = HitQuery(statuses=(EXPORTABLE,), with_packet=True, limit=EXPORTABLE_SHOWN)
-    return (await store.find_hits(exportable)).hits, (await store.hit_facets(exportable)).cases
+async def _exportable(store: HitStore) -> tuple[list[Card], list[str]]:
+    """The newest confirmed cards, and the cases that have confirmed hits with a packet (for the form)."""
+    exportable = HitQuery(statuses=(EXPORTABLE,), with_packet=True, limit=1)
+    cards = await store.find_cards(CardQuery(statuses=(EXPORTABLE,), limit=EXPORTABLE_SHOWN))
+    return cards.cards, (await store.hit_facets(exportable)).cases
 
 
 @routes.get("/export")
@@ -39,15 +43,20 @@ async def export_form(request: web.Request) -> web.Response:
     return await render_page(request, "export.html.j2", {"confirmed": confirmed, "cases": cases, "error": None})
 
 
-async def _selected(store: HitStore, case: str, uids: tuple[str, ...]) -> list[HitRecord]:
-    """The confirmed hits with a packet of ``case`` and of the chosen hits (only confirmed ones are exported)."""
+def _confirmed(**wanted: Any) -> HitQuery:
+    """Every confirmed hit with a packet that also has ``wanted``."""
+    return HitQuery(statuses=(EXPORTABLE,), with_packet=True, limit=None, **wanted)
+
+
+async def _selected(store: HitStore, case: str, uids: tuple[str, ...], cards: tuple[str, ...] = ()) -> list[HitRecord]:
+    """The confirmed hits with a packet of ``case``, of the chosen cards and of the chosen hits (by uid: links
+    made before cards); only confirmed ones are exported."""
+    queries = [_confirmed(case=case)] if case else []
+    queries += [_confirmed(uids=uids)] if uids else []
+    queries += [_confirmed(media_sha256=keys[0], item_id=keys[1]) for keys in filter(None, map(card_keys, cards))]
     found: dict[str, HitRecord] = {}
-    for query in (
-        HitQuery(statuses=(EXPORTABLE,), with_packet=True, case=case, limit=None) if case else None,
-        HitQuery(statuses=(EXPORTABLE,), with_packet=True, uids=uids, limit=None) if uids else None,
-    ):
-        if query is not None:
-            found |= {hit.id: hit for hit in (await store.find_hits(query)).hits}
+    for query in queries:
+        found |= {hit.id: hit for hit in (await store.find_hits(query)).hits}
     return list(found.values())
 
 
@@ -71,7 +80,8 @@ async def export(request: web.Request) -> web.StreamResponse:
     except BadCaseCode:
         return await _refused(request, {"error": "bad_case_code"})
     chosen = tuple(sorted({str(value) for value in form.getall("hit", [])}))
-    selected = await _selected(app.context.store, case, chosen)
+    cards = tuple(sorted({str(value) for value in form.getall("card", [])}))[:EXPORTABLE_SHOWN]
+    selected = await _selected(app.context.store, case, chosen, cards)
     if not recipient or not reason or not selected:
         return await _refused(request, {"error": "nothing_to_export" if not selected else "bad_request"})
     # A locked work folder: removed when the download ends, and at once by the next start after a kill.

@@ -108,7 +108,7 @@ ENGLISH: dict[str, str] = {
     "recipient": "Recipient",
     "reason": "Reason",
     "hash_only": "Hashes only (no media bytes)",
-    "confirmed_hits": "Confirmed hits",
+    "confirmed_hits": "Confirmed pictures",
     "download": "Export and download",
     "export_note": "Only confirmed hits are exported. The export is recorded in each packet's custody log.",
     "nothing_to_export": "Nothing confirmed to export.",

@@ -108,7 +108,7 @@ KOREAN: dict[str, str] = {
     "recipient": "받는 곳",
     "reason": "사유",
     "hash_only": "해시만 (미디어 파일 제외)",
-    "confirmed_hits": "일치 확인된 탐지 결과",
+    "confirmed_hits": "일치 확인된 사진",
     "download": "내보내고 내려받기",
     "export_note": "일치 확인된 탐지 결과만 내보냅니다. 내보낸 사실은 각 증거 묶음의 관리 기록에 남습니다.",
     "nothing_to_export": "내보낼 일치 확인 건이 없습니다.",

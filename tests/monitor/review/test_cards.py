@@ -4,11 +4,13 @@ every signal at every place, several cards can be decided at once, and the four-
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from crawlers.sighting import BlocklistHit, Sighting
+from evidence.verify import verify_bundle
 from monitor.cards import card_id
 from monitor.records import HitRecord
 from monitor.review.i18n import MESSAGES
@@ -133,3 +135,19 @@ async def test_the_queue_filters_by_case_and_status(world: World, make_sighting:
     assert card_rows(await (await vera.get("/hits?case=case-9")).text()) == [card_id(hits[0].media_sha256, "item-2")]
     assert card_rows(await (await vera.get("/hits?status=confirmed")).text()) == []
     assert card_rows(await (await vera.get("/hits?status=nonsense")).text()) == []
+
+
+async def test_an_investigator_exports_a_chosen_picture_with_every_confirmed_place_of_it(
+    world: World, make_sighting: Any, tmp_path: Path
+) -> None:
+    hits = await picture_2_at_two_places(world, make_sighting)
+    card = card_id(hits[0].media_sha256, "item-2")
+    ian = await world.client_for("ian")
+    await post(ian, f"/cards/{card}/decision", {"verdict": "confirm"})
+    assert card in await (await ian.get("/export")).text()
+    response = await post(ian, "/export", {"card": card, "recipient": "Seoul police", "reason": "case 9"})
+    assert response.status == 200
+    bundle = tmp_path / "bundle.zip"
+    bundle.write_bytes(await response.read())
+    assert sorted(verify_bundle(bundle).packets) == sorted({hit.packet_id for hit in hits})
+    assert world.hits[0].packet_id not in verify_bundle(bundle).packets  # picture 1 was not chosen nor confirmed

@@ -251,7 +251,8 @@ def admin_scenes() -> Iterator[Scene]:
 def other_scenes() -> Iterator[Scene]:
     for error in (None, *LOGIN_ERRORS):
         yield Scene("login.html.j2", error or "form", {"error": error, "name": ""}, reviewer=None)
-    confirmed = [make_hit("confirmed", n) for n in range(2)]
+    confirmed = [card_of([make_hit("confirmed", n, media_sha256=f"{n:064x}")]) for n in range(2)]
+    confirmed.append(card_of([make_hit("confirmed", n, sighting_id=f"s{n}") for n in range(2)]))  # two places
     for error in (None, *EXPORT_ERRORS):
         page = {"confirmed": confirmed, "cases": [CASE], "error": error}
         yield Scene("export.html.j2", error or "form", page, Reviewer("ian", "investigator"))

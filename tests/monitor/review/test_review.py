@@ -13,6 +13,7 @@ import pytest
 from PIL import Image, ImageFilter
 
 from evidence.verify import verify_bundle
+from monitor.cards import card_id
 from monitor.review.i18n import MESSAGES
 from tests.monitor.review.conftest import World, csrf_of, post
 
@@ -45,10 +46,11 @@ async def test_two_confirmations_must_come_from_two_different_reviewers(world: W
     await post(vera, f"/hits/{hit.uid}/decision", {"verdict": "confirm"})
     await post(vera, f"/hits/{hit.uid}/decision", {"verdict": "confirm"})
     assert (await store.get_hit(hit.uid)).status == "confirmed-once"  # type: ignore[union-attr]
-    export_page = await (await ian.get("/export")).text()
-    assert hit.uid not in export_page  # not exportable yet
+    card = card_id(hit.media_sha256, hit.item_id)
+    assert card not in await (await ian.get("/export")).text()  # not exportable yet
     await post(ian, f"/hits/{hit.uid}/decision", {"verdict": "confirm"})
     assert (await store.get_hit(hit.uid)).status == "confirmed"  # type: ignore[union-attr]
+    assert card in await (await ian.get("/export")).text()
     await post(ian, f"/hits/{hit.uid}/decision", {"verdict": "reject", "comment": "wrong person"})
     assert (await store.get_hit(hit.uid)).status == "rejected"  # type: ignore[union-attr]
 
