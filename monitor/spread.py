@@ -22,19 +22,21 @@ case that shares a distributor (``monitor/packets/exporting.py`` says why).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from crawlers.sighting import Distributor, Sighting
+from crawlers.sighting import Distributor, ForwardedFrom, Sighting
 from evidence.custody import CustodyEvent, CustodyKind
 from monitor.cards import card_status
 from monitor.records import BlocklistItem, HitRecord, HitStatus
 from monitor.store.base import BlocklistStore, CustodyStore, HitStore, RunStore, SightingStore
 from monitor.store.queries import HitQuery
 
+R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
 CHUNK = 500  # ids per ``IN (…)`` query: a long spread is read in pieces, never as one huge statement
 
 
@@ -51,20 +53,9 @@ class Online(StrEnum):
     NOT_CHECKED = "not-checked"  # never re-checked (re-checks follow confirmed places only)
 
 
-@dataclass(frozen=True, slots=True)
-class Forward:
-    """Where a forwarded post came from, as the platform showed it: the channel and its message."""
-
-    peer_id: str | None
-    name: str | None
-    link: str | None
-    message_id: int | None
-    date: datetime | None
-
-    @property
-    def channel(self) -> str:
-        """The origin as a person names it: its name, else its id, else its link."""
-        return self.name or self.peer_id or self.link or ""
+def origin_channel(forward: ForwardedFrom) -> str:
+    """Where a forward came from as a person names it: the channel's name, else its id, else its link."""
+    return forward.name or forward.peer_id or forward.link or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +102,7 @@ class SpreadPlace:
     packet_id: str | None
     online: Online
     checked_at: datetime | None
-    forwarded_from: Forward | None
+    forwarded_from: ForwardedFrom | None  # the channel and message it was forwarded from, as observed
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,12 +204,18 @@ async def source_spread(store: SpreadStore, source_id: str, cases: Sequence[str]
     return DistributorSpread(source_id, kind, places, _posters_of(places))
 
 
+def _grouped(records: Iterable[R], key: Callable[[R], K]) -> dict[K, list[R]]:
+    """Records by ``key``, each group in the records' order (places oldest first: first and last seen)."""
+    groups: dict[K, list[R]] = {}
+    for record in records:
+        groups.setdefault(key(record), []).append(record)
+    return groups
+
+
 def _statuses(hits: Iterable[HitRecord]) -> dict[tuple[str, str], HitStatus]:
     """(media, item) → the card's status, from every hit of each card."""
-    grouped: dict[tuple[str, str], list[HitStatus]] = {}
-    for hit in hits:
-        grouped.setdefault((hit.media_sha256, hit.item_id), []).append(hit.status)
-    return {key: card_status(found) for key, found in grouped.items()}
+    cards = _grouped(hits, lambda hit: (hit.media_sha256, hit.item_id))
+    return {key: card_status([hit.status for hit in found]) for key, found in cards.items()}
 
 
 def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -229,9 +226,7 @@ async def _places(
     store: SpreadStore, hits: Sequence[HitRecord], statuses: Mapping[tuple[str, str], HitStatus]
 ) -> tuple[SpreadPlace, ...]:
     """One place per (sighting, item), oldest first, with its sighting's distributor and its last re-check."""
-    grouped: dict[tuple[str, str], list[HitRecord]] = {}
-    for hit in hits:
-        grouped.setdefault((hit.sighting_id, hit.item_id), []).append(hit)
+    grouped = _grouped(hits, lambda hit: (hit.sighting_id, hit.item_id))
     sighting_ids = sorted({hit.sighting_id for hit in hits})
     sightings: dict[str, Sighting] = {}
     for chunk in _chunks(sighting_ids):
@@ -255,13 +250,11 @@ def _place(
     who = sighting.distributor if sighting is not None else Distributor()
     found = [checks[chain] for chain in {found.custody_chain for found in hits} if chain in checks]
     last = max(found, key=lambda event: event.at, default=None)
-    came = who.forwarded_from
-    forward = Forward(came.peer_id, came.name, came.link, came.message_id, came.date) if came else None
     return SpreadPlace(
         hit.sighting_id, hit.item_id, hit.case, hit.label, hit.media_sha256, status, hit.location, hit.media_url,
         hit.source_id, hit.source_kind, hit.platform, who.channel_username or who.channel_id or "",
         who.channel_title or who.page_title or "", who.message_id, Poster.of(who), hit.posted_at, hit.seen_at,
-        hit.packet_id, _online(last), last.at if last else None, forward,
+        hit.packet_id, _online(last), last.at if last else None, who.forwarded_from,
     )  # fmt: skip
 
 
@@ -273,35 +266,27 @@ def _online(check: CustodyEvent | None) -> Online:
 
 
 def _media_of(places: Sequence[SpreadPlace]) -> tuple[MediaSpread, ...]:
-    grouped: dict[str, list[SpreadPlace]] = {}
-    for place in places:  # oldest first: each group's first and last are its first and last seen
-        grouped.setdefault(place.media_sha256, []).append(place)
     return tuple(
         MediaSpread(media, found[0].card_status, len(found), found[0].seen_at, found[-1].seen_at)
-        for media, found in grouped.items()
+        for media, found in _grouped(places, lambda place: place.media_sha256).items()
     )
 
 
 def _channels_of(places: Sequence[SpreadPlace]) -> tuple[ChannelSpread, ...]:
-    grouped: dict[tuple[str, str], list[SpreadPlace]] = {}
-    for place in places:
-        grouped.setdefault((place.source_id, place.channel), []).append(place)
     return tuple(
         ChannelSpread(source, channel, found[0].channel_title, found[0].platform, len(found), found[0].seen_at,
                       found[-1].seen_at)
-        for (source, channel), found in grouped.items()
+        for (source, channel), found in _grouped(places, lambda place: (place.source_id, place.channel)).items()
     )  # fmt: skip
 
 
 def _posters_of(places: Sequence[SpreadPlace]) -> tuple[PosterSpread, ...]:
-    grouped: dict[str, list[SpreadPlace]] = {}
-    for place in places:
-        grouped.setdefault(place.poster.key, []).append(place)
+    grouped = _grouped(places, lambda place: place.poster.key)
     posters = [PosterSpread(f[0].poster, len(f), f[0].seen_at, f[-1].seen_at) for f in grouped.values()]
     return tuple(sorted(posters, key=lambda poster: (-poster.places, poster.first_seen, poster.poster.key)))
 
 
 __all__ = [
-    "ChannelSpread", "DistributorSpread", "Forward", "ItemSpread", "MediaSpread", "Online", "Poster", "PosterSpread",
-    "SpreadPlace", "SpreadStore", "item_spread", "source_spread",
+    "ChannelSpread", "DistributorSpread", "ItemSpread", "MediaSpread", "Online", "Poster", "PosterSpread",
+    "SpreadPlace", "SpreadStore", "item_spread", "origin_channel", "source_spread",
 ]  # fmt: skip

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from config.untrusted_text import spreadsheet_cell
+from crawlers.sighting import ForwardedFrom
 from evidence.canonical_json import utc_z
-from monitor.spread import DistributorSpread, Forward, ItemSpread, Online, Poster, SpreadPlace
+from monitor.spread import DistributorSpread, ItemSpread, Online, Poster, SpreadPlace, origin_channel
 
 PLACE_COLUMNS = (
     "item_id", "case", "label", "media_sha256", "card_status", "location", "media_url", "source_id", "source_kind",
@@ -33,10 +34,10 @@ def poster_json(poster: Poster) -> dict[str, Any]:
             "sender_name": poster.sender_name, "author_signature": poster.author_signature}  # fmt: skip
 
 
-def forward_json(forward: Forward | None) -> dict[str, Any] | None:
+def forward_json(forward: ForwardedFrom | None) -> dict[str, Any] | None:
     if forward is None:
         return None
-    return {"channel": forward.channel, "peer_id": forward.peer_id, "name": forward.name, "link": forward.link,
+    return {"channel": origin_channel(forward), "peer_id": forward.peer_id, "name": forward.name, "link": forward.link,
             "message_id": forward.message_id, "date": utc_z(forward.date)}  # fmt: skip
 
 
@@ -87,13 +88,12 @@ def json_bytes(document: Any) -> bytes:
 
 def _row(place: SpreadPlace) -> list[object]:
     p, who, came = place, place.poster, place.forwarded_from
+    origin = (origin_channel(came), came.peer_id, came.message_id, came.link, utc_z(came.date)) if came else ()
     return [
         p.item_id, p.case, p.label, p.media_sha256, p.card_status, p.location, p.media_url, p.source_id,
         p.source_kind, p.platform, p.channel, p.channel_title, p.message_id, who.key, who.sender_id,
         who.sender_username, who.sender_name, who.author_signature, utc_z(p.posted_at), utc_z(p.seen_at),
-        p.packet_id, p.online, utc_z(p.checked_at), came.channel if came else None, came.peer_id if came else None,
-        came.message_id if came else None, came.link if came else None, utc_z(came.date) if came else None,
-        p.sighting_id,
+        p.packet_id, p.online, utc_z(p.checked_at), *(origin or (None,) * 5), p.sighting_id,
     ]  # fmt: skip
 
 

@@ -18,7 +18,15 @@ from rich.table import Table
 from config.errors import UsageError
 from config.untrusted_text import json_line_for_terminal, visible
 from monitor.cli.console import make_console, shown
-from monitor.spread import DistributorSpread, ItemSpread, SpreadPlace, SpreadStore
+from monitor.spread import (
+    DistributorSpread,
+    ItemSpread,
+    SpreadPlace,
+    SpreadStore,
+    item_spread,
+    origin_channel,
+    source_spread,
+)
 
 spread_app = typer.Typer(no_args_is_help=True, help="The spread of a victim picture, or the matches of a source.")
 
@@ -34,8 +42,6 @@ def item(
     as_csv: AsCsv = False,
 ) -> None:
     """Every media and place an item was seen, its forwards and the channels that re-posted it."""
-    from monitor.spread import item_spread
-
     found = _run(lambda store: item_spread(store, item_id), as_json, as_csv)
     if found is None:
         raise UsageError(f"no blocklist item {item_id!r} in this store (jikimi hits --json names each card's item)")
@@ -49,8 +55,6 @@ def source(
     as_csv: AsCsv = False,
 ) -> None:
     """Every match of a source, first and last seen, still online or removed, and its posters."""
-    from monitor.spread import source_spread
-
     found = _run(lambda store: source_spread(store, source_id), as_json, as_csv)
     if found is None:
         raise UsageError(f"no source {source_id!r} with matches or crawls in this store (see watchlist.yaml)")
@@ -101,7 +105,7 @@ def _table(found: ItemSpread | DistributorSpread) -> Table:
 
 def _cells(place: SpreadPlace) -> tuple[str, ...]:
     came = place.forwarded_from
-    forwarded = f"{came.channel} #{came.message_id or '?'}" if came else ""
+    forwarded = f"{origin_channel(came)} #{came.message_id or '?'}" if came else ""
     poster = place.poster.sender_username or place.poster.sender_name or place.poster.author_signature or ""
     where = " · ".join(part for part in (place.channel or place.source_id, poster) if part)
     return (

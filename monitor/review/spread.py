@@ -10,12 +10,15 @@ bundle (``jikimi export``) carries the same files signed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from aiohttp import web
 
 from monitor.review.downloads import download_headers
 from monitor.review.pages import not_found, render_page, review_app
 from monitor.review.permissions import requires
-from monitor.spread import DistributorSpread, ItemSpread, Online, item_spread, source_spread
+from monitor.spread import DistributorSpread, ItemSpread, Online, SpreadPlace, item_spread, source_spread
 from monitor.spread_rendering import item_json, json_bytes, places_csv, source_json
 
 routes = web.RouteTableDef()
@@ -50,35 +53,24 @@ async def source_page(request: web.Request) -> web.Response:
     return await render_page(request, "spread_source.html.j2", {"spread": await _source(request), "online": Online})
 
 
-@routes.get(ITEM + "/spread.csv")
+@routes.get(ITEM + r"/spread.{format:csv|json}")
 @requires("export")
-async def item_csv(request: web.Request) -> web.Response:
+async def item_download(request: web.Request) -> web.Response:
     spread = await _item(request)
-    return _download(f"spread-item-{spread.item.id}.csv", "text/csv; charset=utf-8", places_csv(spread.places))
+    return _download(request, f"spread-item-{spread.item.id}", spread.places, lambda: item_json(spread))
 
 
-@routes.get(ITEM + "/spread.json")
+@routes.get(SOURCE + r"/spread.{format:csv|json}")
 @requires("export")
-async def item_document(request: web.Request) -> web.Response:
-    spread = await _item(request)
-    return _download(f"spread-item-{spread.item.id}.json", "application/json", json_bytes(item_json(spread)))
-
-
-@routes.get(SOURCE + "/spread.csv")
-@requires("export")
-async def source_csv(request: web.Request) -> web.Response:
+async def source_download(request: web.Request) -> web.Response:
     spread = await _source(request)
-    return _download(f"spread-source-{spread.source_id}.csv", "text/csv; charset=utf-8", places_csv(spread.places))
+    return _download(request, f"spread-source-{spread.source_id}", spread.places, lambda: source_json(spread))
 
 
-@routes.get(SOURCE + "/spread.json")
-@requires("export")
-async def source_document(request: web.Request) -> web.Response:
-    spread = await _source(request)
-    return _download(f"spread-source-{spread.source_id}.json", "application/json", json_bytes(source_json(spread)))
-
-
-def _download(filename: str, content_type: str, body: bytes) -> web.Response:
-    """A file to save, never to render: a CSV or JSON of untrusted names must not open as a page."""
-    headers = download_headers(filename, content_type)
-    return web.Response(body=body, headers=headers)
+def _download(
+    request: web.Request, name: str, places: Sequence[SpreadPlace], document: Callable[[], dict[str, Any]]
+) -> web.Response:
+    """The view as a file to save, never to render: a CSV or JSON of untrusted names must not open as a page."""
+    if request.match_info["format"] == "csv":
+        return web.Response(body=places_csv(places), headers=download_headers(f"{name}.csv", "text/csv; charset=utf-8"))
+    return web.Response(body=json_bytes(document()), headers=download_headers(f"{name}.json", "application/json"))

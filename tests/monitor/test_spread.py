@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from monitor.records import HitStatus
-from monitor.spread import Online, Poster, item_spread, source_spread
+from monitor.spread import Online, Poster, item_spread, origin_channel, source_spread
 from monitor.store.base import Store
 from monitor.store.queries import HitQuery
 from monitor.store.sqlite import SqliteStore
@@ -60,11 +60,8 @@ async def test_a_forwarded_post_names_the_channel_and_message_it_was_forwarded_f
     (forward,) = spread.forwards
     assert forward.location == "https://t.me/relay/5" and forward.channel == "relay"
     assert forward.forwarded_from is not None
-    assert (forward.forwarded_from.channel, forward.forwarded_from.peer_id, forward.forwarded_from.message_id) == (
-        "Kanal 9",
-        "-1009",
-        12,
-    )
+    came = forward.forwarded_from
+    assert (origin_channel(came), came.peer_id, came.message_id) == ("Kanal 9", "-1009", 12)
 
 
 async def test_the_channels_that_posted_an_item_are_listed_with_their_first_sighting(store: Store) -> None:

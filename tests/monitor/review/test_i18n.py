@@ -35,7 +35,7 @@ from jinja2 import nodes
 from pydantic import BaseModel
 
 from config.watchlist import Schedule, Source
-from crawlers.sighting import Distributor, Media, Sighting
+from crawlers.sighting import Distributor, ForwardedFrom, Media, Sighting
 from evidence.custody import CustodyEvent
 from monitor.records import BlocklistItem, HitRecord, ItemState, Role, RunRecord, UserRecord, Verdict
 from monitor.review import hits as hit_routes
@@ -48,7 +48,6 @@ from monitor.review.security import Reviewer
 from monitor.spread import (
     ChannelSpread,
     DistributorSpread,
-    Forward,
     ItemSpread,
     MediaSpread,
     Online,
@@ -231,7 +230,7 @@ def other_scenes() -> Iterator[Scene]:
 def spread_scenes() -> Iterator[Scene]:
     """The spread pages of an item and of a source: a forward, and every state of a re-check."""
     item = BlocklistItem("1f" * 16, CASE, LABEL, added_at=AT)
-    forward = Forward("-1009", DISTRIBUTOR.channel_title, None, 12, AT)
+    forward = ForwardedFrom("-1009", DISTRIBUTOR.channel_title, None, AT, 12)
     places = tuple(
         SpreadPlace(
             f"s{n}", item.id, CASE, LABEL, "0" * 63 + str(n), HIT_STATUSES[n % len(HIT_STATUSES)],
