@@ -10,6 +10,8 @@ Layout::
     data/public-key.pem              the Ed25519 key that signed each packet's manifest
     data/tsa-chain.pem               the time-stamping authority's certificate chain (when one is used)
     data/takedown.csv, data/index.html, data/VERIFY.md   for people (``monitor/packets/bundle_documents.py``)
+    data/spread-items.csv|json, data/spread-sources.csv|json   where the bundle's pictures and distributors
+                                     were seen, within its cases (``monitor/packets/bundle_spread.py``)
     documents-sha256.txt(.sig, .tsr) every file above that no packet signature covers, listed, signed and
                                      time-stamped (``evidence/document_list.py``), written by ``seal``
 

@@ -25,9 +25,11 @@ PACKETS = PAYLOAD + "packets/"
 CUSTODY = PAYLOAD + "custody/"
 CUSTODY_MANIFEST = PAYLOAD + "custody-sha256.txt"  # the SHA-256 of every chain at export, time-stamped
 BAG_FILES = re.compile(r"^(bagit\.txt|bag-info\.txt|(tag)?manifest-(md5|sha1|sha256|sha512)\.txt)$")
+SPREAD_DOCUMENTS = ("spread-items.csv", "spread-items.json", "spread-sources.csv", "spread-sources.json")
+"""Where each matched picture and each distributor of the bundle's cases was seen (no pictures in them)."""
 DOCUMENTS = frozenset(
     PAYLOAD + name
-    for name in (PUBLIC_KEY_NAME, TSA_CHAIN_NAME, "takedown.csv", "index.html", "VERIFY.md")
+    for name in (PUBLIC_KEY_NAME, TSA_CHAIN_NAME, "takedown.csv", "index.html", "VERIFY.md", *SPREAD_DOCUMENTS)
 )  # fmt: skip
 DOCUMENT_LIST = "documents-sha256.txt"  # at the bag's root, beside the tag files it covers
 DOCUMENT_LIST_FILES = frozenset((DOCUMENT_LIST, DOCUMENT_LIST + SIGNATURE_SUFFIX, DOCUMENT_LIST + TOKEN_SUFFIX))

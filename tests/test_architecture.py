@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("monitor.errors", "monitor.records", "monitor.counters", "monitor.cards", "monitor.usernames"),
     ("monitor.signals",),
     ("monitor.fingerprint", "monitor.store"),
-    ("monitor.matching", "monitor.packets"),
+    ("monitor.matching", "monitor.packets", "monitor.spread", "monitor.spread_rendering"),
     ("monitor.pipeline",),
     ("monitor.context",),
     ("monitor.runner",),

@@ -114,10 +114,11 @@ operator gave you> --tsa-root <the authority's root certificate>`; without them 
 
 6. `documents-sha256.txt`, beside the bag's own files, lists with its SHA-256 every file that no packet
    signature covers: `bagit.txt`, `bag-info.txt`, the manifests and tag manifests, and under `data/` this
-   file (`VERIFY.md`), `index.html`, `takedown.csv`, `public-key.pem`, `tsa-chain.pem` and the custody
-   digests. Each must be there and unchanged, and there must be no other such file; the list is signed by
-   the key in `data/public-key.pem` and, where it has `documents-sha256.txt.tsr`, time-stamped after the
-   export:
+   file (`VERIFY.md`), `index.html`, `takedown.csv`, the spread files (`spread-items.csv`, `spread-items.json`,
+   `spread-sources.csv`, `spread-sources.json`: every place the bundle's pictures and distributors were seen,
+   within the bundle's cases), `public-key.pem`, `tsa-chain.pem` and the custody digests. Each must be there
+   and unchanged, and there must be no other such file; the list is signed by the key in
+   `data/public-key.pem` and, where it has `documents-sha256.txt.tsr`, time-stamped after the export:
 
        sha256sum -c documents-sha256.txt
        openssl pkeyutl -verify -pubin -inkey data/public-key.pem -rawin \\

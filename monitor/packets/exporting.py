@@ -5,9 +5,10 @@ reason, the export's id and how many packets it holds), signed like every event.
 chains (``custody/<packet>.jsonl``) ending with that event, the list of their SHA-256
 (``custody/manifest-sha256.txt``) time-stamped when an authority is configured, the signing key, the
 authority's chain, and, for people, ``takedown.csv``, ``index.html`` and ``VERIFY.md``
-(``monitor/packets/bundle_documents.py``). Those documents and the bag's own files are listed in
-``documents-sha256.txt``, signed and time-stamped like the chains (``evidence/document_list.py``); the
-``exported`` events say so, so a bundle whose list was taken out fails.
+(``monitor/packets/bundle_documents.py``) and the spread of the bundle's pictures and distributors within
+its cases (``spread-*.csv|json``, ``monitor/packets/bundle_spread.py``). Those documents and the bag's own
+files are listed in ``documents-sha256.txt``, signed and time-stamped like the chains
+(``evidence/document_list.py``); the ``exported`` events say so, so a bundle whose list was taken out fails.
 
 Order, so that the log never claims an export that did not happen: 1. the ``exported`` events are made
 (signed) but not stored; 2. the chains that end with them go into the bundle, with their time-stamp;
@@ -37,6 +38,7 @@ from evidence.timestamping import TOKEN_SUFFIX, request_token
 from evidence.verify_custody import render_custody_manifest
 from monitor.packets.access import PacketAccess, hits_of_packets, packets_of
 from monitor.packets.bundle_documents import ExportedPacket, index_html, takedown_csv, verify_md
+from monitor.packets.bundle_spread import spread_documents
 from monitor.packets.custody_log import append_event, last_check, now_ms
 from monitor.records import PacketRecord
 
@@ -124,6 +126,7 @@ async def export_packets(
     extra["takedown.csv"] = takedown_csv(rows)
     extra["index.html"] = index_html(rows, out.name, recipient, reason, hash_only)
     extra["VERIFY.md"] = verify_md(out.name)
+    extra |= await spread_documents(context.store, [hit for found in hits.values() for hit in found])
     if context.settings.tsa_chain is not None:
         extra[TSA_CHAIN_NAME] = context.settings.tsa_chain.read_bytes()
     folders = [root / packet.path for packet in packets]

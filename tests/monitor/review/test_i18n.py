@@ -20,6 +20,7 @@ of ``TERM_GROUPS``, and every key a template takes from its values must come fro
 from __future__ import annotations
 
 import ast
+import dataclasses
 import logging
 import re
 import string
@@ -34,10 +35,10 @@ from jinja2 import nodes
 from pydantic import BaseModel
 
 from config.watchlist import Schedule, Source
-from crawlers.sighting import Distributor, Media, Sighting
+from crawlers.sighting import Distributor, ForwardedFrom, Media, Sighting
 from evidence.custody import CustodyEvent
 from monitor.cards import STATUS_ORDER, Card, card_of
-from monitor.records import Decision, HitRecord, Role, RunRecord, UserRecord, Verdict
+from monitor.records import BlocklistItem, Decision, HitRecord, ItemState, Role, RunRecord, UserRecord, Verdict
 from monitor.review import hits as hit_routes
 from monitor.review.cards import CardView, Place, poster_text
 from monitor.review.hit_details import HitDetails, PacketState
@@ -46,6 +47,16 @@ from monitor.review.messages_ko import KOREAN
 from monitor.review.pages import TEMPLATES, Flash
 from monitor.review.queue import QueueFilter
 from monitor.review.security import Reviewer
+from monitor.spread import (
+    ChannelSpread,
+    DistributorSpread,
+    ItemSpread,
+    MediaSpread,
+    Online,
+    Poster,
+    PosterSpread,
+    SpreadPlace,
+)
 from tests.monitor.review.shown_text import PLACEHOLDER, data_pattern, english_left, raw_keys, shown_text
 
 REVIEW_PACKAGE = Path(hit_routes.__file__).parent
@@ -266,7 +277,40 @@ def other_scenes() -> Iterator[Scene]:
     yield Scene("base.html.j2", "logged out", {"flash": Flash("expired", {})}, reviewer=None)
 
 
-SCENES = [*hit_scenes(), *queue_scenes(), *card_scenes(), *admin_scenes(), *other_scenes()]
+def spread_scenes() -> Iterator[Scene]:
+    """The spread pages of an item and of a source: a forward, and every state of a re-check."""
+    item = BlocklistItem("1f" * 16, CASE, LABEL, added_at=AT)
+    forward = ForwardedFrom("-1009", DISTRIBUTOR.channel_title, None, AT, 12)
+    places = tuple(
+        SpreadPlace(
+            f"s{n}", item.id, CASE, LABEL, "0" * 63 + str(n), HIT_STATUSES[n % len(HIT_STATUSES)],
+            (TELEGRAM_LOCATION, LOCATION)[n % 2], LOCATION + "/a.jpg", SOURCE_IDS[n % 2], SOURCE_KINDS[n % 2 * 2],
+            ("telegram", "forum.example")[n % 2], "kanal9" if n % 2 == 0 else "", DISTRIBUTOR.channel_title or "",
+            12 if n % 2 == 0 else None, Poster("777", "mun_42", "Mun", "M.") if n else Poster(), AT if n else None,
+            AT, PACKET_ID if n else None, state, AT if state is not Online.NOT_CHECKED else None,
+            forward if n == 2 else None,
+        )
+        for n, state in enumerate((*Online, Online.ONLINE))
+    )  # fmt: skip
+    media = (MediaSpread("0" * 64, HIT_STATUSES[0], 3, AT, AT),)
+    channels = (ChannelSpread(SOURCE_IDS[0], "kanal9", "Kanal 9", "telegram", 3, AT, AT),)
+    spread = ItemSpread(item, media, places, channels)
+    values = {"online": Online}
+    yield Scene("spread_item.html.j2", "every state", values | {"spread": spread}, Reviewer("ian", "investigator"))
+    withdrawn = ItemSpread(dataclasses.replace(item, state=ItemState.WITHDRAWN), (), (), ())
+    yield Scene("spread_item.html.j2", "nowhere", values | {"spread": withdrawn}, Reviewer("vera", "volunteer"))
+    posters = tuple(PosterSpread(place.poster, 1, AT, AT) for place in places[:2])
+    source = DistributorSpread(SOURCE_IDS[0], "telegram", places, posters)
+    yield Scene("spread_source.html.j2", "every state", values | {"spread": source}, Reviewer("ian", "investigator"))
+    quiet = DistributorSpread(SOURCE_IDS[1], "", (), ())
+    yield Scene("spread_source.html.j2", "no matches", values | {"spread": quiet}, Reviewer("vera", "volunteer"))
+    for show_item in (False, True):
+        rows = values | {"places": places, "show_item": show_item}
+        yield Scene("spread_places.html.j2", f"show item {show_item}", rows)
+    yield Scene("spread_macros.html.j2", "macros only")
+
+
+SCENES = [*hit_scenes(), *queue_scenes(), *card_scenes(), *admin_scenes(), *other_scenes(), *spread_scenes()]
 
 
 def render(scene: Scene, language: str) -> str:
