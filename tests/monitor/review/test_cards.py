@@ -12,7 +12,7 @@ import pytest
 from crawlers.sighting import BlocklistHit, Sighting
 from evidence.verify import verify_bundle
 from monitor.cards import card_id
-from monitor.records import HitRecord
+from monitor.records import BlocklistEntry, HitRecord
 from monitor.review.i18n import MESSAGES
 from tests.monitor.review.conftest import World, add_hit_with_packet, post
 
@@ -26,6 +26,10 @@ PLACES = ("http://127.0.0.1/thread/2", "http://127.0.0.1/thread/3")
 
 async def picture_2_at_two_places(world: World, make_sighting: Any) -> list[HitRecord]:
     """Three signals of one victim picture matched one file, seen at two places: six hits, one card."""
+    entries = [
+        BlocklistEntry(m.hash_type, m.entry_value, m.case, m.label, "test", item_id=m.item_id) for m in PICTURE_2
+    ]
+    await world.context.store.add_blocklist_entries(entries)
     hits: list[HitRecord] = []
     for location in PLACES:
         sighting: Sighting = make_sighting(location=location)
@@ -52,6 +56,9 @@ async def test_the_queue_lists_one_card_per_picture_and_the_card_every_signal_an
     places = re.search(r'<table class="places".*?</table>', page, re.S)
     assert places and all(location in places.group(0) for location in PLACES)
     assert "thread/1" not in places.group(0)  # picture 1's place is another card
+    spread = await vera.get(re.findall(r'href="(/items/[^"]+)"', page)[0])  # the picture's spread, one click away
+    shown = await spread.text()
+    assert spread.status == 200 and all(location in shown for location in PLACES)
 
 
 async def test_one_decision_decides_every_signal_at_every_place_with_custody_on_each_packet(
