@@ -32,7 +32,7 @@ from config.errors import did_you_mean
 
 RECIPIENT_ID = re.compile(r"^[a-z0-9_-]{1,64}$")
 EMAIL_ADDRESS = re.compile(r"^[^@\s<>,;:\"']+@[^@\s<>,;:\"']+$")
-HOST_PATTERN = re.compile(r"^[a-z0-9.*?\[\]!_-]+(:\d+)?$")
+HOST_PATTERN = re.compile(r"^[a-z0-9.*?\[\]!_-]+$")
 KNOWN_PLATFORMS: tuple[str, ...] = ("telegram",)
 """Platforms a ``match: {platform: …}`` may name: ``crawlers.registry.PLATFORMS``' values (a web location's
 platform is its host, matched with ``host:``)."""
