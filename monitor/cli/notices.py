@@ -1,4 +1,5 @@
-"""``jikimi notices plan``: what would be sent to whom about the confirmed cards, and why — nothing is sent.
+"""``jikimi notices plan`` and ``show``: what would be sent to whom about the confirmed cards, and why, and
+what one notice says — nothing is sent.
 
 The plan is read from the store (``JIKIMI_DATA_DIR``) and the recipients file (``JIKIMI_RECIPIENTS``, or
 ``--recipients``). A missing or invalid recipients file stops before the store is opened (exit status 2,
@@ -25,14 +26,63 @@ if TYPE_CHECKING:
 notices_app = typer.Typer(no_args_is_help=True, help="Takedown notices: what would go to whom, and why.")
 
 
+RecipientsOption = Annotated[
+    Path | None, typer.Option("--recipients", help="Recipients YAML (default JIKIMI_RECIPIENTS, ./recipients.yaml).")
+]
+
+
 @notices_app.command("plan")
 def plan(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per planned notice, one per line.")] = False,
-    recipients: Annotated[
-        Path | None, typer.Option(help="Recipients YAML (default JIKIMI_RECIPIENTS, ./recipients.yaml).")
-    ] = None,
+    recipients: RecipientsOption = None,
 ) -> None:
     """Show the notices the confirmed cards call for: recipient, locations, the rule that chose it and why."""
+    from config.untrusted_text import json_line_for_terminal
+
+    planned, loaded = current_plan(recipients)
+    if not as_json:
+        print_plan(planned, loaded)
+        return
+    for notice in planned.notices:
+        line = json.dumps(plan_document(notice, loaded), ensure_ascii=False, sort_keys=True)
+        sys.stdout.write(json_line_for_terminal(line) + "\n")
+    for line in left_out(planned):
+        sys.stderr.write(f"{json_line_for_terminal(line)}\n")
+
+
+@notices_app.command("show")
+def show(
+    reference: Annotated[str, typer.Argument(help="The notice's reference (JKM-…), as jikimi notices plan shows it.")],
+    language: Annotated[str | None, typer.Option(help="ko or en (default: the recipient's language).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The notice as JSON instead of e-mail text.")] = False,
+    recipients: RecipientsOption = None,
+) -> None:
+    """Print one planned notice as its recipient would read it: e-mail subject and body, or JSON. Nothing is sent."""
+    from datetime import UTC, datetime
+
+    from config.errors import UsageError
+    from config.recipients import Language
+    from monitor.notices.content import notice_document, notice_reference, render_email
+
+    if language is not None and language not in tuple(Language):
+        raise UsageError(f"--language must be ko or en (got {language!r})")
+    planned, loaded = current_plan(recipients)
+    wanted = reference.strip().upper()
+    found = [notice for notice in planned.notices if notice_reference(notice) == wanted]
+    if not found:
+        raise UsageError(f"no planned notice has the reference {reference!r} (jikimi notices plan lists them)")
+    lang = Language(language) if language else None
+    now = datetime.now(UTC)
+    if as_json:
+        document = notice_document(found[0], loaded, created_at=now, language=lang)
+        sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+        return
+    email = render_email(found[0], loaded, created_at=now, language=lang)
+    sys.stdout.write(f"Subject: {email.subject}\n\n{email.body}")
+
+
+def current_plan(recipients_path: Path | None) -> tuple[NoticePlan, RecipientsFile]:
+    """The plan as of now: the recipients file first (a bad one stops before the store is opened), then the store."""
     import asyncio
     from datetime import UTC, datetime
 
@@ -43,7 +93,7 @@ def plan(
     from monitor.store import store_from_settings
 
     settings = load_settings()
-    loaded = load_recipients(recipients or settings.recipients)
+    loaded = load_recipients(recipients_path or settings.recipients)
 
     async def run() -> NoticePlan:
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -54,17 +104,7 @@ def plan(
         finally:
             await store.close()
 
-    planned = asyncio.run(run())
-    if as_json:
-        from config.untrusted_text import json_line_for_terminal
-
-        for notice in planned.notices:
-            line = json.dumps(plan_document(notice, loaded), ensure_ascii=False, sort_keys=True)
-            sys.stdout.write(json_line_for_terminal(line) + "\n")
-        for line in left_out(planned):
-            sys.stderr.write(f"{json_line_for_terminal(line)}\n")
-    else:
-        print_plan(planned, loaded)
+    return asyncio.run(run()), loaded
 
 
 def plan_document(notice: PlannedNotice, recipients: RecipientsFile) -> dict[str, Any]:

@@ -130,3 +130,33 @@ def test_without_a_recipients_file_it_says_how_to_make_one_and_exits_2(data_dir:
     result = plan(data_dir, None)
     assert result.returncode == 2
     assert "no recipients file" in result.stderr and "recipients.example.yaml" in result.stderr
+
+
+def test_show_prints_a_planned_notice_as_its_recipient_would_read_it(data_dir: Path) -> None:
+    notices = [json.loads(line) for line in plan(data_dir, CONTRACT + POLICE, "--json").stdout.splitlines()]
+    reference = notices[0]["reference"]
+    korean = show(data_dir, reference)
+    assert korean.returncode == 0, korean.stderr
+    subject = f"Subject: [불법촬영물등 삭제요청] 허위영상물 1건 · Example Monitoring Group · {reference}\n"
+    assert korean.stdout.startswith(subject), korean.stdout
+    assert f"{FORUM}/1" in korean.stdout and "신고·삭제요청인" in korean.stdout and LABEL not in korean.stdout
+    english = show(data_dir, reference.lower(), "--language", "en", "--json")
+    assert english.returncode == 0, english.stderr
+    document = json.loads(english.stdout)
+    assert document["reference"] == reference and document["language"] == "en"
+    assert [location["url"] for location in document["locations"]] == [f"{FORUM}/1"]
+
+
+def test_show_refuses_a_reference_no_planned_notice_has_with_status_2(data_dir: Path) -> None:
+    (data_dir.parent / "recipients.yaml").write_text(CONTRACT, encoding="utf-8")
+    result = show(data_dir, "JKM-000000000000")
+    assert result.returncode == 2 and "no planned notice has the reference" in result.stderr
+
+
+def show(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``jikimi notices show`` with the recipients file ``plan`` wrote last."""
+    return subprocess.run(
+        [*JIKIMI, "notices", "show", *args],
+        env=cli_environment(data_dir) | {"JIKIMI_RECIPIENTS": str(data_dir.parent / "recipients.yaml")},
+        capture_output=True, text=True, timeout=120, cwd=data_dir.parent,
+    )  # fmt: skip
