@@ -128,10 +128,15 @@ def first_choices(
         return [(r, Rule.PRIVATE, reason) for r in _with_roles(recipients, rules.private.to, place)]
     operators = _with_roles(recipients, rules.public.to, place)
     if operators:
-        return [(r, Rule.PUBLIC, f"{why}: {r.display_name} is the {r.role} of {r.match.describe() if r.match else '?'}")
-                for r in operators]  # fmt: skip
+        return [(r, Rule.PUBLIC, f"{why}: {_asked_as(r)}") for r in operators]
     reason = f"{why}, and no {_roles(rules.public.to)} contact covers {host_of(place.location.location)}: asked at once"
     return [(r, Rule.PUBLIC_FALLBACK, reason) for r in _with_roles(recipients, rules.public.then, place)]
+
+
+def _asked_as(recipient: Recipient) -> str:
+    if recipient.match is None:
+        return f"{recipient.display_name} ({recipient.role}) is asked about every public place"
+    return f"{recipient.display_name} is the {recipient.role} of {recipient.match.describe()}"
 
 
 def _allowed_roles(rule: Rule, recipients: RecipientsFile) -> set[Role]:
