@@ -17,6 +17,8 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from config.errors import ConfigError
+from config.recipients import EMAIL_ADDRESS
+from config.smtp_url import SmtpEndpoint, parse_smtp_url
 
 
 def _env(name: str) -> AliasChoices:
@@ -145,6 +147,15 @@ class Settings(BaseSettings):
         900.0, gt=0, description="Seconds between retries for packets awaiting their RFC 3161 token."
     )
 
+    # --- takedown notices -----------------------------------------------------------------------------
+    recipients: Path = Field(
+        Path("./recipients.yaml"), description="The recipients file: who is asked to take material down, and how."
+    )
+    smtp_url: SecretStr | None = Field(
+        None, description="smtp://[user:pass@]host:port (STARTTLS when offered) or smtps://… (TLS) for notices."
+    )
+    notice_from: str | None = Field(None, description="The sender address of e-mailed notices (From:).")
+
     # --- alerts ----------------------------------------------------------------------------------------
     alert_webhook_url: str | None = Field(None, description="JSON POST on new hits, failing sources, TSA backlog.")
     alert_telegram_bot_token: SecretStr | None = Field(None, description="Bot token for alerts to a group chat.")
@@ -181,6 +192,28 @@ class Settings(BaseSettings):
             shown = url.split("://", 1)[0] + "://…"
             raise ValueError(f"must start with mongodb:// or mongodb+srv:// (got {shown!r})")
         return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        parse_smtp_url(value.get_secret_value())  # ValueError: names the scheme and host, never a credential
+        return value
+
+    @field_validator("notice_from")
+    @classmethod
+    def _notice_from(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not EMAIL_ADDRESS.match(value.strip()):
+            raise ValueError(f"must be one e-mail address such as notices@example.org (got {value!r})")
+        return value.strip()
+
+    @property
+    def smtp(self) -> SmtpEndpoint | None:
+        """``JIKIMI_SMTP_URL`` parsed (``None`` when unset): what a sender connects to."""
+        return None if self.smtp_url is None else parse_smtp_url(self.smtp_url.get_secret_value())
 
     @property
     def hash_worker_count(self) -> int:

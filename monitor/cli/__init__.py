@@ -16,13 +16,14 @@ import sys
 import typer
 
 from config.errors import JikimiError
-from monitor.cli import blocklist, crawl, daemon, demo, evidence, hits, review, spread, telegram
+from monitor.cli import blocklist, crawl, daemon, demo, evidence, hits, notices, review, spread, telegram
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="jikimi: find, preserve, take down.")
 app.command()(demo.demo)
 app.command()(crawl.crawl)
 app.add_typer(hits.hits_app, name="hits")
 app.add_typer(spread.spread_app, name="spread")
+app.add_typer(notices.notices_app, name="notices")
 app.add_typer(blocklist.blocklist_app, name="blocklist")
 app.add_typer(telegram.telegram_app, name="telegram")
 app.command()(evidence.export)
