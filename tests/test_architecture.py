@@ -32,7 +32,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("monitor.pipeline",),
     ("monitor.context",),
     ("monitor.runner",),
-    ("monitor.operations", "monitor.decisions", "monitor.notices"),
+    ("monitor.operations", "monitor.decisions", "monitor.takedown"),
     ("monitor.review",),
     ("monitor.demo",),
     ("monitor.cli",),

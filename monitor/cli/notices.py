@@ -21,7 +21,7 @@ from monitor.cli.console import make_console, shown
 
 if TYPE_CHECKING:
     from config.recipients import RecipientsFile
-    from monitor.notices.records import NoticePlan, PlannedNotice
+    from monitor.takedown.records import NoticePlan, PlannedNotice
 
 notices_app = typer.Typer(no_args_is_help=True, help="Takedown notices: what would go to whom, and why.")
 
@@ -62,7 +62,7 @@ def show(
 
     from config.errors import UsageError
     from config.recipients import Language
-    from monitor.notices.content import notice_document, notice_reference, render_email
+    from monitor.takedown.content import notice_document, notice_reference, render_email
 
     if language is not None and language not in tuple(Language):
         raise UsageError(f"--language must be ko or en (got {language!r})")
@@ -88,9 +88,9 @@ def current_plan(recipients_path: Path | None) -> tuple[NoticePlan, RecipientsFi
 
     from config.recipients_loading import load_recipients
     from config.settings import load_settings
-    from monitor.notices.gathering import confirmed_cards
-    from monitor.notices.routing import plan_notices
     from monitor.store import store_from_settings
+    from monitor.takedown.gathering import confirmed_cards
+    from monitor.takedown.routing import plan_notices
 
     settings = load_settings()
     loaded = load_recipients(recipients_path or settings.recipients)
@@ -110,7 +110,7 @@ def current_plan(recipients_path: Path | None) -> tuple[NoticePlan, RecipientsFi
 def plan_document(notice: PlannedNotice, recipients: RecipientsFile) -> dict[str, Any]:
     """One line of ``jikimi notices plan --json``: ``recipient``, ``locations`` (URLs), ``rule``, ``reason``,
     and how it would go (channel, address or form, language), its category and the cards it names."""
-    from monitor.notices.content import notice_reference
+    from monitor.takedown.content import notice_reference
 
     recipient = recipients.recipient(notice.recipient)
     return {
@@ -134,7 +134,7 @@ def left_out(planned: NoticePlan) -> list[str]:
 
 
 def print_plan(planned: NoticePlan, recipients: RecipientsFile) -> None:
-    from monitor.notices.content import notice_reference
+    from monitor.takedown.content import notice_reference
 
     console = make_console()
     for notice in planned.notices:

@@ -31,15 +31,15 @@ import jinja2
 from config.recipients import OPERATOR_ROLES, Language, Recipient, RecipientsFile
 from config.untrusted_text import visible
 from crawlers.sighting import Distributor
-from monitor.notices import wording
-from monitor.notices.records import PlannedLocation, PlannedNotice, Rule
 from monitor.records import stable_id
+from monitor.takedown import wording
+from monitor.takedown.records import PlannedLocation, PlannedNotice, Rule
 
 KST = timezone(timedelta(hours=9), "KST")
 """Korea Standard Time: UTC+9 all year (no daylight saving since 1988), so no time-zone database is needed."""
 
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("monitor.notices", "templates"), autoescape=False, undefined=jinja2.StrictUndefined,
+    loader=jinja2.PackageLoader("monitor.takedown", "templates"), autoescape=False, undefined=jinja2.StrictUndefined,
     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
 )  # fmt: skip
 

@@ -36,7 +36,8 @@ from urllib.parse import urlsplit
 
 from config.recipients import Category, Recipient, RecipientsFile, Role
 from monitor.cards import Card
-from monitor.notices.records import (
+from monitor.records import HitStatus
+from monitor.takedown.records import (
     CardFacts,
     CategorySource,
     Evidence,
@@ -48,7 +49,6 @@ from monitor.notices.records import (
     Rule,
     Unplanned,
 )
-from monitor.records import HitStatus
 
 TELEGRAM_KINDS = ("telegram", "telegram_web")
 RULE_ORDER = tuple(Rule)

@@ -1,7 +1,7 @@
 """What routing reads and what it decides: confirmed cards with their places, and the planned notices.
 
-Routing is a pure function of these records (``monitor/notices/routing.py``); reading them from the store
-is ``monitor/notices/gathering.py``. Keeping the two apart lets the tests state the rules on hand-made
+Routing is a pure function of these records (``monitor/takedown/routing.py``); reading them from the store
+is ``monitor/takedown/gathering.py``. Keeping the two apart lets the tests state the rules on hand-made
 cards, and lets the later outbox feed routing what it has already sent (``NoticeHistory``).
 """
 

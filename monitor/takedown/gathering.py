@@ -15,10 +15,10 @@ from typing import Protocol
 
 from evidence.custody import CustodyEvent, CustodyKind
 from monitor.cards import Card
-from monitor.notices.records import CardFacts, PlaceFacts
 from monitor.records import HitStatus, ItemState
 from monitor.store.base import BlocklistStore, CustodyStore, HitStore, SightingStore
 from monitor.store.queries import CardQuery
+from monitor.takedown.records import CardFacts, PlaceFacts
 
 PAGE = 500
 

@@ -13,10 +13,10 @@ import pytest
 from config.recipients import Category, Language, RecipientsFile
 from config.recipients_loading import load_recipients
 from crawlers.sighting import Distributor, ForwardedFrom
-from monitor.notices.content import notice_document, notice_reference, render_email
-from monitor.notices.records import PlannedNotice
-from monitor.notices.routing import plan_notices
-from tests.monitor.notices.test_routing import FORUM, MEDIA, NOW, RECIPIENTS, card_facts, place
+from monitor.takedown.content import notice_document, notice_reference, render_email
+from monitor.takedown.records import PlannedNotice
+from monitor.takedown.routing import plan_notices
+from tests.monitor.takedown.test_routing import FORUM, MEDIA, NOW, RECIPIENTS, card_facts, place
 
 LABEL_AS_NAME = "Kim Jiyoung 3"
 CASE_AS_NAME = "case-kim-jiyoung"

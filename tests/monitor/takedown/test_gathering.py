@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from monitor.notices.gathering import confirmed_cards
 from monitor.store.sqlite import SqliteStore
+from monitor.takedown.gathering import confirmed_cards
 from tests.monitor.cli.test_notices_plan import FORUM, ITEM, PRIVATE_GROUP, T0, media, seed
 
 

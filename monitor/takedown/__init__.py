@@ -9,18 +9,18 @@ from typing import TYPE_CHECKING
 from config.lazy_imports import lazy_exports
 
 if TYPE_CHECKING:
-    from monitor.notices.gathering import confirmed_cards
-    from monitor.notices.records import CardFacts, NoticeHistory, NoticePlan, PlaceFacts, PlannedNotice, Rule
-    from monitor.notices.routing import plan_notices
+    from monitor.takedown.gathering import confirmed_cards
+    from monitor.takedown.records import CardFacts, NoticeHistory, NoticePlan, PlaceFacts, PlannedNotice, Rule
+    from monitor.takedown.routing import plan_notices
 else:
     __getattr__ = lazy_exports(
         __name__,
         {
-            "monitor.notices.gathering": ("confirmed_cards",),
-            "monitor.notices.records": (
+            "monitor.takedown.gathering": ("confirmed_cards",),
+            "monitor.takedown.records": (
                 "CardFacts", "NoticeHistory", "NoticePlan", "PlaceFacts", "PlannedNotice", "Rule",
             ),
-            "monitor.notices.routing": ("plan_notices",),
+            "monitor.takedown.routing": ("plan_notices",),
         },
     )  # fmt: skip
 

@@ -12,9 +12,9 @@ from config.recipients import AUTHORITIES, Category, RecipientsFile, Role
 from config.recipients_loading import load_recipients
 from crawlers.sighting import Distributor
 from monitor.cards import Card, CardLocation
-from monitor.notices.records import CardFacts, CategorySource, NoticeHistory, PlaceFacts, Rule
-from monitor.notices.routing import plan_notices, publicity
 from monitor.records import HitStatus
+from monitor.takedown.records import CardFacts, CategorySource, NoticeHistory, PlaceFacts, Rule
+from monitor.takedown.routing import plan_notices, publicity
 
 NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
 MEDIA = "ab" * 32
