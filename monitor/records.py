@@ -189,7 +189,19 @@ def channel_of(distributor: Distributor, location: str, source_kind: str) -> str
         return urlsplit(location).hostname or ""
     if distributor.channel_username:
         return "@" + distributor.channel_username.lstrip("@")
-    return distributor.channel_id or distributor.channel_title or ""
+    return distributor.channel_id or distributor.channel_title or telegram_channel_in(location)
+
+
+def telegram_channel_in(location: str) -> str:
+    """The channel a ``t.me`` post link names, for a post whose distributor is not known (a hit stored without
+    its sighting): ``https://t.me/<username>/<id>`` (or ``/s/<username>/…``) → ``@username``;
+    ``https://t.me/c/<id>/<message>`` (a private channel's link) → ``<id>``."""
+    parts = [part for part in urlsplit(location).path.split("/") if part]
+    if parts[:1] == ["s"]:
+        parts = parts[1:]
+    if parts[:1] == ["c"] and len(parts) > 1:
+        return parts[1]
+    return "@" + parts[0] if parts else ""
 
 
 @dataclass(frozen=True, slots=True)
