@@ -108,3 +108,32 @@ async def test_the_queue_page_reads_the_summary_by_index_without_sorting(tmp_pat
             sql = f"EXPLAIN QUERY PLAN SELECT media_sha256 FROM cards{where}{card_order(query)} LIMIT 50"
             plan = repr(db.execute(sql, params).fetchall())
             assert "TEMP B-TREE" not in plan and "INDEX cards_" in plan, (query, plan)
+
+
+async def test_a_mongodb_database_from_before_the_card_summary_gets_it_and_its_channels_when_opened() -> None:
+    """On the in-memory stand-in (``test_stores.py`` says what it is and is not)."""
+    from pymongo_async_mock import AsyncMongoMockClient
+
+    from monitor.store import MongoStore
+    from monitor.store.serialise import to_document
+
+    client = AsyncMongoMockClient(tz_aware=True)
+    entries = [BlocklistEntry("pdq", f"{n:064x}", "case-0", f"picture {n}", item_id=f"item-{n}") for n in range(3)]
+    sightings = [sighting(number) for number in range(12)]
+    hits = [hit_of(seen, entries[number % 3], number) for number, seen in enumerate(sightings)]
+    database = client["jikimi_old"]
+    for seen in sightings:  # as the version before the summary wrote them: no cards, no channel
+        await database["sightings"].insert_one({"_id": seen.id, **to_document(seen)})
+    for hit in hits:
+        document = {k: v for k, v in to_document(hit).items() if k != "channel"}
+        await database["hits"].insert_one({"_id": hit.id, **document, "platform": hit.platform})
+    store = MongoStore(client, "jikimi_old")
+    await store.open()
+    page = await store.find_cards(CardQuery(limit=None))
+    assert page.total == len({(hit.media_sha256, hit.item_id) for hit in hits}) == len(page.cards)
+    assert sorted(hit_id for card in page.cards for hit_id in card.hit_ids) == sorted(hit.id for hit in hits)
+    assert {hit.id: hit.channel for hit in await store.hits()} == {
+        hit.id: channel_of(seen.distributor, seen.location, seen.source_kind)
+        for hit, seen in zip(hits, sightings, strict=True)
+    }
+    assert sum((await store.card_counts(CardQuery())).values()) == page.total
