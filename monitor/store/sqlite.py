@@ -256,10 +256,8 @@ class SqliteStore(SqliteRecords, SqliteCards, SqliteReviewSessions):
             return sighting.id, sighting.source_id, sha256, seen_at, to_json(sighting)
 
         def insert(db: sqlite3.Connection) -> int:
-            before = db.total_changes
             sql = "INSERT OR IGNORE INTO sightings (id, source_id, sha256, seen_at, body) VALUES (?, ?, ?, ?, ?)"
-            db.executemany(sql, [row(sighting) for sighting in sightings])
-            return db.total_changes - before
+            return int(db.executemany(sql, [row(sighting) for sighting in sightings]).rowcount)
 
         return await self._run(insert) if sightings else 0
 

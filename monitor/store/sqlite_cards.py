@@ -38,15 +38,38 @@ CREATE TABLE IF NOT EXISTS card_places (
 CREATE INDEX IF NOT EXISTS card_places_source ON card_places (source_id);
 CREATE INDEX IF NOT EXISTS card_places_platform ON card_places (platform);
 CREATE INDEX IF NOT EXISTS card_places_channel ON card_places (channel);
+CREATE TABLE IF NOT EXISTS card_counts (status_rank INTEGER PRIMARY KEY, count INTEGER NOT NULL);
+CREATE TRIGGER IF NOT EXISTS card_counts_insert AFTER INSERT ON cards BEGIN
+    INSERT INTO card_counts (status_rank, count) VALUES (new.status_rank, 1)
+        ON CONFLICT (status_rank) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS card_counts_delete AFTER DELETE ON cards BEGIN
+    UPDATE card_counts SET count = count - 1 WHERE status_rank = old.status_rank;
+END;
+CREATE TABLE IF NOT EXISTS hit_counts (status TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS hit_counts_insert AFTER INSERT ON hits BEGIN
+    INSERT INTO hit_counts (status, count) VALUES (new.status, 1) ON CONFLICT (status) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS hit_counts_update AFTER UPDATE OF status ON hits WHEN old.status IS NOT new.status BEGIN
+    UPDATE hit_counts SET count = count - 1 WHERE status = old.status;
+    INSERT INTO hit_counts (status, count) VALUES (new.status, 1) ON CONFLICT (status) DO UPDATE SET count = count + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS hit_counts_delete AFTER DELETE ON hits BEGIN
+    UPDATE hit_counts SET count = count - 1 WHERE status = old.status;
+END;
 """
 """``status_rank`` is the card's status as its place in ``STATUS_ORDER``; ``priority`` is 0 escalated, 1
-pending, 2 anything else (``CardQuery.order == "priority"``), so both orders are read from an index."""
+pending, 2 anything else (``CardQuery.order == "priority"``), so both orders are read from an index.
+``card_counts`` and ``hit_counts`` are the number of cards per status rank and of hits per status, kept by
+triggers on every write, whoever writes: the queue's counts of the whole store are read, not counted
+(counting 370,000 hits took 40–60 ms, 100,000 cards 20 ms). A card's summary is replaced by a ``DELETE`` and
+an ``INSERT``, never by ``REPLACE``, whose deletions fire no trigger."""
 
 RANK = "MIN(CASE status {} END)".format(" ".join(f"WHEN '{s}' THEN {rank}" for rank, s in enumerate(STATUS_ORDER)))
 PRIORITY_OF_RANK = max(STATUS_ORDER.index(HitStatus.ESCALATED), STATUS_ORDER.index(HitStatus.PENDING)) + 1
 
 SUMMARY = (
-    "INSERT OR REPLACE INTO cards (media_sha256, item_id, case_ref, label, status_rank, priority, newest,"
+    "INSERT INTO cards (media_sha256, item_id, case_ref, label, status_rank, priority, newest,"
     " first_seen, last_seen, hit_count) "
     f"SELECT media_sha256, item_id, MIN(case_ref), coalesce(MIN(json_extract(body, '$.label')), ''), {RANK},"
     f" min({RANK}, {PRIORITY_OF_RANK}), MAX(created_at), MIN(json_extract(body, '$.seen_at')),"
@@ -69,14 +92,30 @@ def refresh_cards(db: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> No
 
 
 def build_cards(db: sqlite3.Connection) -> None:
-    """The summary of every card, from every hit at once (a store from before the summary, when it opens)."""
+    """The summary of every card and the hits per status, from every hit at once (a store from before the
+    summary, when it opens)."""
     db.execute("DELETE FROM cards")
     db.execute("DELETE FROM card_places")
     db.execute(SUMMARY.format(where=""))
     db.execute(PLACES.format(where=""))
+    db.execute("DELETE FROM hit_counts")
+    db.execute("INSERT INTO hit_counts (status, count) SELECT status, COUNT(*) FROM hits GROUP BY status")
+    db.execute("DELETE FROM card_counts")
+    db.execute("INSERT INTO card_counts SELECT status_rank, COUNT(*) FROM cards GROUP BY status_rank")
 
 
-def card_conditions(query: CardQuery, with_statuses: bool = True) -> tuple[str, list[Any]]:
+PLACE_FILTERS = {
+    # a card that any of whose hits has the value: one of its places. Why two forms? Read along an ordering
+    # index, a correlated lookup per card finds a page of 50 in well under a millisecond (19 ms by the list
+    # of places); counting every card of a source or channel, or counting them by status, is faster from
+    # that value's places (56 ms, not 103 ms, at 100,000 cards)
+    "exists": "EXISTS (SELECT 1 FROM card_places AS p WHERE p.{column} = ? AND p.media_sha256 = cards.media_sha256"
+    " AND p.item_id = cards.item_id)",
+    "in": "(media_sha256, item_id) IN (SELECT media_sha256, item_id FROM card_places WHERE {column} = ?)",
+}
+
+
+def card_conditions(query: CardQuery, with_statuses: bool = True, places: str = "exists") -> tuple[str, list[Any]]:
     """``WHERE …`` (or nothing) on ``cards`` for the query's filters, and its parameters."""
     conditions: list[str] = []
     params: list[Any] = []
@@ -90,10 +129,8 @@ def card_conditions(query: CardQuery, with_statuses: bool = True) -> tuple[str, 
         conditions.append("newest >= ?")
         params.append(stored_time(query.since))
     for column, value in (("source_id", query.source_id), ("platform", query.platform), ("channel", query.channel)):
-        if value is not None:  # any hit of the card has it: one of its places
-            conditions.append(
-                f"(media_sha256, item_id) IN (SELECT media_sha256, item_id FROM card_places WHERE {column} = ?)"
-            )
+        if value is not None:
+            conditions.append(PLACE_FILTERS[places].format(column=column))
             params.append(value)
     return (" WHERE " + " AND ".join(conditions)) if conditions else "", params
 
@@ -117,6 +154,8 @@ class SqliteCards:
         limit = -1 if query.limit is None else query.limit
         page = f"{card_order(query)} LIMIT {int(limit)} OFFSET {int(query.offset)}"
         page_sql = f"SELECT media_sha256, item_id FROM cards{where}{page}"
+        # counting every card of a place filter starts from the places; within a status, along its index
+        counted, _ = card_conditions(query, places="exists" if query.statuses else "in")
 
         def card(db: sqlite3.Connection, media_sha256: str, item_id: str) -> Card:
             rows = db.execute(CARD_HITS_SQL, (media_sha256, item_id)).fetchall()
@@ -124,15 +163,16 @@ class SqliteCards:
 
         def read(db: sqlite3.Connection) -> CardPage:
             cards = [card(db, media_sha256, item_id) for media_sha256, item_id in db.execute(page_sql, params)]
-            return CardPage(cards, int(db.execute(f"SELECT COUNT(*) FROM cards{where}", params).fetchone()[0]))
+            return CardPage(cards, int(db.execute(f"SELECT COUNT(*) FROM cards{counted}", params).fetchone()[0]))
 
         return await self._run(read)
 
     async def card_counts(self, query: CardQuery) -> dict[HitStatus, int]:
-        where, params = card_conditions(query, with_statuses=False)
-        sql = f"SELECT status_rank, COUNT(*) FROM cards{where} GROUP BY status_rank"
+        where, params = card_conditions(query, with_statuses=False, places="in")
+        counted = f"SELECT status_rank, COUNT(*) FROM cards{where} GROUP BY status_rank"
+        sql = "SELECT status_rank, count FROM card_counts WHERE count > 0" if not where else counted
 
         def read(db: sqlite3.Connection) -> dict[HitStatus, int]:
-            return {STATUS_ORDER[int(rank)]: int(count) for rank, count in db.execute(sql, params)}
+            return {STATUS_ORDER[int(rank)]: int(count) for rank, count in db.execute(sql, params) if count}
 
         return await self._run(read)

@@ -63,7 +63,7 @@ INDEXES = (
 
 
 SCHEMA_VERSION = 5  # ``PRAGMA user_version`` once the documents' values are in the query columns (3: items, 4: cards,
-# 5: channels and the cards' summary)
+# 5: channels, the cards' summary and the hits per status)
 
 
 def upgrade(db: sqlite3.Connection) -> None:

@@ -67,9 +67,7 @@ class SqliteRecords:
         rows = [hit_row(hit) for hit in hits]
 
         def insert(db: sqlite3.Connection) -> int:
-            before = db.total_changes
-            db.executemany(INSERT_HIT, rows)
-            added = db.total_changes - before
+            added = int(db.executemany(INSERT_HIT, rows).rowcount)  # the hits' rows only, not the triggers' counts
             refresh_cards(db, ((hit.media_sha256, hit.item_id) for hit in hits))
             return added
 
@@ -92,7 +90,7 @@ class SqliteRecords:
             if query is None:  # the whole queue: each value found by one index seek, however many hits have it
                 values = [[str(row[0]) for row in db.execute(DISTINCT_SQL.format(column=column))]
                           for column in FACET_COLUMNS]  # fmt: skip
-                statuses = db.execute("SELECT status, COUNT(*) FROM hits GROUP BY status").fetchall()
+                statuses = db.execute("SELECT status, count FROM hit_counts WHERE count > 0").fetchall()
             else:
                 where, params = hit_conditions(query)
                 values = [

@@ -145,6 +145,7 @@ class CardContract:
         await store.set_hit_status(hits[0].id, HitStatus.ESCALATED)
         assert (await store.find_cards(CardQuery(statuses=(HitStatus.CONFIRMED,)))).total == 0
         assert await store.card_counts(CardQuery()) == {HitStatus.ESCALATED: 1}
+        assert (await store.hit_facets()).by_status == {HitStatus.CONFIRMED: 2, HitStatus.ESCALATED: 1}
 
     async def test_cards_are_filtered_by_the_channel_any_of_their_places_was_posted_in(
         self, store: Store, make_sighting: Callable[..., Sighting]
