@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bench.report_queue import queue_rows
 from bench.report_robustness import robustness_paragraphs
 from bench.report_sealing import INTRO, sealing_rows
 from bench.timing import RESULTS
@@ -248,22 +249,10 @@ def other_rows(results: Results) -> list[str]:
                 times(size["verify_over_baseline"], "the baseline's time"),
             )
         )
-    lines += queue_rows(results["queue"])
+    lines += queue_rows(results["queue"], row, seconds, pair, times)
     lines.append(daemon_row(results["daemon_idle"]))
     lines += startup_rows(results["startup"])
     return lines
-
-
-def queue_rows(result: Results) -> list[str]:
-    return [
-        row(
-            f"review queue, {size['size']:,} hits (SQLite): a page of 50 with its filters and counts",
-            seconds(size["page"]) + f"; the hit page's other places {seconds(size['other_places'])}",
-            "loading every hit and filtering in Python: " + seconds(size["baseline_load_all"]),
-            times(size["baseline_over_page"], "sooner"),
-        )
-        for size in result["sizes"]
-    ]
 
 
 def daemon_row(result: Results) -> str:

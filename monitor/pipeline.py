@@ -36,7 +36,7 @@ from monitor.fingerprint.pool import HashPool
 from monitor.matching.matcher import BlocklistMatcher
 from monitor.packets.custody_log import now_ms
 from monitor.packets.timestamps import TimestampSettings, timestamp_packet
-from monitor.records import HitRecord, PacketRecord, ProblemKind, RunProblem
+from monitor.records import HitRecord, PacketRecord, ProblemKind, RunProblem, channel_of
 from monitor.store.base import Store
 
 MediaFetcher = Callable[[Sighting], Awaitable[Path | None]]
@@ -208,4 +208,5 @@ def _hit_record(sighting: Sighting, hit: BlocklistHit, packet_id: str | None) ->
         location=sighting.location, media_url=sighting.media.url, media_sha256=sighting.fingerprints.sha256,
         posted_at=sighting.distributor.posted_at, seen_at=sighting.seen_at, packet_id=packet_id,
         source_kind=sighting.source_kind, item_id=hit.item_id, entry_value=hit.entry_value,
+        channel=channel_of(sighting.distributor, sighting.location, sighting.source_kind),
     )  # fmt: skip

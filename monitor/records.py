@@ -16,9 +16,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from urllib.parse import urlsplit
 
 from crawlers.registry import platform_of
-from crawlers.sighting import CrawlProblem, utc_now
+from crawlers.sighting import CrawlProblem, Distributor, utc_now
 
 
 def stable_id(*parts: str, length: int = 32) -> str:
@@ -178,6 +179,31 @@ class RunProblem:
         return cls(kind, problem.location, problem.reason, problem.media_url, problem.at)
 
 
+def channel_of(distributor: Distributor, location: str, source_kind: str) -> str:
+    """The channel a sighting was distributed by, as the review queue filters on it: on Telegram
+    ``@username`` when the channel has one, else its id, else its title; on the web, the page's host.
+
+    Why the username first? It is what a reviewer and a takedown notice name the channel by; a channel
+    without one (private, or its username unknown to a t.me preview) is still one channel by its id."""
+    if platform_of(location, source_kind) != "telegram":
+        return urlsplit(location).hostname or ""
+    if distributor.channel_username:
+        return "@" + distributor.channel_username.lstrip("@")
+    return distributor.channel_id or distributor.channel_title or telegram_channel_in(location)
+
+
+def telegram_channel_in(location: str) -> str:
+    """The channel a ``t.me`` post link names, for a post whose distributor is not known (a hit stored without
+    its sighting): ``https://t.me/<username>/<id>`` (or ``/s/<username>/…``) → ``@username``;
+    ``https://t.me/c/<id>/<message>`` (a private channel's link) → ``<id>``."""
+    parts = [part for part in urlsplit(location).path.split("/") if part]
+    if parts[:1] == ["s"]:
+        parts = parts[1:]
+    if parts[:1] == ["c"] and len(parts) > 1:
+        return parts[1]
+    return "@" + parts[0] if parts else ""
+
+
 @dataclass(frozen=True, slots=True)
 class HitRecord:
     """A sighting that matched a blocklist entry, with what a reviewer needs without opening the packet."""
@@ -202,6 +228,7 @@ class HitRecord:
     source_kind: str = ""  # web, telegram, telegram_web (empty for hits stored before it was recorded)
     item_id: str = ""  # the blocklist item (victim picture) of the entry; filled in for hits stored before items
     entry_value: str = ""  # the blocklist entry's own hash (``matched_value`` is the media's side: the probe)
+    channel: str = ""  # the distributor as observed (``channel_of``); filled in for hits stored before it
 
     @property
     def custody_chain(self) -> str:

@@ -83,6 +83,10 @@ class SightingStore(Protocol):
 
     async def put_sighting(self, sighting: Sighting) -> bool: ...
 
+    async def put_sightings(self, sightings: Sequence[Sighting]) -> int:
+        """``put_sighting`` of each, in one write (one transaction where the back end has them): how many
+        were new."""
+
     async def sightings(self) -> list[Sighting]:
         """Every sighting (tests and whole-store checks; pages use ``sightings_of``/``sightings_by_id``)."""
 
@@ -103,6 +107,9 @@ class SourceStateStore(Protocol):
 class HitStore(Protocol):
     async def put_hit(self, hit: HitRecord) -> bool: ...
 
+    async def put_hits(self, hits: Sequence[HitRecord]) -> int:
+        """``put_hit`` of each, in one write (one transaction where the back end has them): how many were new."""
+
     async def hits(self) -> list[HitRecord]:
         """All hits, newest first (``jikimi hits`` lists them all; pages use ``find_hits``)."""
 
@@ -110,12 +117,16 @@ class HitStore(Protocol):
         """The hits of ``query``, newest first, and how many match in all."""
 
     async def find_cards(self, query: CardQuery) -> CardPage:
-        """The cards of ``query`` (hits grouped by media and item by the store), newest first, and how many
-        match in all; only the page's hits are read."""
+        """The cards of ``query`` in its order, and how many match in all: filtered, sorted, counted and paged
+        on the cards' summary, which every write of hits keeps right; only the page's hits are read."""
+
+    async def card_counts(self, query: CardQuery) -> dict[HitStatus, int]:
+        """Cards per status under ``query``'s other filters (its statuses and page ignored): the queue's tabs.
+        A status no card has is left out."""
 
     async def hit_facets(self, query: HitQuery | None = None) -> HitFacets:
-        """The sources, cases and platforms hits have (of ``query``'s hits, when given), and the number of hits
-        per status."""
+        """The sources, cases, platforms and channels hits have (of ``query``'s hits, when given), and the number
+        of hits per status."""
 
     async def get_hit(self, uid: str) -> HitRecord | None:
         """The hit with this random ``uid`` (the id the review UI uses)."""

@@ -27,6 +27,7 @@ from crawlers.sighting import Fingerprints, Sighting
 from monitor.errors import StoreError
 from monitor.records import BlocklistEntry, BlocklistItem, ItemState, PerceptualRow, items_of
 from monitor.signals.kept import perceptual_row, row_columns, row_from_columns
+from monitor.store.mongo_cards import CARD_INDEXES, MongoCards, build_cards
 from monitor.store.mongo_items import assign_items
 from monitor.store.mongo_records import MongoRecords
 from monitor.store.mongo_sessions import MongoReviewSessions
@@ -47,7 +48,7 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
         ([("created_at", DESCENDING), ("_id", ASCENDING)], False),
         *(
             ([(field, ASCENDING), ("created_at", DESCENDING)], False)
-            for field in ("status", "source_id", "case", "platform")
+            for field in ("status", "source_id", "case", "platform", "channel")
         ),
         *(([(field, ASCENDING)], False) for field in ("entry_id", "packet_id", "media_sha256")),
         ([("item_id", ASCENDING), ("created_at", DESCENDING)], False),
@@ -62,13 +63,15 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
     ],
     "decisions": [([("hit_id", ASCENDING), ("at", ASCENDING)], False)],
     "review_sessions": [([("started", ASCENDING)], False)],
+    "cards": CARD_INDEXES,
     "login_failures": [([("key", ASCENDING), ("at", ASCENDING)], False), ([("at", ASCENDING)], False)],
 }
 
 
-class MongoStore(MongoRecords, MongoReviewSessions):
+class MongoStore(MongoRecords, MongoCards, MongoReviewSessions):
     """``Store`` on a MongoDB database. ``client`` may be any object with PyMongo's async surface. Hits,
-    decisions, users, packets, custody and runs are ``MongoRecords`` (``monitor/store/mongo_records.py``)."""
+    decisions, users, packets, custody and runs are ``MongoRecords`` (``monitor/store/mongo_records.py``); the
+    review cards' summary is ``MongoCards`` (``monitor/store/mongo_cards.py``)."""
 
     def __init__(self, client: Any, database: str) -> None:
         self.client = client
@@ -91,6 +94,7 @@ class MongoStore(MongoRecords, MongoReviewSessions):
             if fills:
                 await self.db["hits"].bulk_write(fills, ordered=False)
             await assign_items(self.db)  # entries and hits stored before blocklist items
+            await build_cards(self.db)  # hits stored before channels and the cards' summary
             await self.db["hits"].create_index([("uid", ASCENDING)], unique=True)
             for collection, indexes in INDEXES.items():
                 for keys, unique in indexes:
@@ -227,6 +231,21 @@ class MongoStore(MongoRecords, MongoReviewSessions):
 
     async def put_sighting(self, sighting: Sighting) -> bool:
         return await self._insert("sightings", sighting.id, sighting)
+
+    async def put_sightings(self, sightings: Sequence[Sighting]) -> int:
+        """Sightings not stored yet, in one unordered bulk write (the first write of an id wins); how many were new."""
+        if not sightings:
+            return 0
+
+        def encode() -> list[UpdateOne]:
+            return [UpdateOne({"_id": s.id}, {"$setOnInsert": to_document(s)}, upsert=True) for s in sightings]
+
+        writes = encode() if len(sightings) < OFF_LOOP_ABOVE else await asyncio.to_thread(encode)
+        try:
+            result = await self.db["sightings"].bulk_write(writes, ordered=False)
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot write {len(sightings)} sightings: {exc}") from exc
+        return int(result.upserted_count)
 
     async def sightings(self) -> list[Sighting]:
         return await self._find(Sighting, "sightings", {}, [("seen_at", ASCENDING), ("_id", ASCENDING)])

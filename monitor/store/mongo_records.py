@@ -13,12 +13,13 @@ from typing import Any, TypeVar
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.operations import UpdateOne
 
 from evidence.custody import CustodyEvent, CustodyKind
-from monitor.cards import STATUS_ORDER, Card, cards_of
 from monitor.errors import StoreError
 from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus, UserRecord
-from monitor.store.queries import CardPage, CardQuery, HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
+from monitor.store.mongo_cards import refresh_cards
+from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 from monitor.store.serialise import from_document, stored_time, to_document
 
 T = TypeVar("T")
@@ -37,7 +38,8 @@ def hit_filter(query: HitQuery) -> dict[str, Any]:
             conditions.append({field: {"$in": values}})
     for field, value in (
         ("source_id", query.source_id), ("case", query.case), ("platform", query.platform),
-        ("entry_id", query.entry_id), ("item_id", query.item_id), ("media_sha256", query.media_sha256),
+        ("channel", query.channel), ("entry_id", query.entry_id), ("item_id", query.item_id),
+        ("media_sha256", query.media_sha256),
     ):  # fmt: skip
         if value is not None:
             conditions.append({field: value})
@@ -48,27 +50,6 @@ def hit_filter(query: HitQuery) -> dict[str, Any]:
     if query.with_packet:
         conditions.append({"packet_id": {"$ne": None}})
     return {"$and": conditions} if conditions else {}
-
-
-def card_pipeline(query: CardQuery) -> list[dict[str, Any]]:
-    """Hits grouped into cards (by the ``(media_sha256, item_id, …)`` index), filtered like
-    ``sqlite_queries.card_page_sql``: the status is the rank of the least decided hit (``monitor/cards.py``)."""
-    rank = {"$switch": {"branches": [{"case": {"$eq": ["$status", str(status)]}, "then": number}
-                                     for number, status in enumerate(STATUS_ORDER)], "default": 0}}  # fmt: skip
-    group = {
-        "_id": {"media": "$media_sha256", "item": "$item_id"}, "newest": {"$max": "$created_at"},
-        "status_rank": {"$min": rank}, "cases": {"$addToSet": "$case"}, "sources": {"$addToSet": "$source_id"},
-        "platforms": {"$addToSet": "$platform"},
-    }  # fmt: skip
-    wanted: dict[str, Any] = {}
-    if query.statuses:
-        wanted["status_rank"] = {"$in": [STATUS_ORDER.index(status) for status in query.statuses]}
-    for field, value in (("cases", query.case), ("sources", query.source_id), ("platforms", query.platform)):
-        if value is not None:
-            wanted[field] = value  # the array holds it
-    if query.since is not None:
-        wanted["newest"] = {"$gte": stored_time(query.since)}
-    return [{"$group": group}, {"$match": wanted}]
 
 
 class MongoRecords:
@@ -93,7 +74,22 @@ class MongoRecords:
 
     # --- hits ------------------------------------------------------------------------------------
     async def put_hit(self, hit: HitRecord) -> bool:
-        return await self._insert("hits", hit.id, {**to_document(hit), "platform": hit.platform})
+        return await self.put_hits([hit]) == 1
+
+    async def put_hits(self, hits: Sequence[HitRecord]) -> int:
+        """Hits not stored yet (the first write of an id wins), then the summary of every card they touch."""
+        if not hits:
+            return 0
+        writes = [
+            UpdateOne({"_id": hit.id}, {"$setOnInsert": {**to_document(hit), "platform": hit.platform}}, upsert=True)
+            for hit in hits
+        ]
+        try:
+            result = await self.db["hits"].bulk_write(writes, ordered=False)
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot write {len(hits)} hits: {exc}") from exc
+        await refresh_cards(self.db, ((hit.media_sha256, hit.item_id) for hit in hits))
+        return int(result.upserted_count)
 
     async def hits(self) -> list[HitRecord]:
         return await self._find(HitRecord, "hits", {}, NEWEST_FIRST)
@@ -102,25 +98,6 @@ class MongoRecords:
         wanted = hit_filter(query)
         page = await self._find(HitRecord, "hits", wanted, NEWEST_FIRST, limit=query.limit or 0, skip=query.offset)
         return HitPage(page, int(await self.db["hits"].count_documents(wanted)))
-
-    async def find_cards(self, query: CardQuery) -> CardPage:
-        grouped = card_pipeline(query)
-        page: list[dict[str, Any]] = [{"$sort": {"newest": -1, "_id.media": 1, "_id.item": 1}}, {"$skip": query.offset}]
-        keys = await self._aggregate("hits", grouped + page + ([{"$limit": query.limit}] if query.limit else []))
-        counted = await self._aggregate("hits", [*grouped, {"$count": "cards"}])
-        total = int(counted[0]["cards"]) if counted else 0
-        if not keys:
-            return CardPage([], total)
-        pairs = [{"media_sha256": key["_id"]["media"], "item_id": key["_id"]["item"]} for key in keys]
-        hits = await self._find(HitRecord, "hits", {"$or": pairs})
-        entries = sorted({hit.entry_id for hit in hits})
-        try:
-            found = await self.db["blocklist"].find({"_id": {"$in": entries}}, {"variant": 1}).to_list(None)
-        except PyMongoError as exc:
-            raise StoreError(f"MongoDB store: cannot read blocklist: {exc}") from exc
-        variants = {str(entry["_id"]): str(entry.get("variant", "")) for entry in found}
-        cards: dict[tuple[str, str], Card] = cards_of(hits, variants)
-        return CardPage([cards[(pair["media_sha256"], pair["item_id"])] for pair in pairs], total)
 
     async def hit_facets(self, query: HitQuery | None = None) -> HitFacets:
         wanted = {} if query is None else hit_filter(query)
@@ -132,7 +109,9 @@ class MongoRecords:
         for status in HitStatus:  # one count on the (status, created_at) index each
             if count := await self.db["hits"].count_documents({"$and": [wanted, {"status": str(status)}]}):
                 by_status[status] = int(count)
-        return HitFacets(await distinct("source_id"), await distinct("case"), await distinct("platform"), by_status)
+        sources, cases, platforms = await distinct("source_id"), await distinct("case"), await distinct("platform")
+        channels = [channel for channel in await distinct("channel") if channel]
+        return HitFacets(sources, cases, platforms, by_status, channels)
 
     async def get_hit(self, uid: str) -> HitRecord | None:
         found = await self._find(HitRecord, "hits", {"uid": uid})
@@ -141,8 +120,11 @@ class MongoRecords:
     async def set_hit_status(self, hit_id: str, status: HitStatus) -> None:
         try:
             await self.db["hits"].update_one({"_id": hit_id}, {"$set": {"status": str(status)}})
+            hit = await self.db["hits"].find_one({"_id": hit_id}, {"media_sha256": 1, "item_id": 1})
         except PyMongoError as exc:
             raise StoreError(f"MongoDB store: cannot set the status of hit {hit_id}: {exc}") from exc
+        if hit is not None:
+            await refresh_cards(self.db, [(hit["media_sha256"], hit["item_id"])])
 
     # --- decisions and users ---------------------------------------------------------------------
     async def put_decision(self, decision: Decision) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from monitor.cards import Card
 from monitor.records import HitRecord, HitStatus, RunRecord
@@ -46,6 +47,7 @@ class HitQuery:
     with_packet: bool = False
     offset: int = 0
     limit: int | None = 50
+    channel: str | None = None
 
     def __post_init__(self) -> None:
         check_page("hit", self.limit, self.offset)
@@ -59,13 +61,19 @@ class HitPage:
     total: int
 
 
+CardOrder = Literal["newest", "priority"]
+CARD_ORDERS: tuple[CardOrder, ...] = ("newest", "priority")
+
+
 @dataclass(frozen=True, slots=True)
 class CardQuery:
-    """Cards (one media × one item, ``monitor/cards.py``) with every field that is set, newest first.
+    """Cards (one media × one item, ``monitor/cards.py``) with every field that is set, in ``order``.
 
     A card is kept when its status (``monitor/cards.STATUS_ORDER``) is one of ``statuses`` and any of its hits
-    has the ``case``, ``source_id`` and ``platform`` asked for; ``since``: a hit of the card was made at or
-    after it. "Newest" is the card's newest hit, so a picture seen again comes back to the top.
+    has the ``case``, ``source_id``, ``platform`` and ``channel`` asked for; ``since``: a hit of the card was
+    made at or after it. ``"newest"`` puts the card with the newest hit first, so a picture seen again comes
+    back to the top; ``"priority"`` puts escalated cards first, then pending ones, then the rest, each group
+    newest first: what still asks most of a reviewer is on top.
     """
 
     statuses: tuple[HitStatus, ...] = ()
@@ -75,9 +83,13 @@ class CardQuery:
     since: datetime | None = None
     offset: int = 0
     limit: int | None = 50
+    channel: str | None = None
+    order: CardOrder = "newest"
 
     def __post_init__(self) -> None:
         check_page("card", self.limit, self.offset)
+        if self.order not in CARD_ORDERS:
+            raise ValueError(f"a card query is ordered by one of {', '.join(CARD_ORDERS)} (got {self.order!r})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +108,7 @@ class HitFacets:
     cases: list[str] = field(default_factory=list)
     platforms: list[str] = field(default_factory=list)
     by_status: dict[HitStatus, int] = field(default_factory=dict)
+    channels: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from monitor.errors import StoreError
 from monitor.records import BlocklistEntry, BlocklistItem, ItemState, PerceptualRow, items_of
 from monitor.signals.kept import hash_columns, perceptual_row, quality_columns, row_columns, row_from_columns
 from monitor.store.serialise import from_json, to_json
+from monitor.store.sqlite_cards import CARDS_SCHEMA, SqliteCards
 from monitor.store.sqlite_migrations import insert_items, upgrade
 from monitor.store.sqlite_records import SqliteRecords
 from monitor.store.sqlite_sessions import REVIEW_SESSIONS_SCHEMA, SqliteReviewSessions
@@ -83,9 +84,10 @@ def private_database_files(path: Path) -> None:
             name.chmod(0o600)
 
 
-class SqliteStore(SqliteRecords, SqliteReviewSessions):
+class SqliteStore(SqliteRecords, SqliteCards, SqliteReviewSessions):
     """``Store`` on an SQLite file (``path``); ``:memory:`` works for tests. Hits, decisions, users, packets,
-    custody and runs are ``SqliteRecords`` (``monitor/store/sqlite_records.py``)."""
+    custody and runs are ``SqliteRecords`` (``monitor/store/sqlite_records.py``); the review cards'
+    summary is ``SqliteCards`` (``monitor/store/sqlite_cards.py``)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
@@ -113,7 +115,7 @@ class SqliteStore(SqliteRecords, SqliteReviewSessions):
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.isolation_level = "DEFERRED"
-            db.executescript(SCHEMA + REVIEW_SESSIONS_SCHEMA)
+            db.executescript(SCHEMA + REVIEW_SESSIONS_SCHEMA + CARDS_SCHEMA)
             db.execute("BEGIN IMMEDIATE")  # the schema changes as one transaction: see sqlite_migrations.upgrade
             try:
                 add_media_columns(db)
@@ -243,17 +245,21 @@ class SqliteStore(SqliteRecords, SqliteReviewSessions):
         return row is not None
 
     async def put_sighting(self, sighting: Sighting) -> bool:
-        assert sighting.fingerprints is not None
-        return await self._insert(
-            "sightings",
-            {
-                "id": sighting.id,
-                "source_id": sighting.source_id,
-                "sha256": sighting.fingerprints.sha256,
-                "seen_at": sighting.seen_at.isoformat(),
-                "body": to_json(sighting),
-            },
-        )
+        return await self.put_sightings([sighting]) == 1
+
+    async def put_sightings(self, sightings: Sequence[Sighting]) -> int:
+        """Sightings not stored yet, in one transaction (encoded on the store's thread); how many were new."""
+
+        def row(sighting: Sighting) -> tuple[str, str, str, str, str]:
+            assert sighting.fingerprints is not None
+            sha256, seen_at = sighting.fingerprints.sha256, sighting.seen_at.isoformat()
+            return sighting.id, sighting.source_id, sha256, seen_at, to_json(sighting)
+
+        def insert(db: sqlite3.Connection) -> int:
+            sql = "INSERT OR IGNORE INTO sightings (id, source_id, sha256, seen_at, body) VALUES (?, ?, ?, ?, ?)"
+            return int(db.executemany(sql, [row(sighting) for sighting in sightings]).rowcount)
+
+        return await self._run(insert) if sightings else 0
 
     async def sightings(self) -> list[Sighting]:
         return await self._bodies(Sighting, "SELECT body FROM sightings ORDER BY seen_at, id")

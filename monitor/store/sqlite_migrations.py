@@ -12,9 +12,11 @@ import sqlite3
 from collections.abc import Sequence
 
 from crawlers.registry import platform_of
-from monitor.records import BlocklistEntry, BlocklistItem, items_of, own_item_id
+from crawlers.sighting import Distributor
+from monitor.records import BlocklistEntry, BlocklistItem, channel_of, items_of, own_item_id
 from monitor.store.legacy_items import legacy_item_ids
 from monitor.store.serialise import from_json, to_json
+from monitor.store.sqlite_cards import build_cards
 
 QUERY_COLUMNS: dict[str, dict[str, str]] = {
     # table: {column declaration: the JSON path it is filled from in older rows}
@@ -27,6 +29,7 @@ QUERY_COLUMNS: dict[str, dict[str, str]] = {
         "packet_id TEXT": "$.packet_id",
         "media_sha256 TEXT": "$.media_sha256",
         "platform TEXT": "",  # filled below: it is derived from the location and the source kind
+        "channel TEXT": "",  # filled below: from the hit's sighting, or its location (``records.channel_of``)
     },
     "custody": {"kind TEXT": "$.kind", "actor TEXT": "$.actor", "at TEXT": "$.at"},
     "runs": {"status TEXT": "$.status", "finished_at TEXT": "$.finished_at", "errors INTEGER": "$.counters.errors"},
@@ -40,6 +43,7 @@ INDEXES = (
     "CREATE INDEX IF NOT EXISTS hits_source ON hits (source_id, created_at DESC)",
     "CREATE INDEX IF NOT EXISTS hits_case ON hits (case_ref, created_at DESC)",
     "CREATE INDEX IF NOT EXISTS hits_platform ON hits (platform, created_at DESC)",
+    "CREATE INDEX IF NOT EXISTS hits_channel ON hits (channel, created_at DESC)",
     "CREATE INDEX IF NOT EXISTS hits_entry ON hits (entry_id)",
     "CREATE INDEX IF NOT EXISTS hits_packet ON hits (packet_id)",
     "CREATE INDEX IF NOT EXISTS hits_media ON hits (media_sha256)",
@@ -58,7 +62,8 @@ INDEXES = (
 )
 
 
-SCHEMA_VERSION = 4  # ``PRAGMA user_version`` once the documents' values are in the query columns (3: items, 4: cards)
+SCHEMA_VERSION = 5  # ``PRAGMA user_version`` once the documents' values are in the query columns (3: items, 4: cards,
+# 5: channels, the cards' summary and the hits per status)
 
 
 def upgrade(db: sqlite3.Connection) -> None:
@@ -89,9 +94,29 @@ def upgrade(db: sqlite3.Connection) -> None:
         "UPDATE hits SET platform = ? WHERE id = ?", [(platform_of(loc, kind), i) for i, loc, kind in missing]
     )
     assign_items(db)
+    assign_channels(db)
     for statement in INDEXES:
         db.execute(statement)
+    build_cards(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def assign_channels(db: sqlite3.Connection) -> None:
+    """Give hits stored before channels their distributor's channel, from their sighting's document (or, for a
+    hit whose sighting is not stored, from its location alone), in the column and in the record."""
+    rows = db.execute(
+        "SELECT hits.id, json_extract(hits.body, '$.location'), coalesce(json_extract(hits.body, '$.source_kind'), ''),"
+        " json_extract(sightings.body, '$.distributor.channel_username'),"
+        " json_extract(sightings.body, '$.distributor.channel_id'),"
+        " json_extract(sightings.body, '$.distributor.channel_title') "
+        "FROM hits LEFT JOIN sightings ON sightings.id = hits.sighting_id WHERE hits.channel IS NULL"
+    ).fetchall()
+    filled = []
+    for hit_id, location, kind, username, channel_id, title in rows:
+        channel_id = None if channel_id is None else str(channel_id)
+        distributor = Distributor(channel_id=channel_id, channel_username=username, channel_title=title)
+        filled.append((channel_of(distributor, location or "", kind), hit_id))
+    db.executemany("UPDATE hits SET channel = ?1, body = json_set(body, '$.channel', ?1) WHERE id = ?2", filled)
 
 
 def assign_items(db: sqlite3.Connection) -> None:

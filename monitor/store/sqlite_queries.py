@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor.cards import STATUS_ORDER
 from monitor.records import RunStatus
-from monitor.store.queries import CardQuery, HitQuery
+from monitor.store.queries import HitQuery
 from monitor.store.serialise import stored_time
 
 NOT_FAILURES = tuple(status.value for status in RunStatus if not status.is_failure)
@@ -33,7 +32,8 @@ def hit_conditions(query: HitQuery) -> tuple[str, list[Any]]:
     _in("packet_id", query.packet_ids, conditions, params)
     for column, value in (
         ("source_id", query.source_id), ("case_ref", query.case), ("platform", query.platform),
-        ("entry_id", query.entry_id), ("item_id", query.item_id), ("media_sha256", query.media_sha256),
+        ("channel", query.channel), ("entry_id", query.entry_id), ("item_id", query.item_id),
+        ("media_sha256", query.media_sha256),
     ):  # fmt: skip
         if value is not None:
             conditions.append(f"{column} = ?")
@@ -57,39 +57,11 @@ def hit_page_sql(query: HitQuery) -> tuple[str, str, list[Any]]:
     return page, f"SELECT COUNT(*) FROM hits{where}", params
 
 
-CARD_RANK = "MIN(CASE status {} END)".format(" ".join(f"WHEN '{s}' THEN {rank}" for rank, s in enumerate(STATUS_ORDER)))
-"""A card's status as its rank in ``STATUS_ORDER``: the least decided of its hits (``monitor/cards.py``)."""
-
 CARD_HITS_SQL = (
     "SELECT hits.body, hits.entry_id, coalesce(json_extract(blocklist.body, '$.variant'), '') FROM hits "
     "LEFT JOIN blocklist ON blocklist.id = hits.entry_id WHERE hits.media_sha256 = ? AND hits.item_id = ?"
 )
 """One card's hits, with the variant of each hit's entry, by the ``hits_card`` index."""
-
-
-def card_page_sql(query: CardQuery) -> tuple[str, str, list[Any]]:
-    """(the page's SELECT of card keys, the COUNT of cards, their parameters).
-
-    Hits are grouped by (media_sha256, item_id) along the ``hits_card`` index, which holds every column the
-    groups are filtered on, so no hit document is read; a filter holds when any hit of the card has it."""
-    having: list[str] = []
-    params: list[Any] = []
-    if query.statuses:
-        having.append(f"status_rank IN ({', '.join(str(STATUS_ORDER.index(s)) for s in query.statuses)})")
-    for column, value in (("case_ref", query.case), ("source_id", query.source_id), ("platform", query.platform)):
-        if value is not None:
-            having.append(f"MAX({column} = ?) = 1")
-            params.append(value)
-    if query.since is not None:
-        having.append("newest >= ?")
-        params.append(stored_time(query.since))
-    grouped = (
-        f"SELECT media_sha256, item_id, MAX(created_at) AS newest, {CARD_RANK} AS status_rank FROM hits "
-        "GROUP BY media_sha256, item_id" + (" HAVING " + " AND ".join(having) if having else "")
-    )
-    limit = -1 if query.limit is None else query.limit
-    page = f"{grouped} ORDER BY newest DESC, media_sha256, item_id LIMIT {int(limit)} OFFSET {int(query.offset)}"
-    return page, f"SELECT COUNT(*) FROM ({grouped})", params
 
 
 SOURCE_RUNS_SQL = f"""

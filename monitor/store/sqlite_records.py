@@ -13,21 +13,28 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from evidence.custody import CustodyEvent, CustodyKind
-from monitor.cards import Card, card_of
 from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus, UserRecord
-from monitor.store.queries import CardPage, CardQuery, HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
+from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 from monitor.store.serialise import from_json, stored_time, to_json
-from monitor.store.sqlite_queries import (
-    CARD_HITS_SQL,
-    DISTINCT_SQL,
-    SOURCE_RUNS_SQL,
-    card_page_sql,
-    hit_conditions,
-    hit_page_sql,
-)  # fmt: skip
+from monitor.store.sqlite_cards import refresh_cards
+from monitor.store.sqlite_queries import DISTINCT_SQL, SOURCE_RUNS_SQL, hit_conditions, hit_page_sql
 
 T = TypeVar("T")
 CHUNK = 500  # ids per IN (…): well below SQLite's limit on parameters
+FACET_COLUMNS = ("source_id", "case_ref", "platform", "channel")
+HIT_COLUMNS = (
+    "id", "sighting_id", "entry_id", "status", "created_at", "uid", "source_id", "case_ref", "packet_id",
+    "media_sha256", "platform", "item_id", "channel", "body",
+)  # fmt: skip
+INSERT_HIT = f"INSERT OR IGNORE INTO hits ({', '.join(HIT_COLUMNS)}) VALUES ({', '.join('?' for _ in HIT_COLUMNS)})"
+
+
+def hit_row(hit: HitRecord) -> tuple[Any, ...]:
+    """A hit as the values of ``HIT_COLUMNS``: its query columns beside its document."""
+    return (
+        hit.id, hit.sighting_id, hit.entry_id, str(hit.status), stored_time(hit.created_at), hit.uid, hit.source_id,
+        hit.case, hit.packet_id, hit.media_sha256, hit.platform, hit.item_id, hit.channel, to_json(hit),
+    )  # fmt: skip
 
 
 class SqliteRecords:
@@ -53,15 +60,18 @@ class SqliteRecords:
 
     # --- hits ------------------------------------------------------------------------------------
     async def put_hit(self, hit: HitRecord) -> bool:
-        return await self._insert(
-            "hits",
-            {
-                "id": hit.id, "sighting_id": hit.sighting_id, "entry_id": hit.entry_id, "status": str(hit.status),
-                "created_at": stored_time(hit.created_at), "uid": hit.uid, "source_id": hit.source_id,
-                "case_ref": hit.case, "packet_id": hit.packet_id, "media_sha256": hit.media_sha256,
-                "platform": hit.platform, "item_id": hit.item_id, "body": to_json(hit),
-            },
-        )  # fmt: skip
+        return await self.put_hits([hit]) == 1
+
+    async def put_hits(self, hits: Sequence[HitRecord]) -> int:
+        """Hits not stored yet, in one transaction, with the summary of every card they touch."""
+        rows = [hit_row(hit) for hit in hits]
+
+        def insert(db: sqlite3.Connection) -> int:
+            added = int(db.executemany(INSERT_HIT, rows).rowcount)  # the hits' rows only, not the triggers' counts
+            refresh_cards(db, ((hit.media_sha256, hit.item_id) for hit in hits))
+            return added
+
+        return await self._run(insert) if hits else 0
 
     async def hits(self) -> list[HitRecord]:
         return await self._bodies(HitRecord, "SELECT body FROM hits ORDER BY created_at DESC, id")
@@ -75,37 +85,23 @@ class SqliteRecords:
 
         return await self._run(read)
 
-    async def find_cards(self, query: CardQuery) -> CardPage:
-        page_sql, count_sql, params = card_page_sql(query)
-
-        def card(db: sqlite3.Connection, media_sha256: str, item_id: str) -> Card:
-            rows = db.execute(CARD_HITS_SQL, (media_sha256, item_id)).fetchall()
-            return card_of([from_json(HitRecord, body) for body, _, _ in rows], {e: v for _, e, v in rows})
-
-        def read(db: sqlite3.Connection) -> CardPage:
-            keys = db.execute(page_sql, params).fetchall()
-            cards = [card(db, media_sha256, item_id) for media_sha256, item_id, _, _ in keys]
-            return CardPage(cards, int(db.execute(count_sql, params).fetchone()[0]))
-
-        return await self._run(read)
-
     async def hit_facets(self, query: HitQuery | None = None) -> HitFacets:
         def read(db: sqlite3.Connection) -> HitFacets:
             if query is None:  # the whole queue: each value found by one index seek, however many hits have it
                 values = [[str(row[0]) for row in db.execute(DISTINCT_SQL.format(column=column))]
-                          for column in ("source_id", "case_ref", "platform")]  # fmt: skip
-                statuses = db.execute("SELECT status, COUNT(*) FROM hits GROUP BY status").fetchall()
+                          for column in FACET_COLUMNS]  # fmt: skip
+                statuses = db.execute("SELECT status, count FROM hit_counts WHERE count > 0").fetchall()
             else:
                 where, params = hit_conditions(query)
                 values = [
                     [str(row[0]) for row in db.execute(
                         f"SELECT DISTINCT {column} FROM hits{where} ORDER BY {column}", params) if row[0] is not None]
-                    for column in ("source_id", "case_ref", "platform")
+                    for column in FACET_COLUMNS
                 ]  # fmt: skip
                 statuses = db.execute(f"SELECT status, COUNT(*) FROM hits{where} GROUP BY status", params).fetchall()
             by_status = {HitStatus(status): int(count) for status, count in statuses}
-            sources, cases, platforms = values
-            return HitFacets(sources, cases, platforms, by_status)
+            sources, cases, platforms, channels = values
+            return HitFacets(sources, cases, platforms, by_status, [channel for channel in channels if channel])
 
         return await self._run(read)
 
@@ -115,7 +111,12 @@ class SqliteRecords:
 
     async def set_hit_status(self, hit_id: str, status: HitStatus) -> None:
         sql = "UPDATE hits SET status = ?, body = json_set(body, '$.status', ?) WHERE id = ?"
-        await self._run(lambda db: db.execute(sql, (str(status), str(status), hit_id)))
+
+        def update(db: sqlite3.Connection) -> None:
+            db.execute(sql, (str(status), str(status), hit_id))
+            refresh_cards(db, db.execute("SELECT media_sha256, item_id FROM hits WHERE id = ?", (hit_id,)).fetchall())
+
+        await self._run(update)
 
     # --- decisions and users ---------------------------------------------------------------------
     async def put_decision(self, decision: Decision) -> bool:

@@ -19,6 +19,7 @@ import pytest
 from monitor.records import HitRecord
 from monitor.store import MongoStore, SqliteStore
 from monitor.store.base import Store
+from tests.contracts.batch_write_contract import BatchWriteContract
 from tests.contracts.blocklist_items_contract import BlocklistItemContract
 from tests.contracts.card_contract import CardContract
 from tests.contracts.login_failure_contract import LoginFailureContract
@@ -29,7 +30,7 @@ from tests.contracts.store_queries_contract import StoreQueryContract
 REAL_MONGODB_URL = os.environ.get("JIKIMI_TEST_MONGODB_URL")
 CONTRACTS = (
     StoreContract, StoreQueryContract, BlocklistItemContract, CardContract, ReviewSessionContract,
-    LoginFailureContract,
+    LoginFailureContract, BatchWriteContract,
 )  # fmt: skip
 """What every store back end must do: each test class below runs all of it against one back end."""
 
@@ -121,6 +122,7 @@ async def test_hits_stored_before_the_review_ui_get_a_uid_once_and_keep_it(tmp_p
 async def test_a_store_made_before_the_query_columns_is_upgraded_without_loss(tmp_path: Path) -> None:
     """An older data directory: hits, custody, runs and packets hold only their JSON documents. Opening it
     fills the new query columns from them, so the queries see every old record."""
+    import dataclasses
     import sqlite3
 
     from crawlers.sighting import utc_now
@@ -153,7 +155,7 @@ async def test_a_store_made_before_the_query_columns_is_upgraded_without_loss(tm
     await store.open()
     try:
         found = await store.find_hits(HitQuery(case="case-9", platform="telegram", statuses=(HitStatus.CONFIRMED,)))
-        assert found.hits == [hit]
+        assert found.hits == [dataclasses.replace(hit, channel="@chan")]  # its channel, read from its location
         assert (await store.hit_facets()).platforms == ["telegram"]
         assert await store.count_custody("ae", CustodyKind.REVEALED, seen) == 1
         assert (await store.run_totals()).errors == {"src": 4}
