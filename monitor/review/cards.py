@@ -19,7 +19,7 @@ from aiohttp_session import get_session
 
 from crawlers.sighting import Sighting
 from evidence.custody import CustodyKind
-from monitor.cards import Card, card_of
+from monitor.cards import Card, card_keys, card_of
 from monitor.decisions import DecisionRefused, card_hits, decide_card
 from monitor.packets.custody_log import append_event
 from monitor.records import Decision, HitRecord, HitStatus, Verdict
@@ -79,11 +79,12 @@ def poster_text(sighting: Sighting | None) -> str:
 async def card_view(app: ReviewApp, card_id: str) -> CardView | None:
     """The card ``card_id`` with what its page shows; ``None`` if there is no such card."""
     store = app.context.store
-    try:
-        hits = await card_hits(store, card_id)
-    except DecisionRefused:
+    keys = card_keys(card_id)
+    found = (await store.find_cards(CardQuery(card=keys, limit=1))).cards if keys else []
+    if not found:
         return None
-    card = card_of(hits)
+    card = found[0]
+    hits = await card_hits(store, card_id)
     by_sighting: dict[str, list[HitRecord]] = {}
     for hit in sorted(hits, key=lambda h: (h.seen_at, h.created_at), reverse=True):
         by_sighting.setdefault(hit.sighting_id, []).append(hit)
@@ -122,7 +123,7 @@ async def _card_or_404(request: web.Request) -> tuple[ReviewApp, Reviewer, CardV
 async def next_card(app: ReviewApp, after: str) -> str | None:
     """The card to go on to: the first escalated or pending card of the queue other than ``after``."""
     waiting = (HitStatus.ESCALATED, HitStatus.PENDING)
-    page = await app.context.store.find_cards(CardQuery(statuses=waiting, limit=2))
+    page = await app.context.store.find_cards(CardQuery(statuses=waiting, order="priority", limit=2))
     return next((card.id for card in page.cards if card.id != after), None)
 
 

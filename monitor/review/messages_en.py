@@ -226,6 +226,10 @@ ENGLISH: dict[str, str] = {
     "another reviewer.",
     "nothing_chosen": "No picture was chosen.",
     "cards_decided": "Decided: {decided}. Refused: {refused} (confirmed by you already).",
+    "order": "Order",
+    "order_priority": "escalated, then pending, first",
+    "order_newest": "newest first",
+    "channel": "Channel",
     # a source's kind (crawlers/registry.py)
     "kind_web": "website",
     "kind_telegram": "Telegram (account)",

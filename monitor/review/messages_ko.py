@@ -225,6 +225,10 @@ KOREAN: dict[str, str] = {
     "confirmed_already": "저장하지 않았습니다: 이미 일치 확인하셨습니다. 두 번째 확인은 다른 검토자가 해야 합니다.",
     "nothing_chosen": "선택한 사진이 없습니다.",
     "cards_decided": "판정: {decided}건. 거부: {refused}건 (이미 본인이 확인함).",
+    "order": "정렬",
+    "order_priority": "상급 검토 요청, 검토 대기 먼저",
+    "order_newest": "최신순",
+    "channel": "채널",
     # a source's kind (crawlers/registry.py)
     "kind_web": "웹사이트",
     "kind_telegram": "텔레그램 (계정)",

@@ -2,13 +2,14 @@
 
 A reviewer decides about a picture, not about a hash or a place, so the queue lists cards
 (``monitor/cards.py``), not hits: the SHA-256, PDQ and crop-variant matches of one victim picture against one
-file, at every place the file was seen, are one row. Escalated cards come first, then the newest. Nothing
-here loads more than a page: the store filters, sorts, counts per status and pages. No pictures in lists.
+file, at every place the file was seen, are one row. Escalated cards come first, then pending ones, each
+newest first (``order=newest`` lists newest first whatever the status). Nothing here loads more than a
+page: the store filters, sorts, counts per status and pages, on its card summary. No pictures in lists.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -19,12 +20,11 @@ from monitor.cards import STATUS_ORDER
 from monitor.records import HitStatus
 from monitor.review.pages import render_page, review_app
 from monitor.review.permissions import requires
-from monitor.store.base import Store
 from monitor.store.queries import CardPage, CardQuery
 
 routes = web.RouteTableDef()
 PAGE_SIZE = 50
-FILTERS = ("status", "case", "source", "platform", "since")
+FILTERS = ("status", "case", "source", "platform", "channel", "since", "order")
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,9 @@ class QueueFilter:
     source: str = ""
     case: str = ""
     platform: str = ""
+    channel: str = ""
     since: str = ""
+    order: str = ""  # empty: by priority; "newest": newest first whatever the status
 
     @classmethod
     def from_query(cls, query: Any) -> QueueFilter:
@@ -47,7 +49,8 @@ class QueueFilter:
             return None
         return CardQuery(
             statuses=(HitStatus(self.status),) if self.status else (), source_id=self.source or None,
-            case=self.case or None, platform=self.platform or None, since=_date(self.since),
+            case=self.case or None, platform=self.platform or None, channel=self.channel or None,
+            since=_date(self.since), order="newest" if self.order == "newest" else "priority",
             offset=page * size, limit=size,
         )  # fmt: skip
 
@@ -69,14 +72,6 @@ def page_number(query: Any) -> int:
     return int(text) if text.isdigit() and len(text) < 7 else 0
 
 
-async def status_counts(store: Store, query: CardQuery) -> dict[HitStatus, int]:
-    """Cards per status under the query's other filters: the queue's status tabs."""
-    counts = {}
-    for status in STATUS_ORDER:
-        counts[status] = (await store.find_cards(replace(query, statuses=(status,), offset=0, limit=1))).total
-    return counts
-
-
 @routes.get("/")
 async def home(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther("/hits")
@@ -91,9 +86,10 @@ async def queue(request: web.Request) -> web.Response:
     page = page_number(request.query)
     query = wanted.card_query(page)
     found = await store.find_cards(query) if query is not None else CardPage([], 0)
-    counts = await status_counts(store, replace(query, statuses=())) if query is not None else {}
+    counts = await store.card_counts(query) if query is not None else {}
     facets = await store.hit_facets()
-    choices = {"status": STATUS_ORDER, "source": facets.sources, "case": facets.cases, "platform": facets.platforms}
+    choices = {"status": STATUS_ORDER, "source": facets.sources, "case": facets.cases, "platform": facets.platforms,
+               "channel": facets.channels, "order": ("newest",)}  # fmt: skip
     return await render_page(request, "queue.html.j2", {
         "cards": found.cards, "total": found.total, "filter": wanted, "choices": choices, "counts": counts,
         "tabs": [("", sum(counts.values()), wanted.query(status=""))]

@@ -108,6 +108,8 @@ def card_filter(query: CardQuery, with_statuses: bool = True) -> dict[str, Any]:
         wanted["status_rank"] = {"$in": sorted({STATUS_ORDER.index(status) for status in query.statuses})}
     if query.case is not None:
         wanted["case"] = query.case
+    if query.card is not None:
+        wanted["media_sha256"], wanted["item_id"] = query.card
     if query.since is not None:
         wanted["newest"] = {"$gte": stored_time(query.since)}
     for field, value in (("sources", query.source_id), ("platforms", query.platform), ("channels", query.channel)):

@@ -73,7 +73,8 @@ class CardQuery:
     has the ``case``, ``source_id``, ``platform`` and ``channel`` asked for; ``since``: a hit of the card was
     made at or after it. ``"newest"`` puts the card with the newest hit first, so a picture seen again comes
     back to the top; ``"priority"`` puts escalated cards first, then pending ones, then the rest, each group
-    newest first: what still asks most of a reviewer is on top.
+    newest first: what still asks most of a reviewer is on top. ``card``: only the card of these keys
+    (``monitor/cards.card_keys``), with its signals' variants as the queue shows them.
     """
 
     statuses: tuple[HitStatus, ...] = ()
@@ -85,6 +86,7 @@ class CardQuery:
     limit: int | None = 50
     channel: str | None = None
     order: CardOrder = "newest"
+    card: tuple[str, str] | None = None  # (media_sha256, item_id): the one card a card page shows
 
     def __post_init__(self) -> None:
         check_page("card", self.limit, self.offset)

@@ -125,6 +125,9 @@ def card_conditions(query: CardQuery, with_statuses: bool = True, places: str = 
     if query.case is not None:
         conditions.append("case_ref = ?")
         params.append(query.case)
+    if query.card is not None:
+        conditions.append("media_sha256 = ? AND item_id = ?")
+        params.extend(query.card)
     if query.since is not None:
         conditions.append("newest >= ?")
         params.append(stored_time(query.since))

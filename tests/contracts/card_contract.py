@@ -194,3 +194,15 @@ class CardContract:
         assert await store.card_counts(every_status) == {HitStatus.REJECTED: 1, HitStatus.CONFIRMED_ONCE: 1}
         assert await store.card_counts(CardQuery(case="case-2")) == {HitStatus.REJECTED: 1}
         assert await store.card_counts(CardQuery(platform="telegram")) == {}
+
+    async def test_one_card_is_found_by_its_keys_with_its_variants(
+        self, store: Store, make_sighting: Callable[..., Sighting]
+    ) -> None:
+        entries, others = picture("item-a"), picture("item-b")
+        await store.add_blocklist_entries(entries + others)
+        await seen(store, make_sighting, entries, 1)
+        await seen(store, make_sighting, others, 2, media=OTHER, hours=1)
+        page = await store.find_cards(CardQuery(card=(SHA, "item-a")))
+        assert [card.id for card in page.cards] == [card_id(SHA, "item-a")] and page.total == 1
+        assert "centre crop 5%" in {signal.variant for signal in page.cards[0].signals}
+        assert (await store.find_cards(CardQuery(card=(OTHER, "item-a")))).total == 0  # the keys go together

@@ -9,27 +9,28 @@ from typing import Any
 
 import pytest
 
-from crawlers.sighting import BlocklistHit, Sighting
+from crawlers.sighting import BlocklistHit, Distributor, Sighting
 from evidence.verify import verify_bundle
 from monitor.cards import card_id
 from monitor.records import BlocklistEntry, HitRecord
 from monitor.review.i18n import MESSAGES
 from tests.monitor.review.conftest import World, add_hit_with_packet, post
 
-PICTURE_2 = (
-    BlocklistHit("entry-2a", "sha256", "case-9", "picture 2", 0, "aa" * 32, "item-2", "aa" * 32),
-    BlocklistHit("entry-2b", "md5", "case-9", "picture 2", 0, "bb" * 16, "item-2", "bb" * 16),
-    BlocklistHit("entry-2c", "pdq", "case-9", "picture 2", 12, "cc" * 32, "item-2", "dd" * 32),
+ENTRIES_2 = (  # three signals of picture 2, one of them a victim-side crop
+    BlocklistEntry("sha256", "aa" * 32, "case-9", "picture 2", "test", item_id="item-2"),
+    BlocklistEntry("md5", "bb" * 16, "case-9", "picture 2", "test", item_id="item-2"),
+    BlocklistEntry("pdq", "cc" * 32, "case-9", "picture 2", "test", variant="centre crop 5%", item_id="item-2"),
+)
+PICTURE_2 = tuple(
+    BlocklistHit(entry.id, entry.hash_type, entry.case, entry.label, distance, probe, entry.item_id, entry.value)
+    for entry, distance, probe in zip(ENTRIES_2, (0, 0, 12), ("aa" * 32, "bb" * 16, "dd" * 32), strict=True)
 )
 PLACES = ("http://127.0.0.1/thread/2", "http://127.0.0.1/thread/3")
 
 
 async def picture_2_at_two_places(world: World, make_sighting: Any) -> list[HitRecord]:
     """Three signals of one victim picture matched one file, seen at two places: six hits, one card."""
-    entries = [
-        BlocklistEntry(m.hash_type, m.entry_value, m.case, m.label, "test", item_id=m.item_id) for m in PICTURE_2
-    ]
-    await world.context.store.add_blocklist_entries(entries)
+    await world.context.store.add_blocklist_entries(list(ENTRIES_2))
     hits: list[HitRecord] = []
     for location in PLACES:
         sighting: Sighting = make_sighting(location=location)
@@ -52,7 +53,7 @@ async def test_the_queue_lists_one_card_per_picture_and_the_card_every_signal_an
     assert sorted(card_rows(queue)) == sorted([card, card_id(world.hits[0].media_sha256, "item-1")])
     page = await (await vera.get(f"/cards/{card}")).text()
     signals = re.search(r'<table class="signals".*?</table>', page, re.S)
-    assert signals and [t in signals.group(0) for t in ("sha256", "md5", "pdq", "12")] == [True] * 4
+    assert signals and [t in signals.group(0) for t in ("sha256", "md5", "pdq", "12", "centre crop 5%")] == [True] * 5
     places = re.search(r'<table class="places".*?</table>', page, re.S)
     assert places and all(location in places.group(0) for location in PLACES)
     assert "thread/1" not in places.group(0)  # picture 1's place is another card
@@ -158,3 +159,31 @@ async def test_an_investigator_exports_a_chosen_picture_with_every_confirmed_pla
     bundle.write_bytes(await response.read())
     assert sorted(verify_bundle(bundle).packets) == sorted({hit.packet_id for hit in hits})
     assert world.hits[0].packet_id not in verify_bundle(bundle).packets  # picture 1 was not chosen nor confirmed
+
+
+async def test_escalated_pictures_come_first_then_pending_ones_and_newest_first_on_request(
+    world: World, make_sighting: Any
+) -> None:
+    hits = await picture_2_at_two_places(world, make_sighting)  # seen after picture 1
+    older, newer = card_id(world.hits[0].media_sha256, "item-1"), card_id(hits[0].media_sha256, "item-2")
+    vera = await world.client_for("vera")
+    assert card_rows(await (await vera.get("/hits")).text()) == [newer, older]
+    await post(vera, f"/cards/{older}/decision", {"verdict": "escalate", "comment": "a second look, please"})
+    assert card_rows(await (await vera.get("/hits")).text()) == [older, newer]
+    assert card_rows(await (await vera.get("/hits?order=newest")).text()) == [newer, older]
+    page = await (await vera.get(f"/cards/{newer}")).text()
+    assert f'href="/cards/{older}" data-key="n"' in page  # the next picture is the escalated one
+
+
+async def test_the_queue_filters_by_the_channel_a_picture_was_posted_in(world: World, make_sighting: Any) -> None:
+    telegram = make_sighting(
+        source_id="kanal9", source_kind="telegram", location="https://t.me/kanal9/12",
+        distributor=Distributor(channel_id="-1007", channel_username="kanal9", message_id=12),
+    )  # fmt: skip
+    on_telegram = await add_hit_with_packet(world.context, telegram, PICTURE_2[:1])
+    vera = await world.client_for("vera")
+    queue = await (await vera.get("/hits")).text()
+    assert '<option value="@kanal9">' in queue  # offered as a filter
+    assert card_rows(await (await vera.get("/hits?channel=%40kanal9")).text()) == [
+        card_id(on_telegram[0].media_sha256, "item-2")
+    ]

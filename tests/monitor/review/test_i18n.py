@@ -193,8 +193,11 @@ def listed_cards() -> list[Card]:
 def queue_scenes() -> Iterator[Scene]:
     listed = listed_cards()
     platforms = (*TERMS["platform"], "forum.example")  # named platforms, and a web host shown as it is
-    choices = {"status": STATUS_ORDER, "source": SOURCE_IDS, "case": (CASE, OTHER_CASE), "platform": platforms}
-    wanted = QueueFilter(status="pending", case=CASE)
+    choices = {
+        "status": STATUS_ORDER, "source": SOURCE_IDS, "case": (CASE, OTHER_CASE), "platform": platforms,
+        "channel": ("@kanal9", "forum.example"), "order": ("newest",),
+    }  # fmt: skip
+    wanted = QueueFilter(status="pending", case=CASE, channel="@kanal9", order="newest")
     tabs = [("", 6, ""), *((str(status), 1, wanted.query(status=str(status))) for status in STATUS_ORDER)]
     page = {
         "cards": listed, "total": len(listed), "filter": wanted, "choices": choices, "older": "page=1", "newer": "",
