@@ -35,6 +35,7 @@ routes = web.RouteTableDef()
 CARD_ID = r"{card:[0-9a-f]{64}\.[0-9A-Za-z_-]{1,128}}"
 PLACES_SHOWN = 200  # the newest places listed on a card page; the page says how many there are in all
 DECISIONS_SHOWN = 50
+DECISION_PLACES = 20  # decisions are read from the hits of the newest places: a card decision is on all of them
 BULK_LIMIT = 200  # cards in one bulk decision: a page of the queue, with room to spare
 
 
@@ -101,7 +102,8 @@ async def card_view(app: ReviewApp, card_id: str) -> CardView | None:
     shown = next((by_sighting[s][0] for s in by_sighting if by_sighting[s][0].packet_id), by_sighting[newest[0]][0])
     packet = await packet_state(app.context, shown.packet_id) if shown.packet_id else None
     decisions: dict[tuple[str, str, str, str], Decision] = {}
-    for hit in hits:  # one decision of a card is recorded on each of its hits: list it once
+    asked = [hit for sighting_id in newest[:DECISION_PLACES] for hit in by_sighting[sighting_id]]
+    for hit in asked:  # one decision of a card is recorded on each of its hits: list it once
         for decision in await store.decisions(hit.id):
             key = (decision.reviewer, str(decision.verdict), decision.comment, decision.at.isoformat()[:19])
             decisions.setdefault(key, decision)
