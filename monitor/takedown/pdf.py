@@ -28,6 +28,7 @@ from typing import Any
 
 import jinja2
 
+from config.errors import JikimiError
 from config.recipients import Language, RecipientsFile
 from evidence.rendering import find_chromium
 from monitor.takedown import wording
@@ -68,8 +69,9 @@ LABELS = {
 """The print layout's headings, in the e-mail's words (``templates/body.*.j2``)."""
 
 
-class NoticePrintError(Exception):
-    """The notice could not be printed: no Chromium, or Chromium failed. The message says which and what to do."""
+class NoticePrintError(JikimiError):
+    """The notice could not be printed: no Chromium, or Chromium failed. The message says which and what to do
+    (a ``JikimiError``: the command line prints it and exits 1, and the notice itself is untouched)."""
 
 
 def print_html(document: dict[str, Any]) -> str:

@@ -8,6 +8,8 @@ CI, which sets ``REQUIRE_BROWSER_TESTS=1`` so that a missing tool fails them ins
 from __future__ import annotations
 
 import asyncio
+import base64
+import io
 import os
 import re
 import shutil
@@ -18,7 +20,7 @@ import pytest
 
 from config.recipients import Language, RecipientsFile
 from monitor.takedown.content import notice_document, notice_reference
-from monitor.takedown.pdf import html_to_pdf, notice_pdf, print_html
+from monitor.takedown.pdf import NoticePrintError, html_to_pdf, notice_pdf, print_html
 from tests.browser import chromium, needs_chromium
 from tests.monitor.takedown.test_content import CASE_AS_NAME, LABEL_AS_NAME, recipients, telegram_notice
 from tests.monitor.takedown.test_routing import MEDIA, NOW
@@ -26,11 +28,11 @@ from tests.monitor.takedown.test_routing import MEDIA, NOW
 __all__ = ["recipients"]  # the fixture, imported for these tests
 
 PDFTOTEXT = shutil.which("pdftotext")
+PDFIMAGES = shutil.which("pdfimages")
 needs_pdftotext = pytest.mark.skipif(
-    PDFTOTEXT is None and not os.environ.get("REQUIRE_BROWSER_TESTS"),
-    reason="poppler's pdftotext is not installed (scripts/ensure-chromium installs poppler-utils with apt-get)",
+    (PDFTOTEXT is None or PDFIMAGES is None) and not os.environ.get("REQUIRE_BROWSER_TESTS"),
+    reason="poppler's pdftotext and pdfimages are not installed (scripts/ensure-chromium installs poppler-utils)",
 )
-pytestmark = [needs_chromium, needs_pdftotext]
 
 STATUTORY_KO = ["불법촬영물등 유통 신고·삭제요청서", "신고·삭제요청인", "기관명", "Example Monitoring Group",
                 "요청인 구분", "피해자 지원기관", "위임·동의 근거", "MANDATE-1", "유형", "허위영상물", "불법성",
@@ -51,6 +53,8 @@ def korean_pdf(recipients: RecipientsFile) -> bytes:
     return notice_pdf(notice, recipients, created_at=NOW, language=Language.KO, chromium=chromium())
 
 
+@needs_chromium
+@needs_pdftotext
 def test_the_korean_pdf_holds_the_statutory_fields_as_text(korean_pdf: bytes, recipients: RecipientsFile,
                                                           tmp_path: Path) -> None:  # fmt: skip
     assert korean_pdf.startswith(b"%PDF-")
@@ -64,18 +68,39 @@ def test_the_korean_pdf_holds_the_statutory_fields_as_text(korean_pdf: bytes, re
     assert notice_reference(telegram_notice(recipients)) in flat
 
 
+@needs_chromium
+@needs_pdftotext
+def images_in(pdf: bytes, tmp_path: Path) -> tuple[int, int]:
+    """Images in a PDF, counted twice: image objects in its bytes, and the rows of poppler's ``pdfimages -list``."""
+    assert PDFIMAGES is not None, "REQUIRE_BROWSER_TESTS is set but pdfimages (poppler-utils) is not installed"
+    path = tmp_path / "images.pdf"
+    path.write_bytes(pdf)
+    listed = subprocess.run([PDFIMAGES, "-list", str(path)], capture_output=True, text=True, check=True,
+                            timeout=60).stdout.splitlines()  # fmt: skip
+    return len(re.findall(rb"/Subtype\s*/Image", pdf)), len(listed[2:])  # after its header line and rule
+
+
 def test_the_pdf_never_names_the_victim_and_carries_no_image(korean_pdf: bytes, tmp_path: Path) -> None:
     text = pdf_text(korean_pdf, tmp_path)
     assert LABEL_AS_NAME not in text and CASE_AS_NAME not in text and "Jiyoung" not in text
-    assert re.search(rb"/Subtype\s*/Image", korean_pdf) is None
-    pdfimages = shutil.which("pdfimages")
-    if pdfimages is not None:  # poppler's own count, when it is there: a header line, a rule, no rows
-        (tmp_path / "n.pdf").write_bytes(korean_pdf)
-        listed = subprocess.run([pdfimages, "-list", str(tmp_path / "n.pdf")], capture_output=True, text=True,
-                                check=True, timeout=60).stdout.splitlines()  # fmt: skip
-        assert listed[2:] == [], listed
+    assert images_in(korean_pdf, tmp_path) == (0, 0)
 
 
+@needs_chromium
+@needs_pdftotext
+def test_the_image_count_sees_an_image_when_there_is_one(tmp_path: Path) -> None:
+    """The check above can fail: a page with a picture in it prints to a PDF in which both counts find it."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buffer, format="PNG")
+    picture = base64.b64encode(buffer.getvalue()).decode()
+    pdf = asyncio.run(html_to_pdf(f'<p>text</p><img src="data:image/png;base64,{picture}">', chromium()))
+    assert images_in(pdf, tmp_path) == (1, 1)
+
+
+@needs_chromium
+@needs_pdftotext
 def test_the_english_pdf_keeps_the_korean_category_beside_its_translation(recipients: RecipientsFile,
                                                                         tmp_path: Path) -> None:  # fmt: skip
     pdf = notice_pdf(telegram_notice(recipients), recipients, created_at=NOW, language=Language.EN, chromium=chromium())
@@ -92,6 +117,7 @@ def test_the_english_pdf_keeps_the_korean_category_beside_its_translation(recipi
         assert field in flat, field
 
 
+@needs_chromium
 def test_printing_loads_nothing_even_when_the_page_asks(tmp_path: Path) -> None:
     """A URL from a crawled place that slipped into the markup would still reach nothing: every request is
     refused, so a server that counts requests sees none."""
@@ -128,3 +154,8 @@ def test_the_print_page_escapes_what_came_from_a_crawled_place(recipients: Recip
     html = print_html(document)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "http://" not in html and "https://t.me/x/1" in html  # no link to anywhere but the text of a location
+
+
+def test_without_chromium_printing_stops_with_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(NoticePrintError, match="no Chromium to print the PDF with: install Debian's chromium"):
+        asyncio.run(html_to_pdf("<p>notice</p>", tmp_path / "no-such-chromium"))
