@@ -16,7 +16,7 @@ import sys
 import typer
 
 from config.errors import JikimiError
-from monitor.cli import blocklist, crawl, daemon, demo, evidence, hits, notices, review, spread, telegram
+from monitor.cli import blocklist, crawl, daemon, demo, evidence, hits, notices, report, review, spread, telegram
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="jikimi: find, preserve, take down.")
 app.command()(demo.demo)
@@ -33,6 +33,7 @@ app.command()(evidence.purge)
 app.add_typer(evidence.custody_app, name="custody")
 app.command("run")(daemon.run)
 app.command("status")(daemon.status)
+app.command("report")(report.report)
 app.command("serve")(review.serve)
 app.add_typer(review.users_app, name="users")
 
