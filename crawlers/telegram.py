@@ -318,8 +318,8 @@ async def _still_posted(client: TelegramClient, ref: PostRef) -> RemovalCheck:
     peer = types.InputPeerChannel(ref.channel_id, ref.access_hash)
     try:
         message = await client.get_messages(peer, ids=ref.message_id)
-    except tuple(UNAVAILABLE):
-        return RemovalCheck(False, DELETED)  # the channel went private, was banned or is gone
+    except tuple(UNAVAILABLE) as exc:  # the channel went private, was banned or is gone: told apart
+        return RemovalCheck(False, f"channel unavailable ({UNAVAILABLE[type(exc)]}: {type(exc).__name__})")
     except (errors.RPCError, OSError, ConnectionError):
         return RemovalCheck(None, "could not ask Telegram")
     if message is None or isinstance(message, types.MessageEmpty):

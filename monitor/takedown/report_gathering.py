@@ -34,6 +34,7 @@ OUTCOME_WORDS: tuple[tuple[str, RemovalOutcome], ...] = (
     ("media gone", RemovalOutcome.POST_DELETED),  # web: the media file itself answers 404 or 410
     ("message deleted (absent from the channel preview)", RemovalOutcome.POST_DELETED),  # t.me/s: the post only
     ("channel gone", RemovalOutcome.CHANNEL_GONE),  # t.me/s: the channel's page answers 404 or 410
+    ("channel unavailable", RemovalOutcome.CHANNEL_GONE),  # Telegram's API: private, banned or gone
     ("channel preview shows no posts", RemovalOutcome.CHANNEL_GONE),  # t.me/s: emptied, hidden or blocked
 )
 """How a checker's ``result`` begins → the outcome it tells (the first that matches)."""

@@ -29,7 +29,10 @@ async def test_telegram_answers_no_message_for_a_deleted_post(tmp_path: Path) ->
     never = SourceState("channel-c")  # never resolved: cannot be asked
     posts = [PostToCheck(f"https://t.me/public_one/{n}", "", "", public) for n in (6, 7)]
     posts += [PostToCheck("https://t.me/gone/1", "", "", gone), PostToCheck("https://t.me/never/1", "", "", never)]
-    answers = {location: check.online for location, check in (await crawler.check_removal(posts)).items()}
+    checks = await crawler.check_removal(posts)
+    answers = {location: check.online for location, check in checks.items()}
     assert answers == {  # the never-resolved channel cannot be asked: no answer
         "https://t.me/public_one/6": True, "https://t.me/public_one/7": False, "https://t.me/gone/1": False,
     }  # fmt: skip
+    assert checks["https://t.me/public_one/7"].result.startswith("message deleted")
+    assert checks["https://t.me/gone/1"].result.startswith("channel unavailable")  # not called a deleted post

@@ -198,8 +198,10 @@ def check(result: str, online: bool | None = False, http_status: int | None = No
     ("message deleted (absent from the channel preview)", 200, "telegram", Outcome.POST_DELETED),
     ("channel gone (HTTP 404)", 404, "telegram", Outcome.CHANNEL_GONE),
     ("channel preview shows no posts (channel emptied or hidden)", 200, "telegram", Outcome.CHANNEL_GONE),
-    # Telegram's API check writes these words for a deleted message and for a channel banned or gone alike
+    # Telegram's API: a message it no longer returns (deleted, or hidden from this account), and a channel
+    # it refuses to show (private, banned or gone), told apart
     ("message deleted (Telegram returned no message)", None, "telegram", Outcome.GONE_UNKNOWN),
+    ("channel unavailable (banned: ChannelBannedError)", None, "telegram", Outcome.CHANNEL_GONE),
     ("HTTP 404", 404, "forum.example", Outcome.PAGE_GONE),  # other words, but a web page that answers "gone"
     ("something new", None, "forum.example", Outcome.GONE_UNKNOWN),
 ])  # fmt: skip
