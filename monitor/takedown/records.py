@@ -34,7 +34,7 @@ class PlaceFacts:
 @dataclass(frozen=True, slots=True)
 class CardFacts:
     """A card as routing sees it. ``suspected_minor`` is a reviewer's flag and ``category`` a reviewer's
-    choice for this card; the review UI does not record either yet, so the store gives their defaults."""
+    choice for this card (the store's card flags; a card nobody flagged has the defaults)."""
 
     card: Card
     places: tuple[PlaceFacts, ...]

@@ -23,6 +23,7 @@ from tests.contracts.batch_write_contract import BatchWriteContract
 from tests.contracts.blocklist_items_contract import BlocklistItemContract
 from tests.contracts.card_contract import CardContract
 from tests.contracts.login_failure_contract import LoginFailureContract
+from tests.contracts.notice_store_contract import NoticeStoreContract
 from tests.contracts.review_session_contract import ReviewSessionContract
 from tests.contracts.store_contract import StoreContract
 from tests.contracts.store_queries_contract import StoreQueryContract
@@ -30,7 +31,7 @@ from tests.contracts.store_queries_contract import StoreQueryContract
 REAL_MONGODB_URL = os.environ.get("JIKIMI_TEST_MONGODB_URL")
 CONTRACTS = (
     StoreContract, StoreQueryContract, BlocklistItemContract, CardContract, ReviewSessionContract,
-    LoginFailureContract, BatchWriteContract,
+    LoginFailureContract, BatchWriteContract, NoticeStoreContract,
 )  # fmt: skip
 """What every store back end must do: each test class below runs all of it against one back end."""
 
