@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from config.recipients import Category
 from evidence.custody import CustodyEvent, CustodyKind
 from monitor.cards import Card
 from monitor.records import HitStatus, ItemState
-from config.recipients import Category
 from monitor.store.base import BlocklistStore, CardFlagStore, CustodyStore, HitStore, SightingStore
 from monitor.store.queries import CardQuery
 from monitor.takedown.records import CardFacts, PlaceFacts
