@@ -115,6 +115,12 @@ async def send_due(
     return run
 
 
+def stale_after_for(smtp_timeout: float) -> timedelta:
+    """How long a ``sending`` notice may be another pass's send in progress: longer than any send can take
+    (a connection, a few replies and the data, each bounded by the timeout), plus a margin."""
+    return timedelta(seconds=6 * smtp_timeout + 60)
+
+
 def _sent_since(records: Sequence[NoticeRecord], since: datetime) -> dict[str, int]:
     counts: dict[str, int] = {}
     for record in records:

@@ -26,10 +26,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from config.errors import ConfigError
 from config.smtp_url import SmtpEndpoint
 from monitor.errors import MonitorError
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 
 class SendFailed(MonitorError):
@@ -79,6 +83,17 @@ class SmtpSender:
         self.endpoint = endpoint
         self.sender = sender
         self.timeout = timeout
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmtpSender | None:
+        """The sender ``JIKIMI_SMTP_URL`` names (``None`` when unset); ``ConfigError`` without a From address."""
+        endpoint = settings.smtp
+        if endpoint is None:
+            return None
+        if settings.notice_from is None:
+            raise ConfigError("JIKIMI_NOTICE_FROM must be set to send notices (the From: address, e.g. "
+                              "notices@example.org)", setting="JIKIMI_NOTICE_FROM")  # fmt: skip
+        return cls(endpoint, settings.notice_from, settings.notice_smtp_timeout)
 
     async def send(self, mail: OutgoingMail) -> None:
         message = build_message(mail, self.sender, datetime.now(UTC))
