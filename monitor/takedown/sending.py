@@ -20,6 +20,7 @@ a log line.
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -71,7 +72,8 @@ def build_message(mail: OutgoingMail, sender: str, when: datetime) -> EmailMessa
     message["Date"] = format_datetime(when)
     message["Message-ID"] = make_msgid(idstring=mail.notice_id[:16], domain=sender.rpartition("@")[2] or None)
     message["X-Jikimi-Notice"] = f"{mail.reference} {mail.notice_id}"
-    message.set_content(mail.body, charset="utf-8")
+    # base64: a Korean paragraph is one line of well over SMTP's 998 bytes, which a server may refuse in 8bit
+    message.set_content(mail.body, charset="utf-8", cte="base64")
     return message
 
 
@@ -110,7 +112,7 @@ class SmtpSender:
         try:
             self._envelope(client, to)
             try:
-                code, reply = client.data(message.as_bytes())
+                code, reply = client.data(message.as_bytes(policy=email.policy.SMTP))  # CRLF line ends
             except smtplib.SMTPDataError as exc:  # a reply that refuses: nothing was delivered
                 raise SendFailed(f"{self._where()}: refused the message: {describe(exc)}") from None
             except (OSError, smtplib.SMTPException) as exc:
@@ -158,7 +160,7 @@ def describe(exc: BaseException) -> str:
     """An SMTP or socket error in words, without anything the URL carried (smtplib never echoes a password)."""
     if isinstance(exc, smtplib.SMTPResponseException):
         return f"{exc.smtp_code} {_text(exc.smtp_error)}"
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, TimeoutError) or "timed out" in str(exc):  # smtplib wraps a read's timeout in a disconnect
         return "no answer (timed out)"
     if isinstance(exc, smtplib.SMTPServerDisconnected):
         return f"the server closed the connection ({exc})" if str(exc) else "the server closed the connection"

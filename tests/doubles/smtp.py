@@ -1,0 +1,106 @@
+"""SMTP servers on 127.0.0.1 for the outbox's tests: one that receives (aiosmtpd), one that refuses, one that
+drops the message's reply, one that never answers, one that hangs up at once.
+
+aiosmtpd's ``Controller`` runs its server in a thread with its own event loop, so a test's own loop (and a
+subprocess started by it) can talk to it like any relay.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Mailbox:
+    """What a receiving server got: each message parsed, with its envelope."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+class Receiving:
+    """Accepts every message. ``refuse``: the reply to RCPT (``"550 5.7.1 …"``) instead. ``drop_after_data``:
+    close the connection instead of answering the message's data (its delivery is then unknown)."""
+
+    def __init__(self, mailbox: Mailbox, refuse: str = "", drop_after_data: bool = False) -> None:
+        self.mailbox = mailbox
+        self.refuse = refuse
+        self.drop_after_data = drop_after_data
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+        if self.refuse:
+            return self.refuse
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.drop_after_data:
+            server.transport.close()
+            return "250 OK"
+        parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.mailbox.messages.append(parsed)
+        self.mailbox.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def smtp_server(refuse: str = "", drop_after_data: bool = False) -> Iterator[tuple[str, Mailbox]]:
+    """A receiving SMTP server; yields its ``smtp://127.0.0.1:PORT`` URL and its mailbox."""
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(Receiving(mailbox, refuse, drop_after_data), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{port}", mailbox
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def silent_server(hang_up: bool = False) -> Iterator[str]:
+    """A TCP server that accepts and then never says a word (``hang_up``: closes each connection at once)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stopping = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.1)
+        while not stopping.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if hang_up:
+                connection.close()
+            else:
+                held.append(connection)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"smtp://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stopping.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        listener.close()
