@@ -99,6 +99,7 @@ def current_plan(recipients_path: Path | None) -> tuple[NoticePlan, RecipientsFi
     from config.settings import load_settings
     from monitor.store import store_from_settings
     from monitor.takedown.gathering import confirmed_cards
+    from monitor.takedown.resending import history_of
     from monitor.takedown.routing import plan_notices
 
     settings = load_settings()
@@ -109,7 +110,8 @@ def current_plan(recipients_path: Path | None) -> tuple[NoticePlan, RecipientsFi
         store = store_from_settings(settings)
         await store.open()
         try:
-            return plan_notices(await confirmed_cards(store), loaded, now=datetime.now(UTC))
+            history = history_of(await store.notices())  # what was sent: escalations that are due show
+            return plan_notices(await confirmed_cards(store), loaded, now=datetime.now(UTC), history=history)
         finally:
             await store.close()
 

@@ -125,6 +125,6 @@ class NoticePlan:
 class NoticeHistory:
     """What was sent before, as routing needs it: when each (recipient, location) was first notified.
 
-    Empty until the outbox exists: then no escalation is due, and the plan is the first notices only."""
+    Read from the outbox (``monitor/takedown/resending.history_of``); empty, no escalation is due."""
 
     first_notified: Mapping[tuple[str, str], datetime] = field(default_factory=dict)

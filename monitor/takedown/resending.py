@@ -10,10 +10,12 @@ stated by tests without waiting:
    re-check, a card no longer confirmed, a picture withdrawn, or a batch that changed — is stopped at once,
    with the plan's reason; no later notice names a place the plan leaves out.
 3. **New**: a planned batch with no active notice gets one (``round`` 0, or one more than a stopped one's).
-4. **Due**: a notice is due when none of its places was notified to its recipient within the recipient's
-   ``resend`` interval — so a new notice is due at once, a sent one again after the interval while its places
-   are still planned (still online, or not yet checked), and a re-formed batch only when its places' last
-   notice is that old. A notice in ``sending`` is never due (its outcome is unknown: a person checks).
+4. **Due**: a notice is due when one of its places was never notified to its recipient, or last notified
+   longer ago than the recipient's ``resend`` interval — so a new notice is due at once, a sent one again
+   after the interval while its places are still planned (still online, or not yet checked), a batch that
+   lost a place (found gone) only when its other places' last notice is that old, and a batch that gained a
+   new place at once (a new place is never kept waiting for the others' interval). A notice in ``sending``
+   is never due (its outcome is unknown: a person checks).
 """
 
 from __future__ import annotations
@@ -93,9 +95,8 @@ def reconcile(
         if record.state is NoticeState.SENDING:
             continue
         resend = recipients.recipient(notice.recipient).resend
-        times = [notified[(notice.recipient, url)][-1] for url in record.urls if (notice.recipient, url) in notified]
-        last = max(times, default=None)
-        if last is None or now - last >= resend:
+        last = [notified.get((notice.recipient, url), [None])[-1] for url in record.urls]
+        if any(at is None or now - at >= resend for at in last):
             due.append((record, notice))
     return OutboxChanges(stop, new, tuple(due))
 

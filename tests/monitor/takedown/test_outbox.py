@@ -14,14 +14,16 @@ from config.recipients import RecipientsFile
 from config.recipients_loading import load_recipients
 from config.smtp_url import parse_smtp_url
 from evidence.custody import CustodyKind
+from monitor.cards import card_id
 from monitor.packets.custody_log import append_event
-from monitor.store.notice_records import NoticeRecord, NoticeState
+from monitor.records import HitStatus
+from monitor.store.notice_records import CardFlags, NoticeRecord, NoticeState
 from monitor.store.sqlite import SqliteStore
 from monitor.takedown.outbox import OutboxRun, Signing, send_due, submit_notice
 from monitor.takedown.sending import OutgoingMail, SmtpSender
 from tests.config.test_recipients import CONTRACT
 from tests.doubles.smtp import smtp_server
-from tests.monitor.cli.test_notices_plan import FORUM, ITEM, LABEL, PLACES, POLICE, PRIVATE_GROUP, hit
+from tests.monitor.cli.test_notices_plan import FORUM, ITEM, LABEL, PLACES, POLICE, PRIVATE_GROUP, hit, media, sighting
 
 START = datetime(2026, 12, 1, 9, tzinfo=UTC)
 SIGNING = Signing("jikimi", None)
@@ -212,3 +214,38 @@ async def test_a_send_cut_off_by_a_crash_is_not_sent_again_but_marked_for_a_pers
     assert "may have accepted it" in later.problems[0]
     confirmed = await submit_notice(store, notice.id, "ian", clock=clock, signing=SIGNING)  # checked: it went
     assert confirmed.state is NoticeState.SUBMITTED and confirmed.needs_check == ""
+
+
+async def test_a_new_place_joining_a_batch_is_mailed_at_once_not_after_the_interval(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    recipients, clock = recipients_file(tmp_path, CONTRACT.replace("resend: 2s", "resend: 24h")), Clock()
+    with smtp_server() as (url, mailbox):
+        await one_pass(store, recipients, url, clock)
+        newly = sighting(f"{FORUM}/5", media(1))
+        await store.put_sighting(newly)
+        await store.put_hit(hit(newly, HitStatus.CONFIRMED))  # the same confirmed picture, seen at a new place
+        clock.advance(minutes=5)
+        done = await one_pass(store, recipients, url, clock)
+    assert (done.stopped, done.created, done.sent) == (1, 1, 1)  # the batch grew: a new notice, sent at once
+    assert f"{FORUM}/5" in mailbox.messages[1].get_content()
+    (active,) = [n for n in await store.notices() if n.state is NoticeState.SENT]
+    assert set(active.urls) == {f"{FORUM}/1", f"{FORUM}/5"}
+
+
+async def test_a_card_flagged_suspected_minor_stops_the_operators_notice_and_goes_to_authorities_first(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    recipients, clock = recipients_file(tmp_path, CONTRACT + KCSC + POLICE), Clock()
+    with smtp_server() as (url, mailbox):
+        await one_pass(store, recipients, url, clock)
+        flags = CardFlags(card_id(media(1), ITEM), True, "", "vera", START)
+        await store.set_card_flags(flags)
+        clock.advance(minutes=5)
+        done = await one_pass(store, recipients, url, clock)
+    assert [m["To"] for m in mailbox.messages] == ["abuse@example.org", "kcsc@example.org"]
+    assert mailbox.messages[1]["Subject"].startswith("[긴급] [불법촬영물등 삭제요청] 아동·청소년성착취물")
+    operator = await notice_to(store, "host-abuse")
+    assert operator.state is NoticeState.STOPPED and done.stopped >= 1
+    police = [n for n in await store.notices() if n.recipient == "police" and n.state is NoticeState.QUEUED]
+    assert [n.rule for n in police] == ["suspected-minor"]  # the police's form waits for a person, first
