@@ -89,10 +89,15 @@ class SmtpSender:
     """``MailSender`` over ``smtplib``: TLS from the start for ``smtps://``, else STARTTLS when the server offers
     it; a login when the URL has a user; every socket operation bounded by ``timeout`` seconds."""
 
-    def __init__(self, endpoint: SmtpEndpoint, sender: str, timeout: float) -> None:
+    def __init__(
+        self, endpoint: SmtpEndpoint, sender: str, timeout: float, tls_context: ssl.SSLContext | None = None
+    ) -> None:
+        """``tls_context``: what verifies the server's certificate (default: the system's trusted authorities;
+        the tests pass one that trusts their own)."""
         self.endpoint = endpoint
         self.sender = sender
         self.timeout = timeout
+        self.tls_context = tls_context
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpSender | None:
@@ -134,13 +139,15 @@ class SmtpSender:
             _close(client)
 
     def _connect(self) -> smtplib.SMTP:
-        endpoint, context = self.endpoint, ssl.create_default_context()
+        endpoint, context = self.endpoint, self.tls_context or ssl.create_default_context()
         if endpoint.tls:
-            return smtplib.SMTP_SSL(endpoint.host, endpoint.port, timeout=self.timeout, context=context)
-        client = smtplib.SMTP(endpoint.host, endpoint.port, timeout=self.timeout)
+            client: smtplib.SMTP = smtplib.SMTP_SSL(endpoint.host, endpoint.port, timeout=self.timeout,
+                                                    context=context)  # fmt: skip
+        else:
+            client = smtplib.SMTP(endpoint.host, endpoint.port, timeout=self.timeout)
         try:
-            client.ehlo()
-            if client.has_extn("starttls"):
+            client.ehlo()  # MAIL needs it first (``sendmail`` would say it; ``mail`` does not)
+            if not endpoint.tls and client.has_extn("starttls"):
                 client.starttls(context=context)
                 client.ehlo()
         except BaseException:

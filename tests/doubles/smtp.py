@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ipaddress
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -61,14 +64,22 @@ class Receiving:
 
 
 @contextmanager
-def smtp_server(refuse: str = "", drop_after_data: bool = False) -> Iterator[tuple[str, Mailbox]]:
-    """A receiving SMTP server; yields its ``smtp://127.0.0.1:PORT`` URL and its mailbox."""
+def smtp_server(
+    refuse: str = "", drop_after_data: bool = False, tls: ssl.SSLContext | None = None, implicit_tls: bool = False
+) -> Iterator[tuple[str, Mailbox]]:
+    """A receiving SMTP server; yields its ``smtp://127.0.0.1:PORT`` URL and its mailbox. ``tls``: offer
+    STARTTLS with this context and refuse any mail before it (``require_starttls``), or with ``implicit_tls``
+    speak TLS from the first byte (an ``smtps://`` URL)."""
     mailbox = Mailbox()
     port = free_port()
-    controller = Controller(Receiving(mailbox, refuse, drop_after_data), hostname="127.0.0.1", port=port)
+    handler = Receiving(mailbox, refuse, drop_after_data)
+    options: dict[str, Any] = {"tls_context": tls, "require_starttls": True} if tls else {}
+    if implicit_tls:
+        options = {"ssl_context": tls}
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
-        yield f"smtp://127.0.0.1:{port}", mailbox
+        yield f"{'smtps' if implicit_tls else 'smtp'}://127.0.0.1:{port}", mailbox
     finally:
         controller.stop()
 
@@ -104,3 +115,33 @@ def silent_server(hang_up: bool = False) -> Iterator[str]:
         for connection in held:
             connection.close()
         listener.close()
+
+
+def self_signed_tls(directory: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A certificate for 127.0.0.1 made here: the server's context, and a client context that trusts it."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    cert_path, key_path = directory / "smtp-cert.pem", directory / "smtp-key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))  # fmt: skip
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert_path, key_path)
+    client = ssl.create_default_context(cafile=str(cert_path))
+    return server, client

@@ -14,7 +14,7 @@ from monitor.store.notice_records import NoticeState
 from monitor.store.sqlite import SqliteStore
 from monitor.takedown.outbox import send_due
 from monitor.takedown.sending import OutgoingMail, SendFailed, SmtpSender
-from tests.doubles.smtp import silent_server, smtp_server
+from tests.doubles.smtp import self_signed_tls, silent_server, smtp_server
 from tests.monitor.takedown.test_outbox import SIGNING, STALE, Clock, notice_to, one_pass, recipients_file
 
 MAIL = OutgoingMail("abuse@example.org", "[삭제요청] 1건", "본문\n", "n" * 24, "JKM-TEST")
@@ -85,3 +85,20 @@ async def test_no_error_repeats_the_user_name_or_password_of_the_smtp_url(server
             await SmtpSender(parse_smtp_url(with_credentials(url)), "n@example.org", 0.5).send(MAIL)
     assert "s3cret-pass" not in str(failed.value) and "mallory" not in str(failed.value)
     assert "127.0.0.1" in str(failed.value)
+
+
+async def test_a_server_offering_starttls_gets_the_notice_over_tls_only(tmp_path: Path) -> None:
+    server_tls, trusting = self_signed_tls(tmp_path)
+    with smtp_server(tls=server_tls) as (url, mailbox):  # it refuses MAIL before STARTTLS
+        await SmtpSender(parse_smtp_url(url), "n@example.org", 2.0, tls_context=trusting).send(MAIL)
+        with pytest.raises(SendFailed, match="cannot connect: SSLCertVerificationError"):
+            await SmtpSender(parse_smtp_url(url), "n@example.org", 2.0).send(MAIL)  # an untrusted certificate
+    assert len(mailbox.messages) == 1 and mailbox.messages[0].get_content() == "본문\n"
+
+
+async def test_an_smtps_url_speaks_tls_from_the_first_byte(tmp_path: Path) -> None:
+    server_tls, trusting = self_signed_tls(tmp_path)
+    with smtp_server(tls=server_tls, implicit_tls=True) as (url, mailbox):
+        assert url.startswith("smtps://")
+        await SmtpSender(parse_smtp_url(url), "n@example.org", 2.0, tls_context=trusting).send(MAIL)
+    assert len(mailbox.messages) == 1
