@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import json
 import re
+import subprocess
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -116,3 +117,39 @@ async def test_the_contract_sent_once_resent_while_online_and_never_again_once_g
 def assert_two_mails_about(mailbox: Mailbox, url: str) -> None:
     assert [message["To"] for message in mailbox.messages] == ["abuse@example.org"] * 2
     assert all(url in message.get_content() for message in mailbox.messages)
+
+
+def test_a_refused_send_exits_1_naming_the_error_and_a_manual_notice_is_submitted_by_name(tmp_path: Path) -> None:
+    from tests.monitor.cli.test_notices_plan import POLICE
+    from tests.monitor.cli.test_notices_plan import seed as seed_places
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    asyncio.run(seed_places(data_dir))
+    (tmp_path / "recipients.yaml").write_text(CONTRACT + POLICE, encoding="utf-8")
+    with smtp_server(refuse="550 5.7.1 no relaying for you") as (smtp_url, mailbox):
+        environment = cli_environment(data_dir) | {
+            "JIKIMI_RECIPIENTS": str(tmp_path / "recipients.yaml"), "JIKIMI_SMTP_URL": smtp_url,
+            "JIKIMI_NOTICE_FROM": "notices@example.org",
+        }  # fmt: skip
+
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([*JIKIMI, *args], env=environment, cwd=tmp_path, capture_output=True, text=True,
+                                  timeout=120)  # fmt: skip
+
+        refused = run("notices", "send")
+        listed = {n["recipient"]: n for n in map(json.loads, run("notices", "list", "--json").stdout.splitlines())}
+        submitted = run("notices", "submit", listed["police"]["id"], "--by", "vera")
+        again = run("notices", "submit", listed["police"]["id"], "--by", "vera")
+        after = {n["recipient"]: n for n in map(json.loads, run("notices", "list", "--json").stdout.splitlines())}
+        text = run("notices", "list").stdout
+    assert refused.returncode == 1 and "550 5.7.1 no relaying for you" in refused.stderr
+    assert "0 sent, 1 failed" in refused.stdout and "1 waiting for a person" in refused.stdout
+    assert mailbox.messages == []
+    assert listed["host-abuse"]["state"] == "failed" and "550" in listed["host-abuse"]["error"]
+    assert listed["police"]["state"] == "queued" and listed["police"]["sent"] == []
+    assert submitted.returncode == 0 and "submitted by vera" in submitted.stdout, submitted.stderr
+    assert again.returncode == 2 and "only a queued, failed or unconfirmed one" in again.stderr
+    assert after["police"]["state"] == "submitted" and after["police"]["submitted_by"] == "vera"
+    assert len(after["police"]["sent"]) == 1 and ISO_UTC.match(after["police"]["sent"][0])
+    assert "→ host-abuse · failed · sent: never" in text and "550" in text
