@@ -79,26 +79,27 @@ def reconcile(
     """What the outbox must do now for ``plan`` (the module docstring's steps)."""
     planned = {planned_key(notice): notice for notice in plan.notices}
     active = {record_key(r): r for r in records if r.state in ACTIVE_STATES}
-    stop = tuple((record, _why_stopped(record, plan)) for key, record in active.items() if key not in planned)
+    known = {recipient.id for recipient in recipients.recipients}
+    stop = tuple((record, _why_stopped(record, plan, known)) for key, record in active.items() if key not in planned)
     rounds: dict[BatchKey, int] = {}
     for record in records:
         rounds[record_key(record)] = max(rounds.get(record_key(record), -1), record.round)
-    new = tuple(
-        new_record(notice, rounds.get(key, -1) + 1, now, recipients)
+    new = {
+        key: new_record(notice, rounds.get(key, -1) + 1, now, recipients)
         for key, notice in planned.items()
         if key not in active
-    )
+    }
     notified = notified_times(records)
     due = []
     for key, notice in planned.items():  # the plan's order: a suspected minor's notices first
-        record = active.get(key) or next(r for r in new if record_key(r) == key)
+        record = active.get(key) or new[key]
         if record.state is NoticeState.SENDING:
             continue
         resend = recipients.recipient(notice.recipient).resend
         last = [notified.get((notice.recipient, url), [None])[-1] for url in record.urls]
         if any(at is None or now - at >= resend for at in last):
             due.append((record, notice))
-    return OutboxChanges(stop, new, tuple(due))
+    return OutboxChanges(stop, tuple(new.values()), tuple(due))
 
 
 def new_record(notice: PlannedNotice, round: int, now: datetime, recipients: RecipientsFile) -> NoticeRecord:
@@ -121,8 +122,10 @@ def new_record(notice: PlannedNotice, round: int, now: datetime, recipients: Rec
     )  # fmt: skip
 
 
-def _why_stopped(record: NoticeRecord, plan: NoticePlan) -> str:
+def _why_stopped(record: NoticeRecord, plan: NoticePlan, known: set[str]) -> str:
     """The plan's own reason for each place left out, else: the batch changed (another notice carries it)."""
+    if record.recipient not in known:
+        return f"the recipients file no longer has a recipient {record.recipient!r}"
     left_out = {item.url: item.reason for item in plan.unplanned}
     still = {location.url for notice in plan.notices for location in notice.locations}
     reasons = [f"{url}: {left_out[url]}" for url in record.urls if url in left_out]

@@ -19,7 +19,7 @@ from monitor.packets.custody_log import append_event
 from monitor.records import HitStatus
 from monitor.store.notice_records import CardFlags, NoticeRecord, NoticeState
 from monitor.store.sqlite import SqliteStore
-from monitor.takedown.outbox import OutboxRun, Signing, send_due, submit_notice
+from monitor.takedown.outbox import OutboxRun, Signing, retry_notice, send_due, submit_notice
 from monitor.takedown.sending import OutgoingMail, SmtpSender
 from tests.config.test_recipients import CONTRACT
 from tests.doubles.smtp import smtp_server
@@ -249,3 +249,32 @@ async def test_a_card_flagged_suspected_minor_stops_the_operators_notice_and_goe
     assert operator.state is NoticeState.STOPPED and done.stopped >= 1
     police = [n for n in await store.notices() if n.recipient == "police" and n.state is NoticeState.QUEUED]
     assert [n.rule for n in police] == ["suspected-minor"]  # the police's form waits for a person, first
+
+
+async def test_an_unconfirmed_send_a_person_found_undelivered_is_queued_again_and_sent(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    recipients, clock = recipients_file(tmp_path, CONTRACT), Clock()
+    with pytest.raises(Crash):
+        await send_due(store, recipients, CrashingSender(), clock=clock, signing=SIGNING, stale_after=STALE)
+    clock.advance(minutes=10)
+    with smtp_server() as (url, mailbox):
+        await one_pass(store, recipients, url, clock)  # flagged for a person, not sent
+        notice = await notice_to(store, "host-abuse")
+        requeued = await retry_notice(store, notice.id, "ian", signing=SIGNING)
+        assert requeued.state is NoticeState.QUEUED and requeued.needs_check == ""
+        assert (await one_pass(store, recipients, url, clock)).sent == 1
+    assert len(mailbox.messages) == 1
+
+
+async def test_a_recipient_taken_out_of_the_file_has_its_notices_stopped_saying_so(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    clock = Clock()
+    with smtp_server() as (url, _):
+        await one_pass(store, recipients_file(tmp_path), url, clock)
+        clock.advance(minutes=1)
+        done = await one_pass(store, recipients_file(tmp_path, CONTRACT), url, clock)  # the police are gone
+    assert done.stopped == 1
+    police = await notice_to(store, "police")
+    assert police.state is NoticeState.STOPPED and "no longer has a recipient 'police'" in police.stopped_reason
