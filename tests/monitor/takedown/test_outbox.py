@@ -278,3 +278,16 @@ async def test_a_recipient_taken_out_of_the_file_has_its_notices_stopped_saying_
     assert done.stopped == 1
     police = await notice_to(store, "police")
     assert police.state is NoticeState.STOPPED and "no longer has a recipient 'police'" in police.stopped_reason
+
+
+async def test_a_card_rejected_on_appeal_stops_its_notice(store: SqliteStore, tmp_path: Path) -> None:
+    recipients, clock = recipients_file(tmp_path, CONTRACT), Clock()
+    with smtp_server() as (url, mailbox):
+        await one_pass(store, recipients, url, clock)
+        for place in (hit(PLACES[0][0], PLACES[0][1]), hit(PLACES[1][0], PLACES[1][1])):  # the card's two places
+            await store.set_hit_status(place.id, HitStatus.REJECTED)
+        clock.advance(hours=1)
+        done = await one_pass(store, recipients, url, clock)
+    assert done.stopped == 1 and done.sent == 0 and len(mailbox.messages) == 1
+    notice = await notice_to(store, "host-abuse")
+    assert notice.state is NoticeState.STOPPED and "no confirmed card names it any more" in notice.stopped_reason
