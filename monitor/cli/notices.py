@@ -171,6 +171,7 @@ def send(recipients: RecipientsOption = None) -> None:
     from monitor.takedown.outbox import send_due
 
     async def work(outbox: Outbox) -> OutboxRun:
+        assert outbox.recipients is not None  # read first: a bad file stops before the store is opened
         return await send_due(outbox.store, outbox.recipients, outbox.sender, clock=outbox.clock,
                               signing=outbox.signing, stale_after=outbox.stale_after)  # fmt: skip
 

@@ -26,7 +26,7 @@ T = TypeVar("T")
 @dataclass(frozen=True, slots=True)
 class Outbox:
     store: Store
-    recipients: RecipientsFile
+    recipients: RecipientsFile | None  # read only for the commands that route (``send``)
     sender: SmtpSender | None
     signing: Signing
     clock: Callable[[], datetime]
@@ -41,7 +41,6 @@ def run_on_outbox(
     import asyncio
     from datetime import UTC
 
-    from config.recipients import RecipientsFile, Requester
     from config.recipients_loading import load_recipients
     from config.settings import load_settings
     from evidence.signing import load_or_create_signing_key
@@ -50,10 +49,7 @@ def run_on_outbox(
     from monitor.takedown.sending import SmtpSender
 
     settings = load_settings()
-    if need_recipients:
-        recipients = load_recipients(recipients_path or settings.recipients)
-    else:  # never used to route: ``list`` and ``submit`` read the outbox only
-        recipients = RecipientsFile.model_construct(requester=Requester.model_construct(), recipients=())
+    recipients = load_recipients(recipients_path or settings.recipients) if need_recipients else None
     sender = SmtpSender.from_settings(settings) if need_recipients else None
 
     async def run() -> T:

@@ -153,3 +153,14 @@ def test_a_refused_send_exits_1_naming_the_error_and_a_manual_notice_is_submitte
     assert after["police"]["state"] == "submitted" and after["police"]["submitted_by"] == "vera"
     assert len(after["police"]["sent"]) == 1 and ISO_UTC.match(after["police"]["sent"][0])
     assert "→ host-abuse · failed · sent: never" in text and "550" in text
+
+
+def test_send_refuses_an_invalid_recipients_file_with_status_2_and_sends_nothing(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o700)
+    (tmp_path / "recipients.yaml").write_text(CONTRACT.replace("resend: 2s", "resend: soon"), encoding="utf-8")
+    environment = cli_environment(data_dir) | {"JIKIMI_RECIPIENTS": str(tmp_path / "recipients.yaml")}
+    result = subprocess.run([*JIKIMI, "notices", "send"], env=environment, cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 2 and "line 8" in result.stderr and "'resend'" in result.stderr, result.stderr
+    assert not (data_dir / "jikimi.sqlite3").exists()  # stopped before the store was opened
