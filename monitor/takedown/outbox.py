@@ -12,7 +12,8 @@ One pass (``send_due``; ``jikimi notices send`` runs one, the daemon one per ``J
 4. Each due notice, most urgent first, within its recipient's ``rate_per_hour``: a ``manual`` one waits in
    ``queued`` for a person; an ``email`` one is claimed (``sending``, by compare-and-set, so two senders never
    both send it), sent, and recorded (``sent`` with the time, or ``failed`` with the error, tried again next
-   pass). A failure never stops the pass.
+   pass). A failure never stops the pass; once the server cannot be reached at all (no connection, no
+   banner), the pass's other e-mails stay queued for the next pass instead of each waiting out the timeout.
 5. Every send, failure and manual submission is a ``notified`` custody event on each packet the notice names.
 
 Time comes from ``clock`` (a callable returning tz-aware UTC now): tests drive re-sends and escalations by
@@ -95,6 +96,7 @@ async def send_due(
     for record in changes.new:
         run.created += int(await store.put_notice(record))
     recent = _sent_since(records, now - HOUR)
+    unreachable = ""  # once the server cannot be reached, the pass's other e-mails wait for the next pass
     for record, notice in changes.due:  # 4
         current = await store.get_notice(record.id)
         if current is None or current.state in (NoticeState.SENDING, NoticeState.STOPPED):
@@ -106,12 +108,16 @@ async def send_due(
         if recipient.rate_per_hour is not None and recent.get(recipient.id, 0) >= recipient.rate_per_hour:
             run.rate_limited += 1
             continue
-        if sender is None:
-            run.problems.append(f"{current.reference} to {recipient.id}: not sent, JIKIMI_SMTP_URL is not set")
+        if sender is None or unreachable:
+            why = "JIKIMI_SMTP_URL is not set" if sender is None else f"not tried, {unreachable}"
+            run.problems.append(f"{current.reference} to {recipient.id}: not sent, {why}")
             run.failed += 1
             continue
-        if await _send_one(store, current, notice, recipient, recipients, sender, clock, signing, run):
+        outcome = await _send_one(store, current, notice, recipient, recipients, sender, clock, signing, run)
+        if outcome is True:
             recent[recipient.id] = recent.get(recipient.id, 0) + 1
+        elif isinstance(outcome, str):
+            unreachable = f"the SMTP server was unreachable earlier in this pass ({outcome})"
     return run
 
 
@@ -159,15 +165,17 @@ async def _wait_for_a_person(store: OutboxStore, record: NoticeRecord, run: Outb
 async def _send_one(
     store: OutboxStore, record: NoticeRecord, notice: PlannedNotice, recipient: Recipient,
     recipients: RecipientsFile, sender: MailSender, clock: Clock, signing: Signing, run: OutboxRun,
-) -> bool:  # fmt: skip
-    """Claim, send, record (step 4) and log custody (step 5); whether the server accepted it."""
+) -> bool | str | None:  # fmt: skip
+    """Claim, send, record (step 4) and log custody (step 5): ``True`` when the server accepted it, the error
+    when the server could not be reached at all, else ``False`` (refused, unconfirmed) or ``None`` (another
+    sender claimed it first)."""
     email = render_email(notice, recipients, created_at=clock())
     claimed = record.changed(
         state=NoticeState.SENDING, sending_since=clock(), subject=email.subject, needs_check="",
         body_sha256=hashlib.sha256(email.body.encode()).hexdigest(),
     )  # fmt: skip
     if not await store.update_notice(claimed):
-        return False  # another sender claimed it first
+        return None
     assert recipient.address is not None  # the recipients file refuses an e-mail recipient without one
     mail = OutgoingMail(recipient.address, email.subject, email.body, record.id, record.reference)
     try:
@@ -184,7 +192,7 @@ async def _send_one(
         log.warning("notice not sent: %s", exc, extra={"notice": record.id, "recipient": recipient.id})
         await store.update_notice(final)
         await _record_custody(store, final, "unconfirmed" if exc.unconfirmed else "failed", str(exc), signing)
-        return False
+        return str(exc) if exc.unreachable else False
     at = clock()
     final = claimed.changed(
         state=NoticeState.SENT, sent=(*claimed.sent, at), attempts=(*claimed.attempts, NoticeAttempt(at)),

@@ -5,7 +5,8 @@ speaks STARTTLS and SMTPS, and a notice is one short transaction every few minut
 (``asyncio.to_thread``) keeps the event loop free, and ``timeout`` bounds every socket read and write, so a
 server that hangs costs ``timeout`` seconds and no more.
 
-A failure is a ``SendFailed`` whose ``unconfirmed`` says whether the server may have taken the message anyway:
+A failure is a ``SendFailed`` whose ``unconfirmed`` says whether the server may have taken the message anyway
+(and ``unreachable`` that no session began: no banner, no TLS):
 
 - before the message data went out (no connection, no banner, a refused sender or recipient, a 4xx/5xx to
   ``DATA``): nothing was delivered, and the outbox tries again on its next run;
@@ -45,9 +46,10 @@ WIRE = email.policy.compat32.clone(linesep="\r\n")
 class SendFailed(MonitorError):
     """The server did not confirm the message. ``unconfirmed``: it may have been delivered all the same."""
 
-    def __init__(self, message: str, *, unconfirmed: bool = False) -> None:
+    def __init__(self, message: str, *, unconfirmed: bool = False, unreachable: bool = False) -> None:
         super().__init__(message)
         self.unconfirmed = unconfirmed
+        self.unreachable = unreachable  # no SMTP session at all: the next notice would fare no better
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ class SmtpSender:
         try:
             client = self._connect()
         except (OSError, smtplib.SMTPException) as exc:
-            raise SendFailed(f"{self._where()}: cannot connect: {describe(exc)}") from None
+            raise SendFailed(f"{self._where()}: cannot connect: {describe(exc)}", unreachable=True) from None
         try:
             self._envelope(client, to)
             try:

@@ -14,6 +14,7 @@ from monitor.store.notice_records import NoticeState
 from monitor.store.sqlite import SqliteStore
 from monitor.takedown.outbox import send_due
 from monitor.takedown.sending import OutgoingMail, SendFailed, SmtpSender
+from tests.config.test_recipients import CONTRACT
 from tests.doubles.smtp import self_signed_tls, silent_server, smtp_server
 from tests.monitor.takedown.test_outbox import SIGNING, STALE, Clock, notice_to, one_pass, recipients_file
 
@@ -102,3 +103,21 @@ async def test_an_smtps_url_speaks_tls_from_the_first_byte(tmp_path: Path) -> No
         assert url.startswith("smtps://")
         await SmtpSender(parse_smtp_url(url), "n@example.org", 2.0, tls_context=trusting).send(MAIL)
     assert len(mailbox.messages) == 1
+
+
+async def test_once_the_server_cannot_be_reached_the_passs_other_emails_wait_instead_of_timing_out_each(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    second = "  - {id: second-abuse, match: {host: 127.0.0.1}, channel: email, address: second@example.org}\n"
+    recipients = recipients_file(tmp_path, CONTRACT + second)
+    with silent_server() as url:
+        began = time.monotonic()
+        mailer = SmtpSender(parse_smtp_url(url), "notices@example.org", timeout=1.5)
+        done = await send_due(store, recipients, mailer, clock=Clock(), signing=SIGNING, stale_after=STALE)
+        took = time.monotonic() - began
+    assert done.failed == 2 and took < 2.9  # one timeout (1.5 s), not two
+    assert "timed out" in done.problems[0] and "not tried, the SMTP server was unreachable" in done.problems[1]
+    states = {notice.recipient: notice.state for notice in await store.notices()}
+    assert states == {"host-abuse": NoticeState.FAILED, "second-abuse": NoticeState.QUEUED}  # tried next pass
+    with smtp_server() as (url, mailbox):
+        assert (await one_pass(store, recipients, url, Clock())).sent == 2
