@@ -65,23 +65,37 @@ class Receiving:
 
 @contextmanager
 def smtp_server(
-    refuse: str = "", drop_after_data: bool = False, tls: ssl.SSLContext | None = None, implicit_tls: bool = False
-) -> Iterator[tuple[str, Mailbox]]:
+    refuse: str = "", drop_after_data: bool = False, tls: ssl.SSLContext | None = None, implicit_tls: bool = False,
+    login: tuple[str, str] | None = None,
+) -> Iterator[tuple[str, Mailbox]]:  # fmt: skip
     """A receiving SMTP server; yields its ``smtp://127.0.0.1:PORT`` URL and its mailbox. ``tls``: offer
     STARTTLS with this context and refuse any mail before it (``require_starttls``), or with ``implicit_tls``
-    speak TLS from the first byte (an ``smtps://`` URL)."""
+    speak TLS from the first byte (an ``smtps://`` URL). ``login``: the one user and password it accepts, and
+    no mail without them (over plain SMTP, as a local relay might)."""
     mailbox = Mailbox()
     port = free_port()
     handler = Receiving(mailbox, refuse, drop_after_data)
     options: dict[str, Any] = {"tls_context": tls, "require_starttls": True} if tls else {}
     if implicit_tls:
         options = {"ssl_context": tls}
+    if login is not None:
+        options |= {"authenticator": _accepting(login), "auth_required": True, "auth_require_tls": False}
     controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield f"{'smtps' if implicit_tls else 'smtp'}://127.0.0.1:{port}", mailbox
     finally:
         controller.stop()
+
+
+def _accepting(login: tuple[str, str]) -> Any:
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        given = (data.login.decode(), data.password.decode()) if isinstance(data, LoginPassword) else None
+        return AuthResult(success=given == login, handled=False)
+
+    return authenticate
 
 
 @contextmanager

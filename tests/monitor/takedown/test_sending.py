@@ -121,3 +121,17 @@ async def test_once_the_server_cannot_be_reached_the_passs_other_emails_wait_ins
     assert states == {"host-abuse": NoticeState.FAILED, "second-abuse": NoticeState.QUEUED}  # tried next pass
     with smtp_server() as (url, mailbox):
         assert (await one_pass(store, recipients, url, Clock())).sent == 2
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # aiosmtpd: the test's plain relay
+@pytest.mark.filterwarnings("ignore:Session.login_data is deprecated")  # aiosmtpd's own use of it
+async def test_the_urls_user_and_password_log_in_and_a_wrong_password_is_refused_without_being_repeated() -> None:
+    with smtp_server(login=("mallory", "s3cret-pass")) as (url, mailbox):
+        await SmtpSender(parse_smtp_url(with_credentials(url)), "n@example.org", 2.0).send(MAIL)
+        wrong = parse_smtp_url(with_credentials(url).replace("s3cret-pass", "guessed-pass"))
+        with pytest.raises(SendFailed, match="535") as failed:
+            await SmtpSender(wrong, "n@example.org", 2.0).send(MAIL)
+        with pytest.raises(SendFailed, match="530"):  # no login at all: this relay takes no mail
+            await SmtpSender(parse_smtp_url(url), "n@example.org", 2.0).send(MAIL)
+    assert len(mailbox.messages) == 1
+    assert "guessed-pass" not in str(failed.value) and "mallory" not in str(failed.value)
