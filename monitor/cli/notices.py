@@ -247,7 +247,7 @@ def notice_listing(notice: NoticeRecord) -> dict[str, Any]:
         "sent": [_utc(at) for at in notice.sent], "state": str(notice.state), "rule": notice.rule,
         "category": notice.category, "channel": notice.channel, "language": notice.language, "round": notice.round,
         "reason": notice.reason, "created_at": _utc(notice.created_at), "error": notice.last_error,
-        "attempts": [{"at": _utc(a.at), "error": a.error} for a in notice.attempts],
+        "attempts": [{"at": _utc(a.at), "error": a.error, "reply": a.reply} for a in notice.attempts],
         "needs_check": notice.needs_check, "stopped_reason": notice.stopped_reason,
         "submitted_by": notice.submitted_by, "subject": notice.subject, "body_sha256": notice.body_sha256,
         "packets": sorted({p for place in notice.places for p in place.packet_ids}),

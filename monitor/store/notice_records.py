@@ -42,10 +42,12 @@ class NoticePlace:
 
 @dataclass(frozen=True, slots=True)
 class NoticeAttempt:
-    """One try to send: when, and what went wrong (empty ``error``: the server accepted the message)."""
+    """One try to send: when, and what went wrong (empty ``error``: the server accepted the message, and
+    ``reply`` is what it answered, often with its queue id)."""
 
     at: datetime
     error: str = ""
+    reply: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,7 +179,7 @@ async def _send_one(
     assert recipient.address is not None  # the recipients file refuses an e-mail recipient without one
     mail = OutgoingMail(recipient.address, email.subject, email.body, record.id, record.reference)
     try:
-        await sender.send(mail)
+        reply = await sender.send(mail)
     except SendFailed as exc:
         attempts = (*claimed.attempts, NoticeAttempt(clock(), str(exc)))
         if exc.unconfirmed:
@@ -195,13 +195,13 @@ async def _send_one(
         return str(exc) if exc.unreachable else False
     at = clock()
     final = claimed.changed(
-        state=NoticeState.SENT, sent=(*claimed.sent, at), attempts=(*claimed.attempts, NoticeAttempt(at)),
+        state=NoticeState.SENT, sent=(*claimed.sent, at), attempts=(*claimed.attempts, NoticeAttempt(at, reply=reply)),
         sending_since=None,
     )  # fmt: skip
     await store.update_notice(final)
     run.sent += 1
     log.info("notice sent", extra={"notice": record.id, "recipient": recipient.id, "round": len(final.sent)})
-    await _record_custody(store, final, "sent", "", signing)
+    await _record_custody(store, final, "sent", "", signing, reply=reply)
     return True
 
 
@@ -247,12 +247,15 @@ async def _find(store: OutboxStore, notice_id: str) -> NoticeRecord:
     return found
 
 
-async def _record_custody(store: OutboxStore, record: NoticeRecord, outcome: str, error: str, signing: Signing) -> None:
-    """Step 5: one ``notified`` event on each packet the notice names, with the places of that packet."""
+async def _record_custody(
+    store: OutboxStore, record: NoticeRecord, outcome: str, error: str, signing: Signing, reply: str = ""
+) -> None:
+    """Step 5: one ``notified`` event on each packet the notice names, with the places of that packet (a place
+    without a packet has no chain to record it on; the notice's own record keeps it)."""
     for packet_id in sorted({packet for place in record.places for packet in place.packet_ids}):
         details = {
             "notice": record.id, "reference": record.reference, "recipient": record.recipient,
-            "channel": record.channel, "outcome": outcome, "error": error, "sent": len(record.sent),
+            "channel": record.channel, "outcome": outcome, "error": error, "reply": reply, "sent": len(record.sent),
             "submitted_by": record.submitted_by if outcome == "submitted" else "",
             "locations": [place.url for place in record.places if packet_id in place.packet_ids],
         }  # fmt: skip

@@ -66,8 +66,8 @@ class OutgoingMail:
 class MailSender(Protocol):
     """What the outbox sends through (``SmtpSender``; the tests use it against their own SMTP servers)."""
 
-    async def send(self, mail: OutgoingMail) -> None:
-        """Deliver ``mail`` or raise ``SendFailed``."""
+    async def send(self, mail: OutgoingMail) -> str:
+        """Deliver ``mail`` and return the server's acceptance (``250 … queued as …``), or raise ``SendFailed``."""
 
 
 def build_message(mail: OutgoingMail, sender: str, when: datetime) -> MIMEText:
@@ -112,14 +112,14 @@ class SmtpSender:
                               "notices@example.org)", setting="JIKIMI_NOTICE_FROM")  # fmt: skip
         return cls(endpoint, settings.notice_from, settings.notice_smtp_timeout)
 
-    async def send(self, mail: OutgoingMail) -> None:
+    async def send(self, mail: OutgoingMail) -> str:
         message = build_message(mail, self.sender, datetime.now(UTC))
-        await asyncio.to_thread(self._send, message, mail.to)
+        return await asyncio.to_thread(self._send, message, mail.to)
 
     def _where(self) -> str:
         return f"SMTP {self.endpoint.host}:{self.endpoint.port}"
 
-    def _send(self, message: MIMEText, to: str) -> None:
+    def _send(self, message: MIMEText, to: str) -> str:
         try:
             client = self._connect()
         except (OSError, smtplib.SMTPException) as exc:
@@ -137,6 +137,7 @@ class SmtpSender:
                 ) from None  # fmt: skip
             if code != 250:
                 raise SendFailed(f"{self._where()}: refused the message: {code} {_text(reply)}")
+            return f"{code} {_text(reply)}"  # the relay's queue id, where it gives one, traces the message
         finally:
             _close(client)
 

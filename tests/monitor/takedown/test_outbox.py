@@ -86,6 +86,7 @@ async def test_a_due_notice_is_mailed_once_in_korean_with_no_attachment(store: S
     assert notice.places[0].packet_ids and notice.body_sha256
     (event,) = [e for e in await store.custody_events(notice.places[0].packet_ids[0]) if e.kind == "notified"]
     assert event.details["outcome"] == "sent" and event.details["notice"] == notice.id
+    assert notice.attempts[-1].reply == event.details["reply"] == "250 Message accepted for delivery"
 
 
 async def test_a_place_still_online_is_mailed_again_after_the_resend_interval(
@@ -190,7 +191,7 @@ class Crash(BaseException):
 
 
 class CrashingSender:
-    async def send(self, mail: OutgoingMail) -> None:
+    async def send(self, mail: OutgoingMail) -> str:
         raise Crash
 
 
