@@ -155,6 +155,12 @@ class Settings(BaseSettings):
         None, description="smtp://[user:pass@]host:port (STARTTLS when offered) or smtps://… (TLS) for notices."
     )
     notice_from: str | None = Field(None, description="The sender address of e-mailed notices (From:).")
+    notice_interval: float = Field(
+        300.0, gt=0, description="Seconds between the daemon's passes of the outbox (send, re-send, escalate)."
+    )
+    notice_smtp_timeout: float = Field(
+        30.0, gt=0, description="Seconds an SMTP server may take to answer before a notice's send fails."
+    )
 
     # --- alerts ----------------------------------------------------------------------------------------
     alert_webhook_url: str | None = Field(None, description="JSON POST on new hits, failing sources, TSA backlog.")

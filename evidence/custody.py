@@ -47,6 +47,7 @@ class CustodyKind(StrEnum):
     EXPORTED = "exported"  # the packet went into a bundle (recipient, reason)
     PURGED = "purged"  # its pictures were deleted (the files and their digests are named)
     RECHECKED = "rechecked"  # its location was checked for removal
+    NOTIFIED = "notified"  # a takedown notice naming its location was sent, failed, or submitted by hand
 
 
 KINDS = tuple(CustodyKind)

@@ -11,7 +11,9 @@
   one kept. SIGTERM/SIGINT: no new runs; running crawls finish their current item and store their
   watermark, within ``JIKIMI_DAEMON_STOP_DEADLINE``; then whatever still runs is cancelled (its run is
   found ``interrupted`` at the next start, and its unstored items are redone).
-- Housekeeping jobs: removal re-checks of confirmed hits, and retries of packets awaiting a time-stamp.
+- Housekeeping jobs: removal re-checks of confirmed hits, retries of packets awaiting a time-stamp, and the
+  takedown outbox (send, re-send, escalate, stop: ``monitor/takedown/outbox.py``) every
+  ``JIKIMI_NOTICE_INTERVAL`` when a recipients file exists; a failed send is logged and the daemon goes on.
 - ``daemon-status.json`` in the data directory is rewritten every few seconds (heartbeat, next runs, what is
   running) for ``jikimi status``.
 """
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from config.errors import ConfigError, JikimiError
+from config.recipients_loading import load_recipients
 from config.settings import Settings
 from config.watchlist import Source, load_watchlist
 from crawlers.base import ChecksRemoval, PostToCheck, RemovalCheck
@@ -125,6 +128,8 @@ class Daemon:
                 scheduler.reconcile(list(self.sources.values()))
                 scheduler.add_system_job("rechecks", self.settings.recheck_interval)
                 scheduler.add_system_job("timestamps", self.settings.timestamp_retry_interval)
+                if self.settings.recipients.exists():
+                    scheduler.add_system_job("notices", self.settings.notice_interval)
                 if not self.stopping.is_set():
                     scheduler.resume()
                 log.info("daemon started", extra={"sources": sorted(self.sources), "runner": runner_id()})
@@ -215,6 +220,8 @@ class Daemon:
                 await self._recheck()
             elif name == "timestamps":
                 await self._retry_timestamps()
+            elif name == "notices":
+                await self._send_notices()
         except JikimiError as exc:
             log.error("job %s failed: %s", key, exc, extra={"source_id": name if job == "source" else None})
         finally:
@@ -300,6 +307,24 @@ class Daemon:
             self.settings.operator or "jikimi", signer=self._context.signer,
         )  # fmt: skip
         log.info("removal re-checks done", extra=counts)
+
+    async def _send_notices(self) -> None:
+        """One pass of the outbox; the recipients file is read again each time (an edit counts at the next pass,
+        a broken one is logged by ``run_scheduled`` and nothing is sent until it is fixed)."""
+        from monitor.takedown.outbox import Signing, send_due, stale_after_for
+        from monitor.takedown.sending import SmtpSender
+
+        assert self._context is not None
+        settings = self.settings
+        done = await send_due(
+            self._context.store, load_recipients(settings.recipients), SmtpSender.from_settings(settings),
+            clock=lambda: datetime.now(UTC), signing=Signing(settings.operator or "jikimi", self._context.signer),
+            stale_after=stale_after_for(settings.notice_smtp_timeout),
+        )  # fmt: skip
+        for problem in done.problems:
+            log.warning("notice: %s", problem)
+        log.info("notices done", extra={"sent": done.sent, "failed": done.failed, "stopped": done.stopped,
+                                        "unconfirmed": done.unconfirmed, "waiting": done.waiting})  # fmt: skip
 
     async def _retry_timestamps(self) -> None:
         assert self._context is not None

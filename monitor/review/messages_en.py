@@ -138,6 +138,7 @@ ENGLISH: dict[str, str] = {
     "custody_exported": "exported",
     "custody_rechecked": "rechecked",
     "custody_purged": "purged",
+    "custody_notified": "takedown notice",
     # the export page
     "recipient": "Recipient",
     "reason": "Reason",

@@ -138,6 +138,7 @@ KOREAN: dict[str, str] = {
     "custody_exported": "내보내기",
     "custody_rechecked": "게시 여부 재확인",
     "custody_purged": "미디어 파기",
+    "custody_notified": "삭제요청 통지",
     # the export page
     "recipient": "받는 곳",
     "reason": "사유",

@@ -39,6 +39,7 @@ from monitor.records import (
     RunStatus,
     UserRecord,
 )
+from monitor.store.notice_records import CardFlags, NoticeRecord, NoticeState
 from monitor.store.queries import CardPage, CardQuery, HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 
 
@@ -229,9 +230,36 @@ class RunStore(Protocol):
         """Runs per source and status, failed items and last success per source (for ``/metrics``)."""
 
 
+class NoticeStore(Protocol):
+    """The takedown outbox (``monitor/takedown/outbox.py``): one record per notice, changed only by
+    compare-and-set on its ``revision``, so two senders (the daemon and ``jikimi notices send``) never both
+    claim one notice."""
+
+    async def put_notice(self, notice: NoticeRecord) -> bool:
+        """Add a notice (``False`` if its id is stored already: the stored one is kept)."""
+
+    async def get_notice(self, notice_id: str) -> NoticeRecord | None: ...
+
+    async def notices(self, states: Sequence[NoticeState] | None = None) -> list[NoticeRecord]:
+        """Every notice (in ``states``, when given), oldest first."""
+
+    async def update_notice(self, notice: NoticeRecord) -> bool:
+        """Store ``notice`` over the stored one whose revision is ``notice.revision - 1``; ``False`` (nothing
+        written) when that revision is no longer the stored one: someone else changed it first."""
+
+
+class CardFlagStore(Protocol):
+    """What a reviewer sets on a card for routing (suspected minor, category): one record per card, replaced."""
+
+    async def set_card_flags(self, flags: CardFlags) -> None: ...
+
+    async def card_flags(self, card_ids: Sequence[str]) -> dict[str, CardFlags]:
+        """The flags of these cards, by card id (cards nobody flagged are left out)."""
+
+
 class Store(
     BlocklistStore, MediaStore, SightingStore, SourceStateStore, HitStore, DecisionStore, UserStore, PacketStore,
-    CustodyStore, RunStore, ReviewSessionStore, LoginFailureStore, Protocol,
+    CustodyStore, RunStore, ReviewSessionStore, LoginFailureStore, NoticeStore, CardFlagStore, Protocol,
 ):  # fmt: skip
     """Everything, behind one object: what ``store_from_settings`` gives the context that wires components."""
 

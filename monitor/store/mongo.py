@@ -29,6 +29,7 @@ from monitor.records import BlocklistEntry, BlocklistItem, ItemState, Perceptual
 from monitor.signals.kept import perceptual_row, row_columns, row_from_columns
 from monitor.store.mongo_cards import CARD_INDEXES, MongoCards, build_cards
 from monitor.store.mongo_items import assign_items
+from monitor.store.mongo_notices import MongoNotices
 from monitor.store.mongo_records import MongoRecords
 from monitor.store.mongo_sessions import MongoReviewSessions
 from monitor.store.serialise import from_document, to_document
@@ -65,13 +66,15 @@ INDEXES: dict[str, list[tuple[list[tuple[str, int]], bool]]] = {
     "review_sessions": [([("started", ASCENDING)], False)],
     "cards": CARD_INDEXES,
     "login_failures": [([("key", ASCENDING), ("at", ASCENDING)], False), ([("at", ASCENDING)], False)],
+    "notices": [([("state", ASCENDING), ("created", ASCENDING)], False), ([("created", ASCENDING)], False)],
 }
 
 
-class MongoStore(MongoRecords, MongoCards, MongoReviewSessions):
+class MongoStore(MongoRecords, MongoCards, MongoReviewSessions, MongoNotices):
     """``Store`` on a MongoDB database. ``client`` may be any object with PyMongo's async surface. Hits,
     decisions, users, packets, custody and runs are ``MongoRecords`` (``monitor/store/mongo_records.py``); the
-    review cards' summary is ``MongoCards`` (``monitor/store/mongo_cards.py``)."""
+    review cards' summary is ``MongoCards`` (``monitor/store/mongo_cards.py``); the takedown outbox and card
+    flags are ``MongoNotices`` (``monitor/store/mongo_notices.py``)."""
 
     def __init__(self, client: Any, database: str) -> None:
         self.client = client

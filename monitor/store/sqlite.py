@@ -27,6 +27,7 @@ from monitor.signals.kept import hash_columns, perceptual_row, quality_columns, 
 from monitor.store.serialise import from_json, to_json
 from monitor.store.sqlite_cards import CARDS_SCHEMA, SqliteCards
 from monitor.store.sqlite_migrations import insert_items, upgrade
+from monitor.store.sqlite_notices import SqliteNotices
 from monitor.store.sqlite_records import SqliteRecords
 from monitor.store.sqlite_sessions import REVIEW_SESSIONS_SCHEMA, SqliteReviewSessions
 
@@ -84,10 +85,11 @@ def private_database_files(path: Path) -> None:
             name.chmod(0o600)
 
 
-class SqliteStore(SqliteRecords, SqliteCards, SqliteReviewSessions):
+class SqliteStore(SqliteRecords, SqliteCards, SqliteReviewSessions, SqliteNotices):
     """``Store`` on an SQLite file (``path``); ``:memory:`` works for tests. Hits, decisions, users, packets,
     custody and runs are ``SqliteRecords`` (``monitor/store/sqlite_records.py``); the review cards'
-    summary is ``SqliteCards`` (``monitor/store/sqlite_cards.py``)."""
+    summary is ``SqliteCards`` (``monitor/store/sqlite_cards.py``); the takedown outbox and card flags are
+    ``SqliteNotices`` (``monitor/store/sqlite_notices.py``)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)

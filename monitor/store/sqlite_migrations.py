@@ -17,6 +17,7 @@ from monitor.records import BlocklistEntry, BlocklistItem, channel_of, items_of,
 from monitor.store.legacy_items import legacy_item_ids
 from monitor.store.serialise import from_json, to_json
 from monitor.store.sqlite_cards import build_cards
+from monitor.store.sqlite_notices import NOTICES_SCHEMA
 
 QUERY_COLUMNS: dict[str, dict[str, str]] = {
     # table: {column declaration: the JSON path it is filled from in older rows}
@@ -62,8 +63,9 @@ INDEXES = (
 )
 
 
-SCHEMA_VERSION = 5  # ``PRAGMA user_version`` once the documents' values are in the query columns (3: items, 4: cards,
-# 5: channels, the cards' summary and the hits per status)
+SCHEMA_VERSION = 6  # ``PRAGMA user_version`` once the documents' values are in the query columns (3: items, 4: cards,
+# 5: channels, the cards' summary and the hits per status; 6: the takedown outbox and the reviewers' card facts)
+COLUMNS_VERSION = 5  # the last version whose upgrade fills query columns: a store at it skips those steps
 
 
 def upgrade(db: sqlite3.Connection) -> None:
@@ -72,8 +74,19 @@ def upgrade(db: sqlite3.Connection) -> None:
     The caller runs this inside one ``BEGIN IMMEDIATE`` transaction, so an interrupted upgrade leaves nothing
     half done and two processes opening an old store upgrade it one after the other. Every empty query
     column is filled, not only the ones just added; a store at ``SCHEMA_VERSION`` is not read again."""
-    if db.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version >= SCHEMA_VERSION:
         return
+    if version < COLUMNS_VERSION:
+        fill_query_columns(db)
+    for statement in NOTICES_SCHEMA.split(";"):  # version 6: new tables, nothing to fill
+        if statement.strip():
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def fill_query_columns(db: sqlite3.Connection) -> None:
+    """Versions 1-5: every query column added and filled, the indexes and the cards' summary built."""
     for table, columns in QUERY_COLUMNS.items():
         present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
         for declaration, path in columns.items():
@@ -98,7 +111,6 @@ def upgrade(db: sqlite3.Connection) -> None:
     for statement in INDEXES:
         db.execute(statement)
     build_cards(db)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def assign_channels(db: sqlite3.Connection) -> None:

@@ -5,7 +5,8 @@ status), so the cost is the confirmed cards', not the store's. For each page: th
 (``sightings_by_id``: who posted, in which channel), and the last removal re-check of each place (the
 ``rechecked`` custody events on its packets' chains, ``monitor/operations/rechecks.py``). A place whose
 newest check found it gone is marked removed; a place never checked, or last found online or unknown, is
-taken to be online.
+taken to be online. A reviewer's flags on a card (suspected minor, legal category: the ``card_facts`` the
+store keeps) are read for each page; a card nobody flagged is not a suspected minor and has no category.
 """
 
 from __future__ import annotations
@@ -13,18 +14,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from config.recipients import Category
 from evidence.custody import CustodyEvent, CustodyKind
 from monitor.cards import Card
 from monitor.records import HitStatus, ItemState
-from monitor.store.base import BlocklistStore, CustodyStore, HitStore, SightingStore
+from monitor.store.base import BlocklistStore, CardFlagStore, CustodyStore, HitStore, SightingStore
 from monitor.store.queries import CardQuery
 from monitor.takedown.records import CardFacts, PlaceFacts
 
 PAGE = 500
 
 
-class NoticeSourceStore(HitStore, SightingStore, CustodyStore, BlocklistStore, Protocol):
-    """What gathering reads: cards, sightings, custody events and withdrawn items."""
+class NoticeSourceStore(HitStore, SightingStore, CustodyStore, BlocklistStore, CardFlagStore, Protocol):
+    """What gathering reads: cards, sightings, custody events, withdrawn items and reviewers' card flags."""
 
 
 async def confirmed_cards(store: NoticeSourceStore, page: int = PAGE) -> list[CardFacts]:
@@ -50,6 +52,7 @@ async def _facts_of(store: NoticeSourceStore, cards: Sequence[Card], withdrawn: 
         url = str(event.details.get("location", ""))
         if url not in newest or event.at > newest[url].at:
             newest[url] = event
+    flags = await store.card_flags([card.id for card in cards]) if cards else {}
     facts = []
     for card in cards:
         places = []
@@ -59,5 +62,10 @@ async def _facts_of(store: NoticeSourceStore, cards: Sequence[Card], withdrawn: 
             removed = check.at if check is not None and check.details.get("online") is False else None
             kind = sighting.source_kind if sighting is not None else ""
             places.append(PlaceFacts(place, kind, sighting.distributor if sighting else None, removed))
-        facts.append(CardFacts(card, tuple(places), item_withdrawn=card.item_id in withdrawn))
+        flagged = flags.get(card.id)
+        facts.append(CardFacts(
+            card, tuple(places), item_withdrawn=card.item_id in withdrawn,
+            suspected_minor=flagged.suspected_minor if flagged else False,
+            category=Category(flagged.category) if flagged and flagged.category else None,
+        ))  # fmt: skip
     return facts

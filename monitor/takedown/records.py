@@ -34,7 +34,7 @@ class PlaceFacts:
 @dataclass(frozen=True, slots=True)
 class CardFacts:
     """A card as routing sees it. ``suspected_minor`` is a reviewer's flag and ``category`` a reviewer's
-    choice for this card; the review UI does not record either yet, so the store gives their defaults."""
+    choice for this card (the store's card flags; a card nobody flagged has the defaults)."""
 
     card: Card
     places: tuple[PlaceFacts, ...]
@@ -125,6 +125,6 @@ class NoticePlan:
 class NoticeHistory:
     """What was sent before, as routing needs it: when each (recipient, location) was first notified.
 
-    Empty until the outbox exists: then no escalation is due, and the plan is the first notices only."""
+    Read from the outbox (``monitor/takedown/resending.history_of``); empty, no escalation is due."""
 
     first_notified: Mapping[tuple[str, str], datetime] = field(default_factory=dict)

@@ -23,6 +23,7 @@ from tests.contracts.batch_write_contract import BatchWriteContract
 from tests.contracts.blocklist_items_contract import BlocklistItemContract
 from tests.contracts.card_contract import CardContract
 from tests.contracts.login_failure_contract import LoginFailureContract
+from tests.contracts.notice_store_contract import NoticeStoreContract
 from tests.contracts.review_session_contract import ReviewSessionContract
 from tests.contracts.store_contract import StoreContract
 from tests.contracts.store_queries_contract import StoreQueryContract
@@ -30,7 +31,7 @@ from tests.contracts.store_queries_contract import StoreQueryContract
 REAL_MONGODB_URL = os.environ.get("JIKIMI_TEST_MONGODB_URL")
 CONTRACTS = (
     StoreContract, StoreQueryContract, BlocklistItemContract, CardContract, ReviewSessionContract,
-    LoginFailureContract, BatchWriteContract,
+    LoginFailureContract, BatchWriteContract, NoticeStoreContract,
 )  # fmt: skip
 """What every store back end must do: each test class below runs all of it against one back end."""
 
@@ -204,3 +205,27 @@ async def test_a_store_from_before_cards_gets_the_card_index_and_lists_its_hits_
             "EXPLAIN QUERY PLAN SELECT media_sha256, item_id, MAX(created_at) FROM hits GROUP BY media_sha256, item_id"
         ).fetchall()
     assert "COVERING INDEX hits_card" in repr(plan)
+
+
+async def test_a_store_of_version_5_gets_the_outbox_and_card_facts_tables_and_keeps_its_hits(tmp_path: Path) -> None:
+    import sqlite3
+
+    from monitor.store.sqlite_migrations import SCHEMA_VERSION
+    from tests.contracts.notice_store_contract import make_notice
+
+    path = tmp_path / "v5.sqlite3"
+    hit = await store_with_one_hit(path, "case-5")
+    with sqlite3.connect(path) as db:  # as version 5 left it: no outbox
+        db.execute("DROP TABLE notices")
+        db.execute("DROP TABLE card_facts")
+        db.execute("PRAGMA user_version = 5")
+    store = SqliteStore(path)
+    await store.open()
+    try:
+        assert await store.hits() == [hit]
+        assert await store.put_notice(make_notice()) and len(await store.notices()) == 1
+        assert await store.card_flags(["card-1"]) == {}
+    finally:
+        await store.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6

@@ -41,3 +41,21 @@ async def test_a_withdrawn_pictures_cards_are_marked_withdrawn(tmp_path: Path) -
     finally:
         await store.close()
     assert cards and all(facts.item_withdrawn for facts in cards)
+
+
+async def test_a_reviewers_suspected_minor_flag_and_category_on_a_card_are_read(tmp_path: Path) -> None:
+    from config.recipients import Category
+    from monitor.cards import card_id
+    from monitor.store.notice_records import CardFlags
+
+    await seed(tmp_path)
+    store = SqliteStore(tmp_path / "jikimi.sqlite3")
+    await store.open()
+    try:
+        await store.set_card_flags(CardFlags(card_id(media(1), ITEM), True, "child_exploitation", "vera", T0))
+        await store.set_card_flags(CardFlags(card_id(media(4), ITEM), False, "", "vera", T0))
+        by_media = {facts.card.media_sha256: facts for facts in await confirmed_cards(store)}
+    finally:
+        await store.close()
+    assert by_media[media(1)].suspected_minor and by_media[media(1)].category is Category.CHILD_EXPLOITATION
+    assert not by_media[media(4)].suspected_minor and by_media[media(4)].category is None  # empty: nobody chose
