@@ -65,13 +65,16 @@ def show(
     language: Annotated[str | None, typer.Option(help="ko or en (default: the recipient's language).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The notice as JSON instead of e-mail text.")] = False,
     recipients: RecipientsOption = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write the notice as an A4 PDF to this file.")] = None,
 ) -> None:
-    """Print one planned notice as its recipient would read it: e-mail subject and body, or JSON. Nothing is sent."""
+    """Print one planned notice as its recipient would read it: e-mail subject and body, JSON, or a printable
+    PDF of the same document (for a recipient whose form takes an attachment, or for the file). Nothing is sent."""
     from datetime import UTC, datetime
 
     from config.errors import UsageError
     from config.recipients import Language
     from monitor.takedown.content import notice_document, notice_reference, render_email
+    from monitor.takedown.pdf import notice_pdf
 
     if language is not None and language not in tuple(Language):
         raise UsageError(f"--language must be ko or en (got {language!r})")
@@ -82,6 +85,9 @@ def show(
         raise UsageError(f"no planned notice has the reference {reference!r} (jikimi notices plan lists them)")
     lang = Language(language) if language else None
     now = datetime.now(UTC)
+    if pdf is not None:  # the PDF of the same document (monitor/takedown/pdf.py); nothing else is printed
+        pdf.write_bytes(notice_pdf(found[0], loaded, created_at=now, language=lang))
+        return
     if as_json:
         document = notice_document(found[0], loaded, created_at=now, language=lang)
         sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n")

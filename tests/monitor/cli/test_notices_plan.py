@@ -17,8 +17,10 @@ from monitor.cards import card_id
 from monitor.packets.custody_log import append_event
 from monitor.records import BlocklistEntry, HitRecord, HitStatus
 from monitor.store.sqlite import SqliteStore
+from tests.browser import needs_chromium
 from tests.config.test_recipients import CONTRACT
 from tests.monitor.cli.test_cli import JIKIMI, cli_environment
+from tests.monitor.takedown.test_pdf import needs_pdftotext, pdf_text
 
 T0 = datetime(2026, 11, 1, 12, tzinfo=UTC)
 ITEM = "1f" * 16
@@ -160,3 +162,15 @@ def show(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
         env=cli_environment(data_dir) | {"JIKIMI_RECIPIENTS": str(data_dir.parent / "recipients.yaml")},
         capture_output=True, text=True, timeout=120, cwd=data_dir.parent,
     )  # fmt: skip
+
+
+@needs_chromium
+@needs_pdftotext
+def test_show_writes_the_same_notice_as_a_printable_pdf(data_dir: Path, tmp_path: Path) -> None:
+    notices = [json.loads(line) for line in plan(data_dir, CONTRACT, "--json").stdout.splitlines()]
+    out = tmp_path / "notice.pdf"
+    result = show(data_dir, notices[0]["reference"], "--pdf", str(out))
+    assert result.returncode == 0 and result.stdout == "", result.stderr
+    text = pdf_text(out.read_bytes(), tmp_path)
+    assert "신고·삭제요청인" in text and notices[0]["reference"] in text and f"{FORUM}/1" in text
+    assert LABEL not in text  # a label may be a name: never printed
