@@ -28,7 +28,8 @@ def report(
     from monitor.store import store_from_settings
     from monitor.takedown.report_files import write_report
     from monitor.takedown.report_gathering import removal_timelines
-    from monitor.takedown.report_records import NoNoticesSent, RemovalTimeline
+    from monitor.takedown.report_outbox import OutboxHistory
+    from monitor.takedown.report_records import RemovalTimeline
 
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out must be a directory (got the file {out})")
@@ -39,7 +40,7 @@ def report(
         store = store_from_settings(settings)
         await store.open()
         try:
-            return await removal_timelines(store, NoNoticesSent())  # the outbox's history goes here once it exists
+            return await removal_timelines(store, OutboxHistory(store))
         finally:
             await store.close()
 
