@@ -48,6 +48,7 @@ class CustodyKind(StrEnum):
     PURGED = "purged"  # its pictures were deleted (the files and their digests are named)
     RECHECKED = "rechecked"  # its location was checked for removal
     NOTIFIED = "notified"  # a takedown notice naming its location was sent, failed, or submitted by hand
+    FLAGGED = "flagged"  # a reviewer set the card's routing facts (suspected minor, legal category)
 
 
 KINDS = tuple(CustodyKind)

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 from aiohttp_session import get_session
 
+from config.recipients import Category
 from crawlers.sighting import Sighting
 from evidence.custody import CustodyKind
 from monitor.cards import Card, card_keys, card_of
@@ -29,6 +30,7 @@ from monitor.review.pages import ReviewApp, flash, not_found, render_page, revie
 from monitor.review.permissions import requires
 from monitor.review.queue import QueueFilter
 from monitor.review.security import Reviewer, current_reviewer
+from monitor.store.notice_records import CardFlags
 from monitor.store.queries import CardQuery
 
 routes = web.RouteTableDef()
@@ -36,6 +38,7 @@ CARD_ID = r"{card:[0-9a-f]{64}\.[0-9A-Za-z_-]{1,128}}"
 PLACES_SHOWN = 200  # the newest places listed on a card page; the page says how many there are in all
 DECISIONS_SHOWN = 50
 DECISION_PLACES = 20  # decisions are read from the hits of the newest places: a card decision is on all of them
+CATEGORIES = ("", *(category.value for category in Category))  # the flags form's choices; empty: nobody chose
 BULK_LIMIT = 200  # cards in one bulk decision: a page of the queue, with room to spare
 
 
@@ -65,6 +68,7 @@ class CardView:
     packet: PacketState | None
     decisions: list[Decision]
     is_video: bool = False  # the preview is a strip of keyframes, and the page says so
+    flags: CardFlags | None = None  # suspected minor and category, when a reviewer set them
 
 
 def poster_text(sighting: Sighting | None) -> str:
@@ -109,7 +113,8 @@ async def card_view(app: ReviewApp, card_id: str) -> CardView | None:
             decisions.setdefault(key, decision)
     newest_decisions = sorted(decisions.values(), key=lambda d: d.at, reverse=True)[:DECISIONS_SHOWN]
     mime = (sightings[shown.sighting_id].media.mime or "") if shown.sighting_id in sightings else ""
-    return CardView(card, places, shown, packet, newest_decisions, mime.startswith("video/"))
+    flags = (await store.card_flags([card.id])).get(card.id)
+    return CardView(card, places, shown, packet, newest_decisions, mime.startswith("video/"), flags)
 
 
 async def _card_or_404(request: web.Request) -> tuple[ReviewApp, Reviewer, CardView]:
@@ -144,6 +149,7 @@ async def card_page(request: web.Request) -> web.Response:
         "v": view, "card": view.card, "hit": shown, "history": history,
         "revealed_until": await reveal_expiry(request, shown), "reveal_seconds": app.settings.review_reveal_seconds,
         "may_reveal": reviewer.may("reveal"), "next_card": await next_card(app, view.card.id),
+        "categories": CATEGORIES,
     })  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from functools import cache
 
+from config.recipients import Category
 from crawlers.registry import CRAWLERS, PLATFORM_HOSTS, PLATFORMS
 from evidence.custody import CustodyKind
 from monitor.records import HitStatus, Role, RunStatus, Verdict
@@ -31,6 +32,7 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "media": ("preview", "original"),  # which picture a ``viewed`` event showed
     "kind": tuple(CRAWLERS),  # a source's kind
     "platform": tuple(dict.fromkeys((*PLATFORMS.values(), *PLATFORM_HOSTS.values(), "unknown"))),
+    "category": tuple(Category),  # the legal category a deletion request names
 }
 """group → every value it names; each has a ``<group>_<value>`` message in both catalogues."""
 

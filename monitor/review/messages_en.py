@@ -139,6 +139,7 @@ ENGLISH: dict[str, str] = {
     "custody_rechecked": "rechecked",
     "custody_purged": "purged",
     "custody_notified": "takedown notice",
+    "custody_flagged": "flagged",
     # the export page
     "recipient": "Recipient",
     "reason": "Reason",
@@ -231,6 +232,19 @@ ENGLISH: dict[str, str] = {
     "order_priority": "escalated, then pending, first",
     "order_newest": "newest first",
     "channel": "Channel",
+    # a card's routing facts (monitor/review/card_flags.py)
+    "routing_facts": "For takedown requests",
+    "suspected_minor": "Suspected minor",
+    "suspected_minor_note": "A card flagged as a suspected minor goes only to the police and the competent "
+    "authorities, before anything else, and never to a site's operator.",
+    "category": "Category",
+    "category_default": "as the recipients file says",
+    "category_illegal_filming": "illegal filming (불법촬영물)",
+    "category_deepfake": "deepfake (허위영상물)",
+    "category_child_exploitation": "child sexual exploitation material (아동·청소년성착취물)",
+    "save_flags": "Save",
+    "flags_set_by": "Set by {name} at {at} UTC.",
+    "flags_saved": "Saved. Takedown requests follow it from their next pass.",
     # a source's kind (crawlers/registry.py)
     "kind_web": "website",
     "kind_telegram": "Telegram (account)",

@@ -139,6 +139,7 @@ KOREAN: dict[str, str] = {
     "custody_rechecked": "게시 여부 재확인",
     "custody_purged": "미디어 파기",
     "custody_notified": "삭제요청 통지",
+    "custody_flagged": "표시 변경",
     # the export page
     "recipient": "받는 곳",
     "reason": "사유",
@@ -230,6 +231,19 @@ KOREAN: dict[str, str] = {
     "order_priority": "상급 검토 요청, 검토 대기 먼저",
     "order_newest": "최신순",
     "channel": "채널",
+    # a card's routing facts (monitor/review/card_flags.py)
+    "routing_facts": "삭제요청용 정보",
+    "suspected_minor": "미성년자 의심",
+    "suspected_minor_note": "미성년자 의심으로 표시한 사진은 경찰과 관계 기관에만, 다른 무엇보다 먼저 보내며, 사이트 "
+    "운영자에게는 절대 보내지 않습니다.",
+    "category": "유형",
+    "category_default": "수신처 파일에 따름",
+    "category_illegal_filming": "불법촬영물",
+    "category_deepfake": "허위영상물",
+    "category_child_exploitation": "아동·청소년성착취물",
+    "save_flags": "저장",
+    "flags_set_by": "{name} 님이 {at} UTC에 설정했습니다.",
+    "flags_saved": "저장했습니다. 삭제요청은 다음 처리부터 이를 따릅니다.",
     # a source's kind (crawlers/registry.py)
     "kind_web": "웹사이트",
     "kind_telegram": "텔레그램 (계정)",

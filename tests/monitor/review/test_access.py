@@ -16,6 +16,7 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("GET", "/hits", {}),
     ("GET", "/cards/{card}", {}),
     ("POST", "/cards/{card}/decision", {"verdict": "escalate"}),
+    ("POST", "/cards/{card}/flags", {"category": "deepfake"}),
     ("POST", "/cards/decision", {"verdict": "escalate", "card": "{card}"}),
     ("GET", "/hits/{uid}", {}),
     ("GET", "/hits/{uid}/preview.jpg", {}),
@@ -31,7 +32,7 @@ ROUTES: list[tuple[str, str, dict[str, Any]]] = [
     ("GET", "/admin/sources", {}),
 ]
 REVIEWING = {"/hits", "/hits/{uid}", "/hits/{uid}/preview.jpg", "/hits/{uid}/decision", "/cards/{card}",
-             "/cards/{card}/decision", "/cards/decision"}  # fmt: skip  # every role reviews
+             "/cards/{card}/decision", "/cards/decision", "/cards/{card}/flags"}  # fmt: skip  # every role reviews
 ALLOWED = {
     "vera": REVIEWING,
     "ian": {*REVIEWING, "/hits/{uid}/reveal", "/export"},

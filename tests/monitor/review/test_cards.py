@@ -187,3 +187,33 @@ async def test_the_queue_filters_by_the_channel_a_picture_was_posted_in(world: W
     assert card_rows(await (await vera.get("/hits?channel=%40kanal9")).text()) == [
         card_id(on_telegram[0].media_sha256, "item-2")
     ]
+
+
+async def test_a_reviewer_flags_a_suspected_minor_and_the_category_with_custody_on_every_packet(
+    world: World, make_sighting: Any
+) -> None:
+    hits = await picture_2_at_two_places(world, make_sighting)
+    card = card_id(hits[0].media_sha256, "item-2")
+    vera = await world.client_for("vera")
+    response = await post(vera, f"/cards/{card}/flags", {"suspected_minor": "on", "category": "child_exploitation"})
+    assert response.status == 303
+    store = world.context.store
+    flags = (await store.card_flags([card]))[card]
+    assert (flags.suspected_minor, flags.category, flags.set_by) == (True, "child_exploitation", "vera")
+    for packet_id in {hit.packet_id for hit in hits}:
+        flagged = [e for e in await store.custody_events(packet_id or "") if e.kind == "flagged"]
+        assert [(e.actor, e.details["suspected_minor"], e.details["category"]) for e in flagged] == [
+            ("vera", True, "child_exploitation")
+        ]
+    page = await (await vera.get(f"/cards/{card}")).text()
+    assert 'id="suspected-minor-badge"' in page and '<option value="child_exploitation" selected>' in page
+    await post(vera, f"/cards/{card}/flags", {"category": ""})  # unticked: no longer suspected
+    assert (await store.card_flags([card]))[card].suspected_minor is False
+
+
+async def test_flags_on_an_unknown_card_or_an_unknown_category_are_refused(world: World) -> None:
+    vera = await world.client_for("vera")
+    assert (await post(vera, "/cards/" + "f" * 64 + ".nope/flags", {"category": ""})).status == 404
+    card = card_id(world.hits[0].media_sha256, world.hits[0].item_id)
+    assert (await post(vera, f"/cards/{card}/flags", {"category": "gossip"})).status == 400
+    assert await world.context.store.card_flags([card]) == {}

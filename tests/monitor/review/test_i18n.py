@@ -40,7 +40,7 @@ from evidence.custody import CustodyEvent
 from monitor.cards import STATUS_ORDER, Card, card_of
 from monitor.records import BlocklistItem, Decision, HitRecord, ItemState, Role, RunRecord, UserRecord, Verdict
 from monitor.review import hits as hit_routes
-from monitor.review.cards import CardView, Place, poster_text
+from monitor.review.cards import CATEGORIES, CardView, Place, poster_text
 from monitor.review.hit_details import HitDetails, PacketState
 from monitor.review.i18n import LANGUAGES, MESSAGES, TERM_GROUPS, MissingMessage, message_key, translator, warn_missing
 from monitor.review.messages_ko import KOREAN
@@ -57,6 +57,7 @@ from monitor.spread import (
     PosterSpread,
     SpreadPlace,
 )
+from monitor.store.notice_records import CardFlags
 from tests.monitor.review.shown_text import PLACEHOLDER, data_pattern, english_left, raw_keys, shown_text
 
 REVIEW_PACKAGE = Path(hit_routes.__file__).parent
@@ -143,7 +144,7 @@ USER_ERRORS = (
 BLOCKLIST_ERRORS = ("blocklist_wrong_file", "blocklist_too_large", "blocklist_refused")
 FLASHES = {
     **dict.fromkeys(("decision_saved", "user_added", "user_awaiting_approval", "user_approved", "expired"), {}),
-    **dict.fromkeys(("confirmed_already", "nothing_chosen"), {}),
+    **dict.fromkeys(("confirmed_already", "nothing_chosen", "flags_saved"), {}),
     "cards_decided": {"decided": 3, "refused": 1},
 }  # every flash a handler names, with the values it gives
 LOGIN_ERRORS = ("locked", "login_failed", "account_pending")
@@ -222,9 +223,11 @@ def card_scenes() -> Iterator[Scene]:
     view = CardView(card, places[:2], hits[0], packet, decisions)
     page = {
         "v": view, "card": card, "hit": hits[0], "history": history(), "revealed_until": None, "reveal_seconds": 20,
-        "may_reveal": True, "next_card": "cd" * 32 + ".item1",
+        "may_reveal": True, "next_card": "cd" * 32 + ".item1", "categories": CATEGORIES,
     }  # fmt: skip
     yield Scene("card.html.j2", "blurred", page, Reviewer("ian", "investigator"))
+    flagged = CardFlags(card.id, True, "child_exploitation", NAMES[0], AT)
+    yield Scene("card.html.j2", "flagged", page | {"v": CardView(card, places, hits[0], packet, [], flags=flagged)})
     yield Scene("card.html.j2", "revealed", page | {"revealed_until": AT}, Reviewer("ian", "investigator"))
     broken = CardView(card, places, hits[0], PacketState(PACKET_ID, False, PROBLEM, False, {}), [])
     yield Scene("card.html.j2", "not verified", page | {"v": broken, "next_card": None}, Reviewer("vera", "volunteer"))

@@ -1,0 +1,48 @@
+"""A card's routing facts, set by a reviewer on the card page: "suspected minor" and the legal category.
+
+Routing reads them (``monitor/takedown/routing.py``): a card flagged suspected minor goes only to the competent
+authorities, ahead of every other notice, and never to an operator; the category is the one the statutory
+deletion request names. Both change who is told what about a person, so each change is a ``flagged`` custody
+event on every packet of the card, naming who set what.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from evidence.custody import CustodyKind
+from monitor.decisions import DecisionRefused, card_hits
+from monitor.packets.custody_log import append_event
+from monitor.review.cards import CARD_ID, CATEGORIES
+from monitor.review.pages import flash, not_found, review_app
+from monitor.review.permissions import requires
+from monitor.review.security import current_reviewer
+from monitor.store.notice_records import CardFlags
+
+routes = web.RouteTableDef()
+
+
+@routes.post(rf"/cards/{CARD_ID}/flags")
+@requires("review")
+async def set_flags(request: web.Request) -> web.Response:
+    app, reviewer = review_app(request), current_reviewer(request)
+    assert reviewer is not None
+    card_id = request.match_info["card"]
+    form = await request.post()
+    category = str(form.get("category", ""))
+    if category not in CATEGORIES:
+        raise web.HTTPBadRequest(text=f"category must be one of {', '.join(CATEGORIES[1:])} or empty")
+    store = app.context.store
+    try:
+        hits = await card_hits(store, card_id)
+    except DecisionRefused:
+        raise await not_found(request) from None
+    flags = CardFlags(card_id, form.get("suspected_minor") == "on", category, reviewer.name, datetime.now(UTC))
+    await store.set_card_flags(flags)
+    details = {"card_id": card_id, "suspected_minor": flags.suspected_minor, "category": category}
+    for chain in sorted({hit.custody_chain for hit in hits}):
+        await append_event(store, chain, CustodyKind.FLAGGED, reviewer.name, details, signer=app.context.signer)
+    await flash(request, "flags_saved")
+    raise web.HTTPSeeOther(f"/cards/{card_id}")
