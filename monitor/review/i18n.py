@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 from functools import cache
 
-from config.recipients import Category
+from config.recipients import Category, Channel
 from crawlers.registry import CRAWLERS, PLATFORM_HOSTS, PLATFORMS
 from evidence.custody import CustodyKind
 from monitor.records import HitStatus, Role, RunStatus, Verdict
 from monitor.review.messages_en import ENGLISH
 from monitor.review.messages_ko import KOREAN
+from monitor.store.notice_records import NoticeState
 
 LANGUAGES = ("en", "ko")
 
@@ -33,6 +34,8 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "kind": tuple(CRAWLERS),  # a source's kind
     "platform": tuple(dict.fromkeys((*PLATFORMS.values(), *PLATFORM_HOSTS.values(), "unknown"))),
     "category": tuple(Category),  # the legal category a deletion request names
+    "notice_state": tuple(NoticeState),  # where a takedown notice stands in the outbox
+    "notice_channel": tuple(Channel),  # how a notice reaches its recipient
 }
 """group → every value it names; each has a ``<group>_<value>`` message in both catalogues."""
 

@@ -44,6 +44,7 @@ from monitor.review.cards import CATEGORIES, CardView, Place, poster_text
 from monitor.review.hit_details import HitDetails, PacketState
 from monitor.review.i18n import LANGUAGES, MESSAGES, TERM_GROUPS, MissingMessage, message_key, translator, warn_missing
 from monitor.review.messages_ko import KOREAN
+from monitor.review.notices import may_submit
 from monitor.review.pages import TEMPLATES, Flash
 from monitor.review.queue import QueueFilter
 from monitor.review.security import Reviewer
@@ -57,7 +58,7 @@ from monitor.spread import (
     PosterSpread,
     SpreadPlace,
 )
-from monitor.store.notice_records import CardFlags
+from monitor.store.notice_records import CardFlags, NoticeAttempt, NoticePlace, NoticeRecord
 from tests.monitor.review.shown_text import PLACEHOLDER, data_pattern, english_left, raw_keys, shown_text
 
 REVIEW_PACKAGE = Path(hit_routes.__file__).parent
@@ -145,6 +146,7 @@ BLOCKLIST_ERRORS = ("blocklist_wrong_file", "blocklist_too_large", "blocklist_re
 FLASHES = {
     **dict.fromkeys(("decision_saved", "user_added", "user_awaiting_approval", "user_approved", "expired"), {}),
     **dict.fromkeys(("confirmed_already", "nothing_chosen", "flags_saved"), {}),
+    **dict.fromkeys(("notice_submitted", "notice_requeued", "notice_not_waiting"), {}),
     "cards_decided": {"decided": 3, "refused": 1},
 }  # every flash a handler names, with the values it gives
 LOGIN_ERRORS = ("locked", "login_failed", "account_pending")
@@ -316,7 +318,30 @@ def spread_scenes() -> Iterator[Scene]:
     yield Scene("spread_macros.html.j2", "macros only")
 
 
-SCENES = [*hit_scenes(), *queue_scenes(), *card_scenes(), *admin_scenes(), *other_scenes(), *spread_scenes()]
+def notice_scenes() -> Iterator[Scene]:
+    """The outbox with a notice in every state and by both channels, one waiting for a person to check."""
+    places = (NoticePlace(LOCATION, (PACKET_ID,), ()), NoticePlace(TELEGRAM_LOCATION, (PACKET_ID,), ()))
+    listed = [
+        NoticeRecord(f"{n:024x}", SOURCE_IDS[n % 2], "public-operator", "deepfake", "", "ko", channel, places,
+                     created_at=AT, state=state, sent=(AT,) if n % 2 else (), submitted_by=NAMES[0] if n == 4 else "",
+                     needs_check="unconfirmed" if state == "sending" else "", stopped_reason=COMMENT if n == 5 else "",
+                     attempts=(NoticeAttempt(AT, UPLOAD_PROBLEM),) if state == "failed" else ())
+        for n, (state, channel) in enumerate(zip(TERMS["notice_state"], [*TERMS["notice_channel"]] * 3, strict=False))
+    ]  # fmt: skip
+    page = {"notices": listed, "total": len(listed), "waiting": 2, "may_submit": may_submit}
+    yield Scene("notices.html.j2", "every state", page, Reviewer("ian", "investigator"))
+    yield Scene("notices.html.j2", "empty", page | {"notices": [], "total": 0, "waiting": 0})
+
+
+SCENES = [
+    *hit_scenes(),
+    *queue_scenes(),
+    *card_scenes(),
+    *notice_scenes(),
+    *admin_scenes(),
+    *other_scenes(),
+    *spread_scenes(),
+]
 
 
 def render(scene: Scene, language: str) -> str:
