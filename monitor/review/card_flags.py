@@ -2,12 +2,14 @@
 
 Routing reads them (``monitor/takedown/routing.py``): a card flagged suspected minor goes only to the competent
 authorities, ahead of every other notice, and never to an operator; the category is the one the statutory
-deletion request names. Both change who is told what about a person, so each change is a ``flagged`` custody
-event on every packet of the card, naming who set what.
+deletion request names; a recipient the reviewer unticks (seen on the card page before anything is sent) is
+withheld from this card's notices. They change who is told what about a person, so each change is a
+``flagged`` custody event on every packet of the card, naming who set what.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -22,6 +24,7 @@ from monitor.review.security import current_reviewer
 from monitor.store.notice_records import CardFlags
 
 routes = web.RouteTableDef()
+RECIPIENT_ID = re.compile(r"[a-z0-9_-]{1,64}")  # as config/recipients.py allows
 
 
 @routes.post(rf"/cards/{CARD_ID}/flags")
@@ -39,9 +42,14 @@ async def set_flags(request: web.Request) -> web.Response:
         hits = await card_hits(store, card_id)
     except DecisionRefused:
         raise await not_found(request) from None
-    flags = CardFlags(card_id, form.get("suspected_minor") == "on", category, reviewer.name, datetime.now(UTC))
+    candidates = {str(value) for value in form.getall("candidate", []) if RECIPIENT_ID.fullmatch(str(value))}
+    withheld = tuple(sorted(candidates - {str(value) for value in form.getall("ask", [])}))
+    flags = CardFlags(
+        card_id, form.get("suspected_minor") == "on", category, reviewer.name, datetime.now(UTC), withheld
+    )
     await store.set_card_flags(flags)
-    details = {"card_id": card_id, "suspected_minor": flags.suspected_minor, "category": category}
+    details = {"card_id": card_id, "suspected_minor": flags.suspected_minor, "category": category,
+               "withheld": list(withheld)}  # fmt: skip
     for chain in sorted({hit.custody_chain for hit in hits}):
         await append_event(store, chain, CustodyKind.FLAGGED, reviewer.name, details, signer=app.context.signer)
     await flash(request, "flags_saved")

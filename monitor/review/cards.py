@@ -24,6 +24,7 @@ from monitor.cards import Card, card_keys, card_of
 from monitor.decisions import DecisionRefused, card_hits, decide_card
 from monitor.packets.custody_log import append_event
 from monitor.records import Decision, HitRecord, HitStatus, Verdict
+from monitor.review.card_recipients import card_recipients
 from monitor.review.hit_details import PacketState, packet_state
 from monitor.review.hits import reveal_expiry
 from monitor.review.pages import ReviewApp, flash, not_found, render_page, review_app
@@ -149,7 +150,7 @@ async def card_page(request: web.Request) -> web.Response:
         "v": view, "card": view.card, "hit": shown, "history": history,
         "revealed_until": await reveal_expiry(request, shown), "reveal_seconds": app.settings.review_reveal_seconds,
         "may_reveal": reviewer.may("reveal"), "next_card": await next_card(app, view.card.id),
-        "categories": CATEGORIES,
+        "categories": CATEGORIES, "planned": await card_recipients(app, view.card, view.flags),
     })  # fmt: skip
 
 

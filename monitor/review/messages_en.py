@@ -245,6 +245,12 @@ ENGLISH: dict[str, str] = {
     "save_flags": "Save",
     "flags_set_by": "Set by {name} at {at} UTC.",
     "flags_saved": "Saved. Takedown requests follow it from their next pass.",
+    "planned_recipients": "Takedown requests would go to",
+    "planned_recipients_note": "Untick a recipient to withhold it from this picture's requests. Escalations "
+    "are not shown here (jikimi notices plan lists them).",
+    "no_planned_recipients": "No recipient in the recipients file would be asked about this picture.",
+    "recipients_unavailable": "The recipients file cannot be read:",
+    "recipients_missing": "There is no recipients file yet (JIKIMI_RECIPIENTS): no takedown request is planned.",
     # the takedown outbox (monitor/review/notices.py)
     "notices": "Takedown requests",
     "notices_note": "Every takedown request and where it stands. Waiting for a person: {waiting} (a form to "

@@ -244,6 +244,12 @@ KOREAN: dict[str, str] = {
     "save_flags": "저장",
     "flags_set_by": "{name} 님이 {at} UTC에 설정했습니다.",
     "flags_saved": "저장했습니다. 삭제요청은 다음 처리부터 이를 따릅니다.",
+    "planned_recipients": "삭제요청을 받을 곳",
+    "planned_recipients_note": "이 사진에 대한 요청에서 빼려면 선택을 해제하세요. 상급 기관 이관은 여기 나오지 "
+    "않습니다 (jikimi notices plan에서 볼 수 있습니다).",
+    "no_planned_recipients": "수신처 파일의 어느 수신처에도 이 사진에 관해 요청하지 않습니다.",
+    "recipients_unavailable": "수신처 파일을 읽을 수 없습니다:",
+    "recipients_missing": "아직 수신처 파일(JIKIMI_RECIPIENTS)이 없어 계획된 삭제요청이 없습니다.",
     # the takedown outbox (monitor/review/notices.py)
     "notices": "삭제요청",
     "notices_note": "모든 삭제요청과 그 진행 상황입니다. 사람의 처리를 기다리는 요청: {waiting}건 (직접 제출할 양식, "

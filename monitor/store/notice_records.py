@@ -102,14 +102,16 @@ def notice_record_id(recipient: str, rule: str, category: str, urls: tuple[str, 
 
 @dataclass(frozen=True, slots=True)
 class CardFlags:
-    """What a reviewer set on a card for routing: ``suspected_minor`` and the legal ``category`` (one of
-    ``config.recipients.Category``'s values, or empty when nobody chose). ``set_by``/``set_at``: who and when."""
+    """What a reviewer set on a card for routing: ``suspected_minor``, the legal ``category`` (one of
+    ``config.recipients.Category``'s values, or empty when nobody chose) and the recipients ``withheld`` from
+    this card's notices (seen on the card page before anything is sent). ``set_by``/``set_at``: who and when."""
 
     card_id: str
     suspected_minor: bool
     category: str
     set_by: str
     set_at: datetime
+    withheld: tuple[str, ...] = ()  # recipient ids a reviewer took off this card's notices (routing skips them)
 
     def __post_init__(self) -> None:
         if self.category and self.category not in tuple(Category):

@@ -36,13 +36,14 @@ async def confirmed_cards(store: NoticeSourceStore, page: int = PAGE) -> list[Ca
     offset = 0
     while True:
         result = await store.find_cards(CardQuery(statuses=(HitStatus.CONFIRMED,), offset=offset, limit=page))
-        found += await _facts_of(store, result.cards, withdrawn)
+        found += await facts_of(store, result.cards, withdrawn)
         offset += len(result.cards)
         if not result.cards or offset >= result.total:
             return found
 
 
-async def _facts_of(store: NoticeSourceStore, cards: Sequence[Card], withdrawn: set[str]) -> list[CardFacts]:
+async def facts_of(store: NoticeSourceStore, cards: Sequence[Card], withdrawn: set[str]) -> list[CardFacts]:
+    """The routing facts of ``cards``: their places' source kinds and distributors, removals, and flags."""
     sighting_ids = [place.sighting_id for card in cards for place in card.locations]
     sightings = {sighting.id: sighting for sighting in await store.sightings_by_id(sighting_ids)}
     chains = sorted({place.packet_id for card in cards for place in card.locations if place.packet_id})
@@ -67,5 +68,6 @@ async def _facts_of(store: NoticeSourceStore, cards: Sequence[Card], withdrawn: 
             card, tuple(places), item_withdrawn=card.item_id in withdrawn,
             suspected_minor=flagged.suspected_minor if flagged else False,
             category=Category(flagged.category) if flagged and flagged.category else None,
+            withheld=frozenset(flagged.withheld) if flagged else frozenset(),
         ))  # fmt: skip
     return facts

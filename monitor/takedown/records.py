@@ -41,6 +41,7 @@ class CardFacts:
     suspected_minor: bool = False
     category: Category | None = None
     item_withdrawn: bool = False
+    withheld: frozenset[str] = frozenset()  # recipients a reviewer took off this card: never asked about it
 
 
 class Rule(StrEnum):

@@ -243,7 +243,12 @@ def plan_notices(
             onward, refused = escalations(first, place, recipients, history, now)
             unplanned += [Unplanned(card.id, url, text) for text in refused]
             planned = _location(card, place, public, why)
-            for recipient, rule, reason in first + onward:
+            chosen = [choice for choice in first + onward if choice[0].id not in facts.withheld]
+            unplanned += [
+                Unplanned(card.id, url, f"{choice[0].id} withheld from this card by a reviewer")
+                for choice in first + onward if choice[0].id in facts.withheld
+            ]  # fmt: skip
+            for recipient, rule, reason in chosen:
                 key = (recipient.id, rule, category)
                 batch = batches.setdefault(key, {})
                 batch[url] = _merged(batch[url], planned) if url in batch else planned

@@ -40,6 +40,7 @@ from evidence.custody import CustodyEvent
 from monitor.cards import STATUS_ORDER, Card, card_of
 from monitor.records import BlocklistItem, Decision, HitRecord, ItemState, Role, RunRecord, UserRecord, Verdict
 from monitor.review import hits as hit_routes
+from monitor.review.card_recipients import CardRecipients, PlannedRecipient
 from monitor.review.cards import CATEGORIES, CardView, Place, poster_text
 from monitor.review.hit_details import HitDetails, PacketState
 from monitor.review.i18n import LANGUAGES, MESSAGES, TERM_GROUPS, MissingMessage, message_key, translator, warn_missing
@@ -226,8 +227,13 @@ def card_scenes() -> Iterator[Scene]:
     page = {
         "v": view, "card": card, "hit": hits[0], "history": history(), "revealed_until": None, "reveal_seconds": 20,
         "may_reveal": True, "next_card": "cd" * 32 + ".item1", "categories": CATEGORIES,
+        "planned": CardRecipients((PlannedRecipient(SOURCE_IDS[0], "public", COMMENT, 2, False),
+                                   PlannedRecipient(SOURCE_IDS[1], "public", COMMENT, 1, True))),
     }  # fmt: skip
     yield Scene("card.html.j2", "blurred", page, Reviewer("ian", "investigator"))
+    yield Scene("card.html.j2", "a bad recipients file", page | {"planned": CardRecipients(problem=WATCHLIST_PROBLEM)})
+    yield Scene("card.html.j2", "nobody to ask", page | {"planned": CardRecipients()})
+    yield Scene("card.html.j2", "no recipients file", page | {"planned": CardRecipients(missing=True)})
     flagged = CardFlags(card.id, True, "child_exploitation", NAMES[0], AT)
     yield Scene("card.html.j2", "flagged", page | {"v": CardView(card, places, hits[0], packet, [], flags=flagged)})
     yield Scene("card.html.j2", "revealed", page | {"revealed_until": AT}, Reviewer("ian", "investigator"))

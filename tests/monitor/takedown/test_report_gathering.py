@@ -8,8 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from evidence.custody import CustodyKind
-from monitor.packets.custody_log import append_event
+from evidence.custody import CustodyKind, next_event
 from monitor.records import BlocklistEntry, HitStatus
 from monitor.store.sqlite import SqliteStore
 from monitor.takedown.report_gathering import removal_timelines
@@ -29,6 +28,15 @@ class OneNotice:
         return {PAGE: LocationNotices("host-abuse", NOTICED, 3)} if PAGE in locations else {}
 
 
+CHECKED = datetime(2026, 11, 5, tzinfo=UTC)
+
+
+async def recheck(store: SqliteStore, chain: str, details: dict[str, object], at: datetime) -> None:
+    """A re-check recorded at ``at`` (not "now": two checks a millisecond apart must still be ordered)."""
+    previous = await store.last_custody_event(chain)
+    assert await store.append_custody(next_event(previous, chain, CustodyKind.RECHECKED, "jikimi", details, at))
+
+
 async def filled_store(tmp_path: Path) -> SqliteStore:
     """``PAGE`` matched twice (two pictures, two chains: the later one found it gone), ``OTHER`` never checked,
     and a rejected hit that no report counts."""
@@ -44,9 +52,9 @@ async def filled_store(tmp_path: Path) -> SqliteStore:
     for record in (first, second, other, rejected):
         await store.put_hit(record)
     online = {"location": PAGE, "online": True, "result": "still online (same bytes)", "http_status": 200}
-    await append_event(store, first.custody_chain, CustodyKind.RECHECKED, "jikimi", online, signer=None)
+    await recheck(store, first.custody_chain, online, CHECKED)
     gone = {"location": PAGE, "online": False, "result": "media replaced by other bytes", "http_status": 200}
-    await append_event(store, second.custody_chain, CustodyKind.RECHECKED, "jikimi", gone, signer=None)
+    await recheck(store, second.custody_chain, gone, CHECKED + timedelta(hours=1))  # the later check
     return store
 
 

@@ -200,3 +200,14 @@ def test_a_place_with_no_recipient_for_its_rule_is_listed_with_the_reason(tmp_pa
     plan = plan_notices([card_facts(PRIVATE_GROUP)], only_operators, now=NOW)
     assert plan.notices == ()
     assert "no recipient in recipients.yaml may be asked" in plan.unplanned[0].reason
+
+
+def test_a_recipient_a_reviewer_withheld_from_a_card_is_not_asked_about_it_and_the_plan_says_so(
+    recipients: RecipientsFile,
+) -> None:
+    assert asked([card_facts(FORUM)], recipients) == {"forum-abuse": Rule.PUBLIC}
+    plan = plan_notices([card_facts(FORUM, withheld=frozenset({"forum-abuse"}))], recipients, now=NOW)
+    assert plan.notices == ()
+    assert [u.reason for u in plan.unplanned] == ["forum-abuse withheld from this card by a reviewer"]
+    other = card_facts(PUBLIC_CHANNEL, withheld=frozenset({"forum-abuse"}))  # another recipient: unaffected
+    assert asked([other], recipients) == {"telegram-abuse": Rule.PUBLIC}
