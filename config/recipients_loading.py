@@ -39,6 +39,8 @@ def load_recipients(path: Path) -> RecipientsFile:
         ) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the recipients file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: the recipients file is not UTF-8 text (byte {exc.start})") from None
     try:
         document = load_located(text)
     except yaml.YAMLError as exc:

@@ -34,6 +34,10 @@ class DecisionRefused(UsageError):
     """A decision that is not recorded, and why: an unknown card or reviewer, or a reviewer confirming twice
     (exit status 2; nothing of it was written)."""
 
+    def __init__(self, message: str, *, card_missing: bool = False) -> None:
+        super().__init__(message)
+        self.card_missing = card_missing  # no such card (rather than a decision the rules refuse)
+
 
 def status_after(decisions: Sequence[Decision], required: int) -> HitStatus:
     """A hit's status after its ``decisions`` (the rule is in the module's docstring)."""
@@ -91,7 +95,7 @@ async def card_hits(store: Store, card_id: str) -> list[HitRecord]:
         else (await store.find_hits(HitQuery(media_sha256=keys[0], item_id=keys[1], limit=None))).hits
     )
     if not hits:
-        raise DecisionRefused(f"no card {card_id!r} (jikimi hits lists the cards and their ids)")
+        raise DecisionRefused(f"no card {card_id!r} (jikimi hits lists the cards and their ids)", card_missing=True)
     return hits
 
 

@@ -4,15 +4,20 @@ Routing reads them (``monitor/takedown/routing.py``): a card flagged suspected m
 authorities, ahead of every other notice, and never to an operator; the category is the one the statutory
 deletion request names; a recipient the reviewer unticks (seen on the card page before anything is sent) is
 withheld from this card's notices. They change who is told what about a person, so each change is a
-``flagged`` custody event on every packet of the card, naming who set what.
+``flagged`` custody event on every packet of the card, naming who set what. Any reviewer may raise the
+flag or set the category; withholding a recipient or lowering the flag holds back a request about a person,
+so it needs an investigator (the ``export`` role). A form saved over a newer change is refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime
 
 from aiohttp import web
+from aiohttp.web_request import FileField
+from multidict import MultiDictProxy
 
 from evidence.custody import CustodyKind
 from monitor.decisions import DecisionRefused, card_hits
@@ -42,15 +47,42 @@ async def set_flags(request: web.Request) -> web.Response:
         hits = await card_hits(store, card_id)
     except DecisionRefused:
         raise await not_found(request) from None
-    candidates = {str(value) for value in form.getall("candidate", []) if RECIPIENT_ID.fullmatch(str(value))}
-    withheld = tuple(sorted(candidates - {str(value) for value in form.getall("ask", [])}))
+    before = (await store.card_flags([card_id])).get(card_id)
+    if str(form.get("flags_at", "")) != (before.set_at.isoformat() if before else ""):
+        await flash(request, "flags_changed_meanwhile")  # another reviewer saved first: nothing overwritten
+        raise web.HTTPSeeOther(f"/cards/{card_id}")
     flags = CardFlags(
-        card_id, form.get("suspected_minor") == "on", category, reviewer.name, datetime.now(UTC), withheld
+        card_id,
+        form.get("suspected_minor") == "on",
+        category,
+        reviewer.name,
+        datetime.now(UTC),
+        withheld_after(form, before),
     )
+    if not reviewer.may("export") and before is not None:  # withholding or unflagging needs an investigator
+        flags = dataclasses.replace(
+            flags, suspected_minor=flags.suspected_minor or before.suspected_minor, withheld=before.withheld
+        )
+    elif not reviewer.may("export"):
+        flags = dataclasses.replace(flags, withheld=())
     await store.set_card_flags(flags)
     details = {"card_id": card_id, "suspected_minor": flags.suspected_minor, "category": category,
-               "withheld": list(withheld)}  # fmt: skip
+               "withheld": list(flags.withheld)}  # fmt: skip
     for chain in sorted({hit.custody_chain for hit in hits}):
         await append_event(store, chain, CustodyKind.FLAGGED, reviewer.name, details, signer=app.context.signer)
     await flash(request, "flags_saved")
     raise web.HTTPSeeOther(f"/cards/{card_id}")
+
+
+def withheld_after(
+    form: MultiDictProxy[str | bytes | bytearray | FileField], before: CardFlags | None
+) -> tuple[str, ...]:
+    """The recipients withheld once the form is saved: those the page listed and the reviewer unticked, and
+    every one withheld before that the page did not list (a recipient the page could not show — a bad
+    recipients file, or the authorities only while a card is flagged — stays withheld, not silently asked)."""
+    earlier = set(before.withheld) if before else set()
+    if form.get("recipients_shown") != "1":
+        return tuple(sorted(earlier))
+    listed = {str(value) for value in form.getall("candidate", []) if RECIPIENT_ID.fullmatch(str(value))}
+    asked = {str(value) for value in form.getall("ask", [])}
+    return tuple(sorted((earlier - listed) | (listed - asked)))

@@ -151,6 +151,7 @@ async def card_page(request: web.Request) -> web.Response:
         "revealed_until": await reveal_expiry(request, shown), "reveal_seconds": app.settings.review_reveal_seconds,
         "may_reveal": reviewer.may("reveal"), "next_card": await next_card(app, view.card.id),
         "categories": CATEGORIES, "planned": await card_recipients(app, view.card, view.flags),
+        "may_withhold": reviewer.may("export"),
     })  # fmt: skip
 
 
@@ -182,7 +183,7 @@ async def decide(request: web.Request) -> web.Response:
     await _count_reviews(request, 1)
     await flash(request, "decision_saved")
     following = str(form.get("next", ""))
-    target = following if following and following != view.card.id else view.card.id
+    target = following if card_keys(following) is not None and following != view.card.id else view.card.id
     raise web.HTTPSeeOther(f"/cards/{target}")
 
 
@@ -196,18 +197,23 @@ async def decide_many(request: web.Request) -> web.Response:
     verdict, comment = _verdict(form), str(form.get("comment", "")).strip()[:2000]
     chosen = list(dict.fromkeys(str(value) for value in form.getall("card", [])))[:BULK_LIMIT]
     decided = refused = 0
-    for card_id in chosen:
+    known = [card_id for card_id in chosen if card_keys(card_id) is not None]
+    missing = len(chosen) - len(known)
+    for card_id in known:
         try:
             await decide_card(app.context.store, app.context.signer, card_id, reviewer.name, verdict, comment,
                               app.settings.review_confirmations)  # fmt: skip
             decided += 1
-        except DecisionRefused:
-            refused += 1
+        except DecisionRefused as refusal:
+            if refusal.card_missing:
+                missing += 1
+            else:
+                refused += 1
     await _count_reviews(request, decided)
     if not chosen:
         await flash(request, "nothing_chosen")
     else:
-        await flash(request, "cards_decided", decided=decided, refused=refused)
+        await flash(request, "cards_decided", decided=decided, refused=refused, missing=missing)
     back = QueueFilter.from_query(_back_query(str(form.get("back", ""))))
     raise web.HTTPSeeOther("/hits?" + back.query() if back.query() else "/hits")
 

@@ -28,6 +28,7 @@ from monitor.review.security import Reviewer, current_reviewer
 from monitor.store.queries import HitQuery
 
 routes = web.RouteTableDef()
+HIT_UID = re.compile(r"[0-9a-f-]{32,36}")  # what a hit page's route accepts
 CARD_PAGE = re.compile(r"/cards/[0-9a-f]{64}\.[0-9A-Za-z_-]{1,128}")  # where a reveal from a card page returns
 
 
@@ -100,6 +101,7 @@ async def decide(request: web.Request) -> web.Response:
     session["reviews"] = int(session.get("reviews", 0)) + 1
     await flash(request, "decision_saved")
     following = str(form.get("next", ""))
+    following = following if HIT_UID.fullmatch(following) else ""
     raise web.HTTPSeeOther(f"/hits/{following}" if following and following != hit.uid else f"/hits/{hit.uid}")
 
 

@@ -227,7 +227,7 @@ ENGLISH: dict[str, str] = {
     "confirmed_already": "Not saved: you have confirmed this already. The second confirmation must come from "
     "another reviewer.",
     "nothing_chosen": "No picture was chosen.",
-    "cards_decided": "Decided: {decided}. Refused: {refused} (confirmed by you already).",
+    "cards_decided": "Decided: {decided}. Refused: {refused} (confirmed by you already). Not found: {missing}.",
     "order": "Order",
     "order_priority": "escalated, then pending, first",
     "order_newest": "newest first",
@@ -245,6 +245,7 @@ ENGLISH: dict[str, str] = {
     "save_flags": "Save",
     "flags_set_by": "Set by {name} at {at} UTC.",
     "flags_saved": "Saved. Takedown requests follow it from their next pass.",
+    "flags_changed_meanwhile": "Not saved: another reviewer changed these settings meanwhile. Here they are now.",
     "planned_recipients": "Takedown requests would go to",
     "planned_recipients_note": "Untick a recipient to withhold it from this picture's requests. Escalations "
     "are not shown here (jikimi notices plan lists them).",

@@ -226,7 +226,7 @@ KOREAN: dict[str, str] = {
     "no_decisions": "아직 판정이 없습니다.",
     "confirmed_already": "저장하지 않았습니다: 이미 일치 확인하셨습니다. 두 번째 확인은 다른 검토자가 해야 합니다.",
     "nothing_chosen": "선택한 사진이 없습니다.",
-    "cards_decided": "판정: {decided}건. 거부: {refused}건 (이미 본인이 확인함).",
+    "cards_decided": "판정: {decided}건. 거부: {refused}건 (이미 본인이 확인함). 찾을 수 없음: {missing}건.",
     "order": "정렬",
     "order_priority": "상급 검토 요청, 검토 대기 먼저",
     "order_newest": "최신순",
@@ -244,6 +244,7 @@ KOREAN: dict[str, str] = {
     "save_flags": "저장",
     "flags_set_by": "{name} 님이 {at} UTC에 설정했습니다.",
     "flags_saved": "저장했습니다. 삭제요청은 다음 처리부터 이를 따릅니다.",
+    "flags_changed_meanwhile": "저장하지 않았습니다: 그사이 다른 검토자가 이 설정을 바꿨습니다. 현재 설정입니다.",
     "planned_recipients": "삭제요청을 받을 곳",
     "planned_recipients_note": "이 사진에 대한 요청에서 빼려면 선택을 해제하세요. 상급 기관 이관은 여기 나오지 "
     "않습니다 (jikimi notices plan에서 볼 수 있습니다).",

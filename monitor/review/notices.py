@@ -32,6 +32,11 @@ def may_submit(notice: NoticeRecord) -> bool:
     return waiting or bool(notice.state is NoticeState.SENDING and notice.needs_check)
 
 
+def may_retry(notice: NoticeRecord) -> bool:
+    """Only a send whose outcome nobody could confirm is queued again by a person."""
+    return notice.state is NoticeState.SENDING and bool(notice.needs_check)
+
+
 @routes.get("/notices")
 @requires("export")
 async def notices_page(request: web.Request) -> web.Response:
@@ -48,6 +53,11 @@ async def _act(request: web.Request, *, submit: bool) -> web.Response:
     assert reviewer is not None
     signing = Signing(reviewer.name, app.context.signer)
     notice_id, store = request.match_info["notice"], app.context.store
+    record = await store.get_notice(notice_id)
+    waits = record is not None and (may_submit(record) if submit else may_retry(record))
+    if not waits:  # the page's buttons are the rule, checked here too: an e-mail notice is sent, not "submitted"
+        await flash(request, "notice_not_waiting")
+        raise web.HTTPSeeOther("/notices")
     try:
         if submit:
             await submit_notice(store, notice_id, reviewer.name, clock=lambda: datetime.now(UTC), signing=signing)

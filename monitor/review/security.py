@@ -115,7 +115,10 @@ def session_guard(rules: SessionRules, store: ReviewAccountStore) -> Any:
                 request[REVIEWER] = Reviewer(user.name, user.role)
                 session["last_seen"] = now
         if request.method == "POST":
-            form = await request.post()
+            try:
+                form = await request.post()
+            except (UnicodeDecodeError, ValueError):
+                raise web.HTTPBadRequest(text="the form could not be read (it must be UTF-8)") from None
             sent, expected = form.get("csrf"), session.get("csrf")
             if not (isinstance(sent, str) and isinstance(expected, str) and hmac.compare_digest(sent, expected)):
                 raise web.HTTPBadRequest(text="bad or missing CSRF token: reload the page and try again")

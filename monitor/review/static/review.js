@@ -23,8 +23,10 @@ function moveCurrent(step) {
   rows[next].scrollIntoView({ block: "nearest" });
 }
 
-function queueKey(key) {
+function queueKey(key, target) {
   if (!queueRows().length) return false;
+  const onControl = target && (target.tagName === "BUTTON" || target.tagName === "A");
+  if ((key === " " || key === "enter") && onControl) return false;  // a focused button or link does its own thing
   const row = currentRow();
   if (key === "j" || key === "arrowdown") { moveCurrent(1); return true; }
   if (key === "k" || key === "arrowup") { moveCurrent(-1); return true; }
@@ -46,7 +48,7 @@ document.addEventListener("keydown", function (event) {
   if (event.ctrlKey || event.metaKey || event.altKey) return;
   if (target && (target.tagName === "TEXTAREA" || target.tagName === "INPUT" || target.tagName === "SELECT")) return;
   const key = event.key.toLowerCase();
-  if (queueKey(key)) {
+  if (queueKey(key, target)) {
     event.preventDefault();
     return;
   }
@@ -55,6 +57,12 @@ document.addEventListener("keydown", function (event) {
     event.preventDefault();
     control.click();
   }
+});
+
+// A page shown again (reload, or Back) starts with nothing ticked: a browser restoring ticks by position
+// could otherwise tick cards that moved, or were decided, and "c" would decide them.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("#bulk input[name=card]").forEach(function (box) { box.checked = false; });
 });
 
 document.addEventListener("DOMContentLoaded", function () {

@@ -38,6 +38,13 @@ async def picture_2_at_two_places(world: World, make_sighting: Any) -> list[HitR
     return hits
 
 
+def flags_at(page: str) -> str:
+    """The card flags form's ``flags_at``: which saved flags the form shows."""
+    found = re.search(r'name="flags_at" value="([^"]*)"', page)
+    assert found, "no flags form on the page"
+    return found.group(1)
+
+
 def card_rows(page: str) -> list[str]:
     return re.findall(r'<tr class="status-[a-z-]+" data-card="([^"]+)"', page)
 
@@ -117,7 +124,7 @@ async def test_several_cards_are_decided_at_once_each_on_its_own_and_the_tabs_co
     response = await post(vera, "/cards/decision", {"verdict": "escalate", "card": cards, "back": "case=case-9"})
     assert response.status == 303 and response.headers["Location"] == "/hits?case=case-9"
     queue = await (await vera.get(response.headers["Location"])).text()
-    assert "Decided: 2. Refused: 0" in queue
+    assert "Decided: 2. Refused: 0 (confirmed by you already). Not found: 0." in queue
     tab = re.search(r'data-status="escalated"[^>]*>[^<]*<span class="count">(\d+)</span>', queue)
     assert tab and tab.group(1) == "1"  # only case-9's card under the case filter
     everything = await (await vera.get("/hits?status=escalated")).text()
@@ -132,7 +139,10 @@ async def test_a_bulk_decision_with_nothing_chosen_or_an_unknown_card_says_so(wo
     nothing = await post(vera, "/cards/decision", {"verdict": "reject"})
     assert MESSAGES["en"]["nothing_chosen"] in await (await vera.get(nothing.headers["Location"])).text()
     unknown = await post(vera, "/cards/decision", {"verdict": "reject", "card": "f" * 64 + ".nope"})
-    assert "Decided: 0. Refused: 1" in await (await vera.get(unknown.headers["Location"])).text()
+    assert (
+        "Decided: 0. Refused: 0 (confirmed by you already). Not found: 1."
+        in await (await vera.get(unknown.headers["Location"])).text()
+    )
     assert (await world.context.store.get_hit(world.hits[0].uid)).status == "pending"  # type: ignore[union-attr]
     assert (await vera.get("/cards/" + "f" * 64 + ".nope")).status == 404
 
@@ -207,7 +217,18 @@ async def test_a_reviewer_flags_a_suspected_minor_and_the_category_with_custody_
         ]
     page = await (await vera.get(f"/cards/{card}")).text()
     assert 'id="suspected-minor-badge"' in page and '<option value="child_exploitation" selected>' in page
-    await post(vera, f"/cards/{card}/flags", {"category": ""})  # unticked: no longer suspected
+    stale = await post(vera, f"/cards/{card}/flags", {"category": ""})  # a form from before the flag was set
+    assert (
+        MESSAGES["en"]["flags_changed_meanwhile"].split(":")[0]
+        in await (await vera.get(stale.headers["Location"])).text()
+    )
+    assert (await store.card_flags([card]))[card].suspected_minor is True  # a volunteer's stale form changed nothing
+    ian = await world.client_for("ian")
+    current = {"flags_at": flags_at(await (await ian.get(f"/cards/{card}")).text()), "category": ""}
+    await post(vera, f"/cards/{card}/flags", current)  # a volunteer may raise the flag, not lower it
+    assert (await store.card_flags([card]))[card].suspected_minor is True
+    current = {"flags_at": flags_at(await (await ian.get(f"/cards/{card}")).text()), "category": ""}
+    await post(ian, f"/cards/{card}/flags", current)  # an investigator unticks it
     assert (await store.card_flags([card]))[card].suspected_minor is False
 
 
@@ -217,3 +238,16 @@ async def test_flags_on_an_unknown_card_or_an_unknown_category_are_refused(world
     card = card_id(world.hits[0].media_sha256, world.hits[0].item_id)
     assert (await post(vera, f"/cards/{card}/flags", {"category": "gossip"})).status == 400
     assert await world.context.store.card_flags([card]) == {}
+
+
+async def test_a_decision_goes_on_only_to_a_card_and_a_form_that_is_not_utf8_is_refused(world: World) -> None:
+    vera, hit = await world.client_for("vera"), world.hits[0]
+    card = card_id(hit.media_sha256, hit.item_id)
+    response = await post(vera, f"/cards/{card}/decision", {"verdict": "escalate", "next": "/../..//evil.example/x"})
+    assert response.headers["Location"] == f"/cards/{card}"
+    token = re.search(r'name="csrf" value="([^"]+)"', await (await vera.get("/hits")).text())
+    assert token
+    body = f"csrf={token.group(1)}&verdict=reject&card=".encode() + b"\xff"
+    refused = await vera.post("/cards/decision", data=body, allow_redirects=False,
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert refused.status == 400

@@ -146,9 +146,9 @@ USER_ERRORS = (
 BLOCKLIST_ERRORS = ("blocklist_wrong_file", "blocklist_too_large", "blocklist_refused")
 FLASHES = {
     **dict.fromkeys(("decision_saved", "user_added", "user_awaiting_approval", "user_approved", "expired"), {}),
-    **dict.fromkeys(("confirmed_already", "nothing_chosen", "flags_saved"), {}),
+    **dict.fromkeys(("confirmed_already", "nothing_chosen", "flags_saved", "flags_changed_meanwhile"), {}),
     **dict.fromkeys(("notice_submitted", "notice_requeued", "notice_not_waiting"), {}),
-    "cards_decided": {"decided": 3, "refused": 1},
+    "cards_decided": {"decided": 3, "refused": 1, "missing": 0},
 }  # every flash a handler names, with the values it gives
 LOGIN_ERRORS = ("locked", "login_failed", "account_pending")
 EXPORT_ERRORS = ("nothing_to_export", "bad_request", "bad_case_code")
@@ -226,7 +226,7 @@ def card_scenes() -> Iterator[Scene]:
     view = CardView(card, places[:2], hits[0], packet, decisions)
     page = {
         "v": view, "card": card, "hit": hits[0], "history": history(), "revealed_until": None, "reveal_seconds": 20,
-        "may_reveal": True, "next_card": "cd" * 32 + ".item1", "categories": CATEGORIES,
+        "may_reveal": True, "next_card": "cd" * 32 + ".item1", "categories": CATEGORIES, "may_withhold": True,
         "planned": CardRecipients((PlannedRecipient(SOURCE_IDS[0], "public", COMMENT, 2, False),
                                    PlannedRecipient(SOURCE_IDS[1], "public", COMMENT, 1, True))),
     }  # fmt: skip

@@ -3,6 +3,7 @@ and settle a send nobody could confirm; each is a custody event on the notice's 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 from monitor.store.notice_records import NoticePlace, NoticeRecord, NoticeState
@@ -61,3 +62,15 @@ async def test_volunteers_do_not_see_the_outbox(world: World) -> None:
     assert (await vera.get("/notices")).status == 403
     assert (await post(vera, f"/notices/{manual.id}/submitted")).status == 403
     assert (await world.context.store.get_notice(manual.id)).state == NoticeState.QUEUED  # type: ignore[union-attr]
+
+
+async def test_an_email_request_cannot_be_marked_submitted_by_hand(world: World) -> None:
+    _, unknown, sent = await outbox(world)
+    queued_email = dataclasses.replace(sent, id="f" * 24, state=NoticeState.QUEUED, sent=())
+    assert await world.context.store.put_notice(queued_email)
+    ian = await world.client_for("ian")
+    for notice in (queued_email, sent):  # it is sent by e-mail, or was sent already: no button, and no way round
+        await post(ian, f"/notices/{notice.id}/submitted")
+        assert (await world.context.store.get_notice(notice.id)).state == notice.state  # type: ignore[union-attr]
+    await post(ian, f"/notices/{sent.id}/retry")
+    assert (await world.context.store.get_notice(sent.id)).state == NoticeState.SENT  # type: ignore[union-attr]
