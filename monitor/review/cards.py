@@ -170,20 +170,25 @@ async def _count_reviews(request: web.Request, count: int) -> None:
 @routes.post(rf"/cards/{CARD_ID}/decision")
 @requires("review")
 async def decide(request: web.Request) -> web.Response:
-    """One reviewer's verdict on the whole card; a confirmation the four-eyes rule refuses is said so."""
-    app, reviewer, view = await _card_or_404(request)
+    """One reviewer's verdict on the whole card; a confirmation the four-eyes rule refuses is said so. (The card
+    is found by the decision itself: nothing of the page — its packet check, its places — is read again.)"""
+    app, reviewer = review_app(request), current_reviewer(request)
+    assert reviewer is not None
+    card_id = request.match_info["card"]
     form = await request.post()
     verdict, comment = _verdict(form), str(form.get("comment", "")).strip()[:2000]
     try:
-        await decide_card(app.context.store, app.context.signer, view.card.id, reviewer.name, verdict, comment,
+        await decide_card(app.context.store, app.context.signer, card_id, reviewer.name, verdict, comment,
                           app.settings.review_confirmations)  # fmt: skip
-    except DecisionRefused:
+    except DecisionRefused as refusal:
+        if refusal.card_missing:
+            raise await not_found(request) from None
         await flash(request, "confirmed_already")
-        raise web.HTTPSeeOther(f"/cards/{view.card.id}") from None
+        raise web.HTTPSeeOther(f"/cards/{card_id}") from None
     await _count_reviews(request, 1)
     await flash(request, "decision_saved")
     following = str(form.get("next", ""))
-    target = following if card_keys(following) is not None and following != view.card.id else view.card.id
+    target = following if card_keys(following) is not None and following != card_id else card_id
     raise web.HTTPSeeOther(f"/cards/{target}")
 
 

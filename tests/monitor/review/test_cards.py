@@ -145,6 +145,7 @@ async def test_a_bulk_decision_with_nothing_chosen_or_an_unknown_card_says_so(wo
     )
     assert (await world.context.store.get_hit(world.hits[0].uid)).status == "pending"  # type: ignore[union-attr]
     assert (await vera.get("/cards/" + "f" * 64 + ".nope")).status == 404
+    assert (await post(vera, "/cards/" + "f" * 64 + ".nope/decision", {"verdict": "reject"})).status == 404
 
 
 async def test_the_queue_filters_by_case_and_status(world: World, make_sighting: Any) -> None:
