@@ -12,13 +12,13 @@ so it needs an investigator (the ``export`` role). A form saved over a newer cha
 from __future__ import annotations
 
 import dataclasses
-import re
 from datetime import UTC, datetime
 
 from aiohttp import web
 from aiohttp.web_request import FileField
 from multidict import MultiDictProxy
 
+from config.recipients import RECIPIENT_ID
 from evidence.custody import CustodyKind
 from monitor.decisions import DecisionRefused, card_hits
 from monitor.packets.custody_log import append_event
@@ -29,7 +29,6 @@ from monitor.review.security import current_reviewer
 from monitor.store.notice_records import CardFlags
 
 routes = web.RouteTableDef()
-RECIPIENT_ID = re.compile(r"[a-z0-9_-]{1,64}")  # as config/recipients.py allows
 
 
 @routes.post(rf"/cards/{CARD_ID}/flags")
@@ -83,6 +82,6 @@ def withheld_after(
     earlier = set(before.withheld) if before else set()
     if form.get("recipients_shown") != "1":
         return tuple(sorted(earlier))
-    listed = {str(value) for value in form.getall("candidate", []) if RECIPIENT_ID.fullmatch(str(value))}
+    listed = {str(value) for value in form.getall("candidate", []) if RECIPIENT_ID.match(str(value))}
     asked = {str(value) for value in form.getall("ask", [])}
     return tuple(sorted((earlier - listed) | (listed - asked)))

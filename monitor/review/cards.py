@@ -20,7 +20,7 @@ from aiohttp_session import get_session
 from config.recipients import Category
 from crawlers.sighting import Sighting
 from evidence.custody import CustodyKind
-from monitor.cards import Card, card_keys, card_of
+from monitor.cards import Card, card_keys, card_status
 from monitor.decisions import DecisionRefused, card_hits, decide_card
 from monitor.packets.custody_log import append_event
 from monitor.records import Decision, HitRecord, HitStatus, Verdict
@@ -99,7 +99,7 @@ async def card_view(app: ReviewApp, card_id: str) -> CardView | None:
     places = []
     for sighting_id in newest:
         first = by_sighting[sighting_id][0]
-        status = card_of(by_sighting[sighting_id]).status
+        status = card_status([hit.status for hit in by_sighting[sighting_id]])
         places.append(Place(
             first.location, first.media_url, first.source_id, first.platform, first.seen_at, first.posted_at,
             first.packet_id, first.uid, status, poster_text(sightings.get(sighting_id)),

@@ -16,7 +16,7 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from evidence.custody import CustodyKind
-from monitor.cards import card_id
+from monitor.cards import card_id, card_keys
 from monitor.decisions import confirms_already, decide_hit
 from monitor.packets.custody_log import append_event
 from monitor.records import HitRecord, HitStatus, Verdict
@@ -28,8 +28,8 @@ from monitor.review.security import Reviewer, current_reviewer
 from monitor.store.queries import HitQuery
 
 routes = web.RouteTableDef()
-HIT_UID = re.compile(r"[0-9a-f-]{32,36}")  # what a hit page's route accepts
-CARD_PAGE = re.compile(r"/cards/[0-9a-f]{64}\.[0-9A-Za-z_-]{1,128}")  # where a reveal from a card page returns
+UID = "[0-9a-f-]{32,36}"  # a hit's random id, as every hit route and the decision form's ``next`` accept it
+HIT_UID = re.compile(UID)
 
 
 async def _hit_or_404(request: web.Request) -> HitRecord:
@@ -51,7 +51,7 @@ async def _record(app: ReviewApp, hit: HitRecord, kind: CustodyKind, actor: str,
     await append_event(app.context.store, hit.custody_chain, kind, actor, details, signer=app.context.signer)
 
 
-@routes.get(r"/hits/{uid:[0-9a-f-]{32,36}}")
+@routes.get(rf"/hits/{{uid:{UID}}}")
 @requires("review")
 async def hit_page(request: web.Request) -> web.Response:
     app, reviewer, hit = await _on_hit(request)
@@ -82,7 +82,7 @@ def _metadata_rows(metadata: dict[str, Any], prefix: str = "") -> list[tuple[str
     return rows
 
 
-@routes.post(r"/hits/{uid:[0-9a-f-]{32,36}}/decision")
+@routes.post(rf"/hits/{{uid:{UID}}}/decision")
 @requires("review")
 async def decide(request: web.Request) -> web.Response:
     app, reviewer, hit = await _on_hit(request)
@@ -105,7 +105,7 @@ async def decide(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(f"/hits/{following}" if following and following != hit.uid else f"/hits/{hit.uid}")
 
 
-@routes.post(r"/hits/{uid:[0-9a-f-]{32,36}}/reveal")
+@routes.post(rf"/hits/{{uid:{UID}}}/reveal")
 @requires("reveal")
 async def reveal(request: web.Request) -> web.Response:
     """Grant a time-limited look at the original, within the reviewer's daily limit; recorded."""
@@ -120,7 +120,8 @@ async def reveal(request: web.Request) -> web.Response:
     grants = {k: v for k, v in dict(session.get("reveals", {})).items() if float(v) > time.time()}
     session["reveals"] = grants | {hit.uid: time.time() + seconds}
     back = str((await request.post()).get("back", ""))
-    raise web.HTTPSeeOther(back if CARD_PAGE.fullmatch(back) else f"/hits/{hit.uid}")
+    from_card = back.startswith("/cards/") and card_keys(back.removeprefix("/cards/")) is not None
+    raise web.HTTPSeeOther(back if from_card else f"/hits/{hit.uid}")
 
 
 async def reveal_expiry(request: web.Request, hit: HitRecord) -> datetime | None:
@@ -160,13 +161,13 @@ async def _picture(request: web.Request, revealed: bool) -> web.Response:
     return web.Response(body=jpeg, content_type="image/jpeg")
 
 
-@routes.get(r"/hits/{uid:[0-9a-f-]{32,36}}/preview.jpg")
+@routes.get(rf"/hits/{{uid:{UID}}}/preview.jpg")
 @requires("review")
 async def preview(request: web.Request) -> web.Response:
     return await _picture(request, revealed=False)
 
 
-@routes.get(r"/hits/{uid:[0-9a-f-]{32,36}}/original.jpg")
+@routes.get(rf"/hits/{{uid:{UID}}}/original.jpg")
 @requires("reveal")
 async def original(request: web.Request) -> web.Response:
     return await _picture(request, revealed=True)

@@ -20,6 +20,7 @@ from crawlers.sighting import Distributor
 from monitor.cards import STATUS_ORDER, Card, card_id, cards_of, status_rank
 from monitor.errors import StoreError
 from monitor.records import HitRecord, HitStatus, channel_of
+from monitor.store.mongo_parts import MongoPart
 from monitor.store.queries import CardPage, CardQuery
 from monitor.store.serialise import from_document, stored_time
 
@@ -123,10 +124,8 @@ def card_sort(query: CardQuery) -> list[tuple[str, int]]:
     return ([("priority", ASCENDING)] if query.order == "priority" else []) + newest
 
 
-class MongoCards:
-    """Needs ``db``."""
-
-    db: Any
+class MongoCards(MongoPart):
+    """MongoStore's cards."""
 
     async def find_cards(self, query: CardQuery) -> CardPage:
         wanted = card_filter(query)

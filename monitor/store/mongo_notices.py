@@ -13,17 +13,13 @@ from typing import Any
 from pymongo.errors import PyMongoError
 
 from monitor.errors import StoreError
+from monitor.store.mongo_parts import MongoPart
 from monitor.store.notice_records import CardFlags, NoticeRecord, NoticeState
 from monitor.store.serialise import from_document, stored_time, to_document
 
 
-class MongoNotices:
-    """Needs ``db`` and the helpers of ``MongoStore``."""
-
-    db: Any
-
-    async def _insert(self, collection: str, record_id: str, record: Any) -> bool:
-        raise NotImplementedError
+class MongoNotices(MongoPart):
+    """MongoStore's notices."""
 
     async def put_notice(self, notice: NoticeRecord) -> bool:
         return await self._insert("notices", notice.id, _document(notice))

@@ -19,6 +19,7 @@ from evidence.custody import CustodyEvent, CustodyKind
 from monitor.errors import StoreError
 from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRecord, RunStatus, UserRecord
 from monitor.store.mongo_cards import refresh_cards
+from monitor.store.mongo_parts import MongoPart
 from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 from monitor.store.serialise import from_document, stored_time, to_document
 
@@ -52,19 +53,8 @@ def hit_filter(query: HitQuery) -> dict[str, Any]:
     return {"$and": conditions} if conditions else {}
 
 
-class MongoRecords:
-    """Needs ``db`` and the helpers of ``MongoStore``."""
-
-    db: Any
-
-    async def _insert(self, collection: str, record_id: str, record: Any) -> bool:
-        raise NotImplementedError
-
-    async def _find(
-        self, cls: type[T], collection: str, query: dict[str, Any], sort: list[tuple[str, int]] | None = None,
-        limit: int = 0, skip: int = 0,
-    ) -> list[T]:  # fmt: skip
-        raise NotImplementedError
+class MongoRecords(MongoPart):
+    """MongoStore's records."""
 
     async def _aggregate(self, collection: str, pipeline: list[dict[str, Any]]) -> list[dict[str, Any]]:
         try:

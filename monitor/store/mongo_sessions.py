@@ -9,23 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from pymongo.errors import PyMongoError
 
 from crawlers.codec import to_jsonable
 from monitor.errors import StoreError
 from monitor.records import ReviewSession
+from monitor.store.mongo_parts import MongoPart
 from monitor.store.serialise import from_document, stored_time, to_document
 
 
-class MongoReviewSessions:
-    """Needs ``db`` and the helpers of ``MongoStore``."""
-
-    db: Any
-
-    async def _insert(self, collection: str, record_id: str, record: Any) -> bool:
-        raise NotImplementedError
+class MongoReviewSessions(MongoPart):
+    """MongoStore's review sessions."""
 
     async def put_review_session(self, session: ReviewSession) -> bool:
         document = to_document(session) | {"started": stored_time(session.started_at)}

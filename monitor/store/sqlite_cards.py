@@ -12,13 +12,14 @@ index: the cost is per card, not per store. ``build_cards`` makes the summary of
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from monitor.cards import STATUS_ORDER, Card, card_of
 from monitor.records import HitRecord, HitStatus
 from monitor.store.queries import CardPage, CardQuery
 from monitor.store.serialise import from_json, stored_time
+from monitor.store.sqlite_parts import SqlitePart
 from monitor.store.sqlite_queries import CARD_HITS_SQL
 
 T = TypeVar("T")
@@ -146,11 +147,8 @@ def card_order(query: CardQuery) -> str:
     return f" ORDER BY {by_priority}newest DESC, media_sha256, item_id"
 
 
-class SqliteCards:
-    """Needs the connection method of ``SqliteStore``."""
-
-    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        raise NotImplementedError
+class SqliteCards(SqlitePart):
+    """SqliteStore's cards."""
 
     async def find_cards(self, query: CardQuery) -> CardPage:
         where, params = card_conditions(query)

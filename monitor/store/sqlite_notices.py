@@ -8,11 +8,12 @@ the row is rewritten only where its ``revision`` is still the one the writer rea
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import TypeVar
 
 from monitor.store.notice_records import CardFlags, NoticeRecord, NoticeState
 from monitor.store.serialise import from_json, stored_time, to_json
+from monitor.store.sqlite_parts import SqlitePart
 
 T = TypeVar("T")
 
@@ -27,17 +28,8 @@ CREATE TABLE IF NOT EXISTS card_facts (card_id TEXT PRIMARY KEY, body TEXT NOT N
 CHUNK = 500
 
 
-class SqliteNotices:
-    """Needs the connection methods of ``SqliteStore``."""
-
-    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _insert(self, table: str, columns: dict[str, Any]) -> bool:
-        raise NotImplementedError
-
-    async def _bodies(self, cls: type[T], sql: str, params: tuple[Any, ...] = ()) -> list[T]:
-        raise NotImplementedError
+class SqliteNotices(SqlitePart):
+    """SqliteStore's notices."""
 
     async def put_notice(self, notice: NoticeRecord) -> bool:
         columns = {

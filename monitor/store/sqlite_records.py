@@ -8,7 +8,7 @@ page filters, sorts and counts with an index.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -17,6 +17,7 @@ from monitor.records import Decision, HitRecord, HitStatus, PacketRecord, RunRec
 from monitor.store.queries import HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 from monitor.store.serialise import from_json, stored_time, to_json
 from monitor.store.sqlite_cards import refresh_cards
+from monitor.store.sqlite_parts import SqlitePart
 from monitor.store.sqlite_queries import DISTINCT_SQL, SOURCE_RUNS_SQL, hit_conditions, hit_page_sql
 
 T = TypeVar("T")
@@ -37,17 +38,8 @@ def hit_row(hit: HitRecord) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-class SqliteRecords:
-    """Needs the connection methods of ``SqliteStore``."""
-
-    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _insert(self, table: str, columns: dict[str, Any]) -> bool:
-        raise NotImplementedError
-
-    async def _bodies(self, cls: type[T], sql: str, params: tuple[Any, ...] = ()) -> list[T]:
-        raise NotImplementedError
+class SqliteRecords(SqlitePart):
+    """SqliteStore's records."""
 
     async def _bodies_in(self, cls: type[T], sql: str, values: Sequence[str], extra: tuple[Any, ...] = ()) -> list[T]:
         """``sql`` with ``{marks}`` for a chunk of ``values``, run chunk by chunk; ``extra`` are the parameters

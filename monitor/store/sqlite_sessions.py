@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from monitor.records import ReviewSession
 from monitor.store.serialise import from_json, stored_time, to_json
+from monitor.store.sqlite_parts import SqlitePart
 
 T = TypeVar("T")
 
@@ -26,14 +27,8 @@ CREATE INDEX IF NOT EXISTS login_failures_at ON login_failures (at);
 """
 
 
-class SqliteReviewSessions:
-    """Needs the connection methods of ``SqliteStore``."""
-
-    async def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        raise NotImplementedError
-
-    async def _insert(self, table: str, columns: dict[str, Any]) -> bool:
-        raise NotImplementedError
+class SqliteReviewSessions(SqlitePart):
+    """SqliteStore's review sessions."""
 
     async def put_review_session(self, session: ReviewSession) -> bool:
         columns = {"id": session.id, "started_at": stored_time(session.started_at), "body": to_json(session)}
