@@ -19,6 +19,7 @@ from monitor.records import HitStatus, Role, RunStatus, Verdict
 from monitor.review.messages_en import ENGLISH
 from monitor.review.messages_ko import KOREAN
 from monitor.store.notice_records import NoticeState
+from monitor.takedown.records import Rule
 
 LANGUAGES = ("en", "ko")
 
@@ -36,6 +37,7 @@ TERM_GROUPS: dict[str, tuple[str, ...]] = {
     "category": tuple(Category),  # the legal category a deletion request names
     "notice_state": tuple(NoticeState),  # where a takedown notice stands in the outbox
     "notice_channel": tuple(Channel),  # how a notice reaches its recipient
+    "rule": tuple(Rule),  # which routing rule chose a takedown request's recipient
 }
 """group → every value it names; each has a ``<group>_<value>`` message in both catalogues."""
 

@@ -270,6 +270,13 @@ ENGLISH: dict[str, str] = {
     "notice_state_stopped": "stopped",
     "notice_channel_email": "e-mail",
     "notice_channel_manual": "by hand",
+    "also_ask": "Also ask (only recipients the routing rules allow for this picture's places):",
+    "rule_public": "operator or platform of a public place",
+    "rule_public_fallback": "no operator contact covers this public place: asked at once",
+    "rule_escalation": "still online after the escalation delay",
+    "rule_private": "private room or invite-only group: police only",
+    "rule_suspected_minor": "suspected minor: the competent authorities only, first",
+    "rule_reviewer": "added by a reviewer",
     # a source's kind (crawlers/registry.py)
     "kind_web": "website",
     "kind_telegram": "Telegram (account)",

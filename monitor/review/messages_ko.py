@@ -270,6 +270,13 @@ KOREAN: dict[str, str] = {
     "notice_state_stopped": "중단됨",
     "notice_channel_email": "이메일",
     "notice_channel_manual": "직접 제출",
+    "also_ask": "추가로 요청할 곳 (이 사진이 올라온 곳에 대해 전달 규칙이 허용하는 수신처만):",
+    "rule_public": "공개된 곳의 운영자 또는 플랫폼",
+    "rule_public_fallback": "이 공개된 곳을 맡는 운영자 연락처가 없어 바로 요청",
+    "rule_escalation": "상급 기관 이관 기한이 지나도 삭제되지 않음",
+    "rule_private": "비공개 대화방 또는 초대 전용 그룹: 수사기관에만",
+    "rule_suspected_minor": "아동·청소년 의심: 관계 기관에만, 가장 먼저",
+    "rule_reviewer": "검토자가 추가함",
     # a source's kind (crawlers/registry.py)
     "kind_web": "웹사이트",
     "kind_telegram": "텔레그램 (계정)",

@@ -103,8 +103,9 @@ def notice_record_id(recipient: str, rule: str, category: str, urls: tuple[str, 
 @dataclass(frozen=True, slots=True)
 class CardFlags:
     """What a reviewer set on a card for routing: ``suspected_minor``, the legal ``category`` (one of
-    ``config.recipients.Category``'s values, or empty when nobody chose) and the recipients ``withheld`` from
-    this card's notices (seen on the card page before anything is sent). ``set_by``/``set_at``: who and when."""
+    ``config.recipients.Category``'s values, or empty when nobody chose), the recipients ``withheld`` from
+    this card's notices and those ``added`` to them (seen on the card page before anything is sent).
+    ``set_by``/``set_at``: who and when."""
 
     card_id: str
     suspected_minor: bool
@@ -112,6 +113,7 @@ class CardFlags:
     set_by: str
     set_at: datetime
     withheld: tuple[str, ...] = ()  # recipient ids a reviewer took off this card's notices (routing skips them)
+    added: tuple[str, ...] = ()  # recipient ids a reviewer asked too, where the card's rule allows their role
 
     def __post_init__(self) -> None:
         if self.category and self.category not in tuple(Category):

@@ -69,5 +69,6 @@ async def facts_of(store: NoticeSourceStore, cards: Sequence[Card], withdrawn: s
             suspected_minor=flagged.suspected_minor if flagged else False,
             category=Category(flagged.category) if flagged and flagged.category else None,
             withheld=frozenset(flagged.withheld) if flagged else frozenset(),
+            added=frozenset(flagged.added) if flagged else frozenset(),
         ))  # fmt: skip
     return facts

@@ -42,6 +42,7 @@ class CardFacts:
     category: Category | None = None
     item_withdrawn: bool = False
     withheld: frozenset[str] = frozenset()  # recipients a reviewer took off this card: never asked about it
+    added: frozenset[str] = frozenset()  # recipients a reviewer asked too (routing still checks each role)
 
 
 class Rule(StrEnum):
@@ -52,6 +53,7 @@ class Rule(StrEnum):
     ESCALATION = "escalation"  # still online after the escalation delay since the first notice
     PRIVATE = "private"  # a private room or invite-only group: authorities only (police by default)
     SUSPECTED_MINOR = "suspected-minor"  # flagged by a reviewer: the competent authorities only, first
+    REVIEWER = "reviewer"  # added by a reviewer on the card page, where the place's rule allows its role
 
 
 class CategorySource(StrEnum):

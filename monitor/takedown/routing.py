@@ -10,10 +10,13 @@ For every place of every confirmed card (``plan_notices``):
 4. A private place goes to ``rules.private`` (police only by default).
 5. A public place goes to every operator or platform contact whose ``match`` covers it (``rules.public.to``);
    when none does, to ``rules.public.then`` (the regulator) at once.
-6. Escalation: a recipient first notified about a place longer ago than its delay, the place still online,
+6. A recipient a reviewer added to the card (``CardFacts.added``, set on the card page) is asked about each
+   place it covers whose rule allows its role — never an operator for a suspected minor or a private place,
+   which is said for each place refused. A recipient a reviewer withheld is asked about nothing of the card.
+7. Escalation: a recipient first notified about a place longer ago than its delay, the place still online,
    hands it to its ``escalate_to`` (or the public rule's ``then`` roles) — only to a role the place's rule
    allows, so a suspected minor's or a private place's escalation never reaches an operator.
-7. Places are batched: one notice per (recipient, rule, category).
+8. Places are batched: one notice per (recipient, rule, category).
 
 **Public or private?** Nothing in the watchlist says a source is private, and what a sighting records is
 what we can go on (``crawlers/sighting.py``), so: a place whose source id is listed in
@@ -139,6 +142,27 @@ def _asked_as(recipient: Recipient) -> str:
     return f"{recipient.display_name} is the {recipient.role} of {recipient.match.describe()}"
 
 
+def added_choices(
+    facts: CardFacts, place: PlaceFacts, public: bool, first: list[Choice], recipients: RecipientsFile
+) -> tuple[list[Choice], list[str]]:
+    """Step 6: the recipients a reviewer added that may be asked about ``place``, and those refused (in words).
+    Each choice carries the place's own rule, so that its escalations obey it too."""
+    rule = Rule.SUSPECTED_MINOR if facts.suspected_minor else Rule.PUBLIC if public else Rule.PRIVATE
+    asked = {recipient.id for recipient, _, _ in first}
+    chosen: list[Choice] = []
+    refused: list[str] = []
+    for recipient in recipients.recipients:
+        if recipient.id not in facts.added or recipient.id in asked:
+            continue
+        if recipient.role not in _allowed_roles(rule, recipients):
+            refused.append(f"{recipient.id} added by a reviewer, but a {rule} place never goes to a {recipient.role}")
+        elif not _covers(recipient, place) and recipient.match is not None:
+            refused.append(f"{recipient.id} added by a reviewer, but it covers only {recipient.match.describe()}")
+        else:
+            chosen.append((recipient, rule, "added by a reviewer on the card page"))
+    return chosen, refused
+
+
 def _allowed_roles(rule: Rule, recipients: RecipientsFile) -> set[Role]:
     rules = recipients.rules
     if rule is Rule.SUSPECTED_MINOR:
@@ -237,16 +261,19 @@ def plan_notices(
                 continue
             public, why = publicity(place, recipients.rules.private_sources)
             first = first_choices(facts, place, public, why, recipients)
-            if not first:
+            added, refused = added_choices(facts, place, public, first, recipients)
+            unplanned += [Unplanned(card.id, url, text) for text in refused]
+            if not first + added:
                 unplanned.append(Unplanned(card.id, url, f"{why}: no recipient in recipients.yaml may be asked"))
                 continue
-            onward, refused = escalations(first, place, recipients, history, now)
+            onward, refused = escalations(first + added, place, recipients, history, now)
             unplanned += [Unplanned(card.id, url, text) for text in refused]
             planned = _location(card, place, public, why)
-            chosen = [choice for choice in first + onward if choice[0].id not in facts.withheld]
+            reviewed = [(recipient, Rule.REVIEWER, reason) for recipient, _, reason in added]
+            chosen = [choice for choice in first + reviewed + onward if choice[0].id not in facts.withheld]
             unplanned += [
                 Unplanned(card.id, url, f"{choice[0].id} withheld from this card by a reviewer")
-                for choice in first + onward if choice[0].id in facts.withheld
+                for choice in first + reviewed + onward if choice[0].id in facts.withheld
             ]  # fmt: skip
             for recipient, rule, reason in chosen:
                 key = (recipient.id, rule, category)

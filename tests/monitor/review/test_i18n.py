@@ -60,6 +60,7 @@ from monitor.spread import (
     SpreadPlace,
 )
 from monitor.store.notice_records import CardFlags, NoticeAttempt, NoticePlace, NoticeRecord
+from monitor.takedown.records import Rule
 from tests.monitor.review.shown_text import PLACEHOLDER, data_pattern, english_left, raw_keys, shown_text
 
 REVIEW_PACKAGE = Path(hit_routes.__file__).parent
@@ -227,8 +228,9 @@ def card_scenes() -> Iterator[Scene]:
     page = {
         "v": view, "card": card, "hit": hits[0], "history": history(), "revealed_until": None, "reveal_seconds": 20,
         "may_reveal": True, "next_card": "cd" * 32 + ".item1", "categories": CATEGORIES, "may_withhold": True,
-        "planned": CardRecipients((PlannedRecipient(SOURCE_IDS[0], "public", COMMENT, 2, False),
-                                   PlannedRecipient(SOURCE_IDS[1], "public", COMMENT, 1, True))),
+        "planned": CardRecipients((PlannedRecipient(SOURCE_IDS[0], tuple(Rule), COMMENT, 2, False),
+                                   PlannedRecipient(SOURCE_IDS[1], ("reviewer",), COMMENT, 1, False, True),
+                                   PlannedRecipient(SOURCE_IDS[2], ("public",), COMMENT, 1, True)), (NAMES[0],)),
     }  # fmt: skip
     yield Scene("card.html.j2", "blurred", page, Reviewer("ian", "investigator"))
     yield Scene("card.html.j2", "a bad recipients file", page | {"planned": CardRecipients(problem=WATCHLIST_PROBLEM)})

@@ -211,3 +211,47 @@ def test_a_recipient_a_reviewer_withheld_from_a_card_is_not_asked_about_it_and_t
     assert [u.reason for u in plan.unplanned] == ["forum-abuse withheld from this card by a reviewer"]
     other = card_facts(PUBLIC_CHANNEL, withheld=frozenset({"forum-abuse"}))  # another recipient: unaffected
     assert asked([other], recipients) == {"telegram-abuse": Rule.PUBLIC}
+
+
+def test_a_recipient_a_reviewer_added_to_a_card_is_asked_too_about_every_place_it_covers(
+    recipients: RecipientsFile,
+) -> None:
+    facts = card_facts(FORUM, PUBLIC_CHANNEL, added=frozenset({"d4u", "telegram-abuse"}))
+    plan = plan_notices([facts], recipients, now=NOW)
+    by_recipient = {notice.recipient: notice for notice in plan.notices}
+    assert by_recipient["d4u"].rule is Rule.REVIEWER
+    assert by_recipient["d4u"].reason == "added by a reviewer on the card page"
+    assert [location.url for location in by_recipient["d4u"].locations] == [
+        FORUM.location.location,
+        PUBLIC_CHANNEL.location.location,
+    ]
+    # telegram-abuse was already asked about the channel: no second notice; it covers only the channel
+    telegram = by_recipient["telegram-abuse"]
+    assert ([location.url for location in telegram.locations], telegram.rule) == ([PUBLIC_CHANNEL.location.location],
+                                                                                   Rule.PUBLIC)  # fmt: skip
+    refused = "telegram-abuse added by a reviewer, but it covers only platform telegram"
+    assert [u.reason for u in plan.unplanned] == [refused]
+
+
+def test_a_reviewer_cannot_add_an_operator_to_a_private_place_or_a_suspected_minor(recipients: RecipientsFile) -> None:
+    private = plan_notices([card_facts(PRIVATE_GROUP, added=frozenset({"telegram-abuse", "d4u"}))], recipients, now=NOW)
+    assert {notice.recipient: notice.rule for notice in private.notices} == {"police": Rule.PRIVATE}
+    assert [u.reason for u in private.unplanned] == [
+        "telegram-abuse added by a reviewer, but a private place never goes to a platform",
+        "d4u added by a reviewer, but a private place never goes to a support_centre",
+    ]
+    minor = card_facts(FORUM, suspected_minor=True, added=frozenset({"forum-abuse"}))
+    assert "forum-abuse" not in asked([minor], recipients)
+
+
+def test_an_added_recipient_a_reviewer_also_withheld_is_not_asked(recipients: RecipientsFile) -> None:
+    both = card_facts(FORUM, added=frozenset({"d4u"}), withheld=frozenset({"d4u"}))
+    assert asked([both], recipients) == {"forum-abuse": Rule.PUBLIC}
+
+
+def test_an_added_recipient_still_online_after_its_delay_escalates_only_where_the_place_s_rule_allows(
+    recipients: RecipientsFile,
+) -> None:
+    facts = card_facts(FORUM, added=frozenset({"forum-abuse"}))  # already its operator: the same notice, once
+    history = NoticeHistory({("forum-abuse", FORUM.location.location): NOW - timedelta(days=8)})
+    assert asked([facts], recipients, history=history) == {"forum-abuse": Rule.PUBLIC, "kcsc": Rule.ESCALATION}
