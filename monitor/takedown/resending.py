@@ -14,8 +14,10 @@ stated by tests without waiting:
    longer ago than the recipient's ``resend`` interval — so a new notice is due at once, a sent one again
    after the interval while its places are still planned (still online, or not yet checked), a batch that
    lost a place (found gone) only when its other places' last notice is that old, and a batch that gained a
-   new place at once (a new place is never kept waiting for the others' interval). A notice in ``sending``
-   is never due (its outcome is unknown: a person checks).
+   new place at once (a new place is never kept waiting for the others' interval). The interval counts per
+   legal category: when a reviewer corrects a card's category (or flags a suspected minor), the notice that
+   states the new one goes at once — a recipient must not act for a day on a request that names the wrong
+   offence. A notice in ``sending`` is never due (its outcome is unknown: a person checks).
 """
 
 from __future__ import annotations
@@ -59,6 +61,17 @@ def notified_times(records: Iterable[NoticeRecord]) -> dict[tuple[str, str], lis
     return {key: sorted(found) for key, found in times.items() if found}
 
 
+def last_notified(records: Iterable[NoticeRecord]) -> dict[tuple[str, str, str], datetime]:
+    """Step 4's clock: when each (recipient, category, place) was last notified."""
+    last: dict[tuple[str, str, str], datetime] = {}
+    for record in records:
+        for url in record.urls:
+            for at in record.sent:
+                key = (record.recipient, record.category, url)
+                last[key] = max(last.get(key, at), at)
+    return last
+
+
 def history_of(records: Iterable[NoticeRecord]) -> NoticeHistory:
     """What routing needs to escalate: when each (recipient, place) was first notified."""
     return NoticeHistory({key: found[0] for key, found in notified_times(records).items()})
@@ -89,14 +102,14 @@ def reconcile(
         for key, notice in planned.items()
         if key not in active
     }
-    notified = notified_times(records)
+    notified = last_notified(records)
     due = []
     for key, notice in planned.items():  # the plan's order: a suspected minor's notices first
         record = active.get(key) or new[key]
         if record.state is NoticeState.SENDING:
             continue
         resend = recipients.recipient(notice.recipient).resend
-        last = [notified.get((notice.recipient, url), [None])[-1] for url in record.urls]
+        last = [notified.get((notice.recipient, record.category, url)) for url in record.urls]
         if any(at is None or now - at >= resend for at in last):
             due.append((record, notice))
     return OutboxChanges(stop, tuple(new.values()), tuple(due))

@@ -292,3 +292,19 @@ async def test_a_card_rejected_on_appeal_stops_its_notice(store: SqliteStore, tm
     assert done.stopped == 1 and done.sent == 0 and len(mailbox.messages) == 1
     notice = await notice_to(store, "host-abuse")
     assert notice.state is NoticeState.STOPPED and "no confirmed card names it any more" in notice.stopped_reason
+
+
+async def test_a_category_a_reviewer_corrects_is_mailed_at_once_not_after_the_resend_interval(
+    store: SqliteStore, tmp_path: Path
+) -> None:
+    recipients, clock = recipients_file(tmp_path, CONTRACT.replace("resend: 2s", "resend: 1d")), Clock()
+    with smtp_server() as (url, mailbox):
+        await one_pass(store, recipients, url, clock)
+        await store.set_card_flags(CardFlags(card_id(media(1), ITEM), False, "illegal_filming", "ian", START))
+        clock.advance(minutes=1)
+        corrected = await one_pass(store, recipients, url, clock)
+        clock.advance(minutes=1)
+        again = await one_pass(store, recipients, url, clock)
+    assert (corrected.sent, corrected.stopped, again.sent) == (1, 1, 0)
+    subjects = [message["Subject"] for message in mailbox.messages]
+    assert "허위영상물" in subjects[0] and "불법촬영물 1건" in subjects[1]
