@@ -15,11 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from config.errors import ConfigError
-from config.recipients_loading import load_recipients
 from monitor.cards import Card
 from monitor.records import HitStatus, ItemState
 from monitor.review.pages import ReviewApp
+from monitor.review.recipients_cache import current_recipients
 from monitor.store.notice_records import CardFlags
 from monitor.takedown.gathering import facts_of
 from monitor.takedown.records import PlannedNotice, Rule
@@ -49,12 +48,10 @@ class CardRecipients:
 
 
 async def card_recipients(app: ReviewApp, card: Card, flags: CardFlags | None) -> CardRecipients:
-    if not app.settings.recipients.is_file():
-        return CardRecipients(missing=True)
-    try:
-        recipients = load_recipients(app.settings.recipients)
-    except ConfigError as exc:
-        return CardRecipients(problem=str(exc).splitlines()[0])
+    loaded = await current_recipients(app.settings.recipients)
+    if loaded.recipients is None:
+        return CardRecipients(problem=loaded.problem, missing=loaded.missing)
+    recipients = loaded.recipients
     store = app.context.store
     item = await store.get_blocklist_item(card.item_id)
     withdrawn = {card.item_id} if item is not None and item.state is ItemState.WITHDRAWN else set()
