@@ -8,9 +8,9 @@
 
 **Outcomes from the checkers' words** (``outcome_of``). The checkers write a ``result`` sentence and an
 ``http_status`` (``crawlers/removal_checks.py``, ``crawlers/telegram.py``); the report keeps apart what they
-tell apart and says "gone (reason unknown)" where they do not. Telegram's API check writes the same words
-for a deleted message and for a channel gone private, banned or deleted, so its removals are all "reason
-unknown" until it says which.
+tell apart and says "gone (reason unknown)" where they do not. Telegram's API check says "channel
+unavailable (…)" for a channel gone private, banned or deleted; a message it no longer returns may be deleted
+or only hidden from this account, so that stays "reason unknown".
 """
 
 from __future__ import annotations
