@@ -132,7 +132,7 @@ async def preview_page(request: web.Request) -> web.Response:
     shown = language or recipient.language
     return await render_page(request, "notice_preview.html.j2", {
         "notice": notice, "reference": notice_reference(notice), "recipient": recipient, "email": email,
-        "language": shown.value, "languages": [value.value for value in Language], "cards": cards_of(notice),
+        "language": shown.value, "notice_languages": [value.value for value in Language], "cards": cards_of(notice),
     })  # fmt: skip
 
 

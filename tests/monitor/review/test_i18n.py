@@ -408,7 +408,8 @@ def plan_scenes() -> Iterator[Scene]:
     for notice in notices[:2]:
         preview = {
             "notice": notice, "reference": REFERENCE, "recipient": recipients.recipient(notice.recipient),
-            "email": EmailText(COMMENT, PROBLEM), "language": "ko", "languages": ["ko", "en"], "cards": [PLAN_CARD],
+            "email": EmailText(COMMENT, PROBLEM), "language": "ko", "notice_languages": ["ko", "en"],
+            "cards": [PLAN_CARD],
         }  # fmt: skip
         yield Scene("notice_preview.html.j2", f"to {notice.recipient}", preview, investigator)
     seen = [AT + timedelta(days=n) for n in range(3)]
