@@ -8,9 +8,9 @@ Why a review-UI page, not the report's own HTML? That document is made to be ope
 its styles are inline, and so are the plots' (matplotlib's SVG styles every shape with a ``style`` attribute).
 The UI's Content-Security-Policy allows no inline style, and loosening it for one page would loosen it on a
 page that shows text from crawled places. So the page lays the figures out in the UI's own (translated)
-template, the plots are same-origin SVG images (an image runs no script and its styles stay inside it), and
-the report's files — ``index.html`` and ``report.csv`` of the full and the public variant, ``locations.csv``
-— are downloads, byte for byte what the command writes.
+template, the plots are same-origin SVG images (an image runs no script, loads nothing, and its styles stay
+inside it), and the report's files — ``index.html`` and ``report.csv`` of the full and the public variant,
+``locations.csv`` — are downloads, byte for byte what the command writes (made as of the download).
 
 The public variant (``?variant=public``) is counts only, as the report module makes it: no location, card or
 channel, web hosts pooled. The full one, with every location, is for the ``export`` role.
@@ -43,7 +43,8 @@ PLOTS: dict[str, Callable[[AccountabilityReport], str]] = {"online": online_curv
 PLOTTING = web.AppKey("report_plotting", asyncio.Lock)
 """matplotlib's pyplot keeps global state: one plot drawn at a time, in a worker thread (set by ``install``)."""
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
-"""A plot's own policy: its inline styles, and nothing else (no script, nothing loaded)."""
+"""A plot's own policy, for a plot opened on its own as a document: its inline styles, and nothing else (no
+script, nothing loaded). Shown as an ``<img>``, a browser runs no script and loads nothing from it anyway."""
 GROUPS = {"all": ALL, "no_notice": NO_NOTICE, "web_sites": WEB_SITES}
 """The report's own group names, which the page shows in the reader's language."""
 SVG_NAMESPACES = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
