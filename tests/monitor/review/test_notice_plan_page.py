@@ -54,11 +54,17 @@ def smtp() -> Iterator[tuple[str, Mailbox]]:
         yield served
 
 
-@pytest.fixture
-def settings_overrides(tmp_path: Path, smtp: tuple[str, Mailbox]) -> dict[str, Any]:
+def with_recipients(tmp_path: Path, smtp_url: str | None = None) -> dict[str, Any]:
+    """The settings of a world with ``RECIPIENTS`` and, given its URL, a mail server to send through."""
     path = tmp_path / "recipients.yaml"
     path.write_text(RECIPIENTS, encoding="utf-8")
-    return {"recipients": path, "smtp_url": SecretStr(smtp[0]), "notice_from": "notices@example.org"}
+    mail = {"smtp_url": SecretStr(smtp_url), "notice_from": "notices@example.org"} if smtp_url else {}
+    return {"recipients": path, **mail}
+
+
+@pytest.fixture
+def settings_overrides(tmp_path: Path, smtp: tuple[str, Mailbox]) -> dict[str, Any]:
+    return with_recipients(tmp_path, smtp[0])
 
 
 async def confirmed(world: World, *, suspected_minor: bool = False) -> str:
@@ -239,9 +245,7 @@ async def test_a_click_while_a_pass_runs_starts_none(world: World, smtp: tuple[s
 class TestWithoutAMailServer:
     @pytest.fixture
     def settings_overrides(self, tmp_path: Path) -> dict[str, Any]:
-        path = tmp_path / "recipients.yaml"
-        path.write_text(RECIPIENTS, encoding="utf-8")
-        return {"recipients": path}
+        return with_recipients(tmp_path)
 
     async def test_send_now_says_so_and_keeps_the_request_queued(self, world: World) -> None:
         await confirmed(world)

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from pydantic import SecretStr
 
 from evidence.custody import CustodyKind
 from monitor.packets.custody_log import append_event
@@ -21,7 +20,7 @@ from tests.browser import needs_chromium
 from tests.doubles.smtp import Mailbox, smtp_server
 from tests.monitor.review.conftest import World, post
 from tests.monitor.review.test_browser import image_width, logged_in_page
-from tests.monitor.review.test_notice_plan_page import PLACE, RECIPIENTS, confirmed
+from tests.monitor.review.test_notice_plan_page import PLACE, confirmed, with_recipients
 
 GONE = {"location": PLACE, "online": False, "result": "page gone (HTTP 404)", "http_status": 404}
 
@@ -34,9 +33,7 @@ def smtp() -> Iterator[tuple[str, Mailbox]]:
 
 @pytest.fixture
 def settings_overrides(tmp_path: Path, smtp: tuple[str, Mailbox]) -> dict[str, Any]:
-    path = tmp_path / "recipients.yaml"
-    path.write_text(RECIPIENTS, encoding="utf-8")
-    return {"recipients": path, "smtp_url": SecretStr(smtp[0]), "notice_from": "notices@example.org"}
+    return with_recipients(tmp_path, smtp[0])
 
 
 async def one_removal(world: World) -> Any:
