@@ -7,7 +7,7 @@ import asyncio
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from config.recipients_loading import load_recipients
 from monitor.cards import card_id
 from monitor.review.notice_send import SENDING
-from monitor.store.notice_records import NoticeState
+from monitor.store.notice_records import NoticePlace, NoticeRecord, NoticeState
 from monitor.takedown.content import notice_reference
 from monitor.takedown.gathering import confirmed_cards
 from monitor.takedown.outbox import Signing, send_due, stale_after_for
@@ -43,6 +43,11 @@ recipients:
     form: "ECRM cyber-crime report"
     url: "https://ecrm.police.go.kr/"
     language: en
+  - id: kcsc
+    role: regulator
+    channel: manual
+    form: "KCSC batch request"
+    language: ko
 """  # noqa: E501 - the contract's requester line, verbatim
 PLACE = "http://127.0.0.1/thread/1"  # the world's place (tests/conftest.py make_sighting)
 REFERENCE = re.compile(r'href="/notices/plan/(JKM-[0-9A-F]{12})"')
@@ -100,7 +105,7 @@ async def test_the_plan_names_each_recipient_its_places_and_cards_and_sends_noth
         await confirmed_cards(world.context.store), recipients, now=world.hits[0].seen_at
     ).notices
     assert row.group(1) == notice_reference(expected)
-    assert 'data-recipient="police"' not in page  # a public place goes to its operator, not to the police
+    assert re.findall(r'data-recipient="([\w-]+)"', page) == ["host-abuse"]  # its operator, nobody else yet
     assert await world.context.store.notices() == []  # looking at the plan sends nothing, queues nothing
 
 
@@ -108,10 +113,25 @@ async def test_a_suspected_minor_goes_first_and_only_to_the_authorities(world: W
     await confirmed(world, suspected_minor=True)
     ian = await world.client_for("ian")
     page = await (await ian.get("/notices/plan")).text()
-    assert re.findall(r'data-recipient="([\w-]+)"', page) == ["police"]  # never the operator
+    assert re.findall(r'data-recipient="([\w-]+)"', page) == ["police", "kcsc"]  # never the operator
     assert "first: suspected minor" in page and "child or adolescent" not in page  # the UI's words, not the notice's
     assert "suspected minor: the competent authorities only" in page
     assert "host-abuse" not in page  # the rule keeps the operator out: not even listed as left out
+
+
+async def test_an_escalation_that_is_due_shows_with_its_reason(world: World) -> None:
+    """The plan reads what the outbox sent: a place still online long after its first notice goes further."""
+    card = await confirmed(world)
+    long_ago = datetime.now(UTC) - timedelta(days=30)
+    place = NoticePlace(PLACE, (world.hits[0].packet_id or "",), (card,))
+    sent = NoticeRecord("a" * 24, "host-abuse", "public", "illegal_filming", "a public web page", "ko", "email",
+                        (place,), created_at=long_ago, state=NoticeState.SENT, sent=(long_ago,))  # fmt: skip
+    assert await world.context.store.put_notice(sent)
+    ian = await world.client_for("ian")
+    page = await (await ian.get("/notices/plan")).text()
+    assert re.findall(r'data-recipient="([\w-]+)"', page) == ["host-abuse", "kcsc"]  # re-sent, and escalated
+    escalated = page[page.index('data-recipient="kcsc"') :]
+    assert "escalation: still online" in escalated and "after the first notice to host-abuse" in escalated
 
 
 async def test_places_left_out_are_listed_with_their_reason(world: World) -> None:
@@ -173,6 +193,17 @@ async def test_the_pdf_download_is_a_pdf_of_the_request(world: World) -> None:
     assert response.status == 200 and response.headers["Content-Type"] == "application/pdf"
     assert (await response.read()).startswith(b"%PDF-")
     assert f'filename="{reference}.en.pdf"' in response.headers["Content-Disposition"]
+
+
+async def test_without_chromium_the_pdf_download_says_how_to_get_one(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("monitor.takedown.pdf.find_chromium", lambda configured=None: None)
+    await confirmed(world)
+    ian = await world.client_for("ian")
+    (reference,) = REFERENCE.findall(await (await ian.get("/notices/plan")).text())
+    response = await ian.get(f"/notices/plan/{reference}/notice.pdf")
+    assert response.status == 503 and "install Debian's chromium" in await response.text()
 
 
 async def test_a_volunteer_sees_no_plan_and_cannot_send(world: World, smtp: tuple[str, Mailbox]) -> None:
