@@ -16,7 +16,20 @@ from cryptography.fernet import Fernet
 from config.settings import Settings
 from evidence.keys import decode_key, load_or_create_key
 from monitor.context import MonitorContext
-from monitor.review import admin, card_flags, cards, exports, hits, login, notices, queue, spread
+from monitor.review import (
+    admin,
+    card_flags,
+    cards,
+    exports,
+    hits,
+    login,
+    notice_plan,
+    notice_send,
+    notices,
+    queue,
+    report_page,
+    spread,
+)
 from monitor.review.client_address import trusted_networks
 from monitor.review.login_throttle import LoginThrottle
 from monitor.review.pages import REVIEW_APP, ReviewApp, translated_not_found
@@ -49,8 +62,11 @@ def build_app(context: MonitorContext, settings: Settings, throttle: LoginThrott
     setup_sessions(app, storage)
     app.middlewares.append(session_guard(shared.session_rules, context.store))
     app.middlewares.append(translated_not_found)
-    for module in (login, queue, cards, card_flags, hits, exports, notices, admin, spread):
+    for module in (login, queue, cards, card_flags, hits, exports, notices, notice_plan, notice_send, report_page,
+                   admin, spread):  # fmt: skip
         app.router.add_routes(module.routes)
+    for shares in (notice_plan, notice_send, report_page):  # their locks, made before the application starts
+        shares.install(app)
     app.router.add_static("/static/", STATIC, append_version=True)
     return app
 

@@ -34,6 +34,7 @@ import pytest
 from jinja2 import nodes
 from pydantic import BaseModel
 
+from config.recipients import Category, RecipientsFile
 from config.watchlist import Schedule, Source
 from crawlers.sighting import Distributor, ForwardedFrom, Media, Sighting
 from evidence.custody import CustodyEvent
@@ -45,9 +46,11 @@ from monitor.review.cards import CATEGORIES, CardView, Place, poster_text
 from monitor.review.hit_details import HitDetails, PacketState
 from monitor.review.i18n import LANGUAGES, MESSAGES, TERM_GROUPS, MissingMessage, message_key, translator, warn_missing
 from monitor.review.messages_ko import KOREAN
+from monitor.review.notice_plan import PlanView, RecipientsState, cards_of
 from monitor.review.notices import may_submit
 from monitor.review.pages import TEMPLATES, Flash
 from monitor.review.queue import QueueFilter
+from monitor.review.report_page import GROUPS
 from monitor.review.security import Reviewer
 from monitor.spread import (
     ChannelSpread,
@@ -60,7 +63,18 @@ from monitor.spread import (
     SpreadPlace,
 )
 from monitor.store.notice_records import CardFlags, NoticeAttempt, NoticePlace, NoticeRecord
-from monitor.takedown.records import Rule
+from monitor.takedown.content import EmailText
+from monitor.takedown.records import (
+    CategorySource,
+    Evidence,
+    NoticePlan,
+    PlannedLocation,
+    PlannedNotice,
+    Rule,
+    Unplanned,
+)
+from monitor.takedown.report import build_report
+from monitor.takedown.report_records import RemovalOutcome, RemovalTimeline
 from tests.monitor.review.shown_text import PLACEHOLDER, data_pattern, english_left, raw_keys, shown_text
 
 REVIEW_PACKAGE = Path(hit_routes.__file__).parent
@@ -88,6 +102,7 @@ METADATA_ROWS = [("capture_time", "2026-11-01T12:00:00Z"), ("media.mime", "image
 WATCHLIST = "/srv/jikimi/watchlist.yaml"
 WATCHLIST_PROBLEM = "watchlist.yaml: source #2: field 'kind' is missing"  # config's words, as they are
 UPLOAD_PROBLEM = "line 2: 'zz' is not a valid PDQ hash"
+PLAN_CARD, ADDRESS, REFERENCE = "cd" * 32 + ".item1", "abuse@forum.example", "JKM-0123456789AB"
 NAMES = ("vera", "ian", "ada", "tom", "ivan", "iris", "ines")
 HASH_TYPES = ("pdq", "sha256", "md5", "phash")
 SOURCE_KINDS = ("web", "telegram", "telegram_web")  # shown by name (t.term("kind", …)), not as data
@@ -95,6 +110,7 @@ SHOWN_POSTER = ("channel_title", "channel_username", "sender_name", "sender_user
 DATA = (
     *(CASE, OTHER_CASE, LABEL, PACKET_ID, LOCATION, TELEGRAM_LOCATION, "forum.example", *SOURCE_IDS, MEDIA_SHA256),
     *(COMMENT, RECIPIENT, PROBLEM, UNREADABLE, WATCHLIST, WATCHLIST_PROBLEM, UPLOAD_PROBLEM, "0 3 * * *"),
+    *(PLAN_CARD[:12], ADDRESS),
     *NAMES, *HASH_TYPES, *(getattr(DISTRIBUTOR, name) for name in SHOWN_POSTER),
     *(text for row in METADATA_ROWS for text in row),
 )  # fmt: skip
@@ -148,7 +164,20 @@ BLOCKLIST_ERRORS = ("blocklist_wrong_file", "blocklist_too_large", "blocklist_re
 FLASHES = {
     **dict.fromkeys(("decision_saved", "user_added", "user_awaiting_approval", "user_approved", "expired"), {}),
     **dict.fromkeys(("confirmed_already", "nothing_chosen", "flags_saved", "flags_changed_meanwhile"), {}),
-    **dict.fromkeys(("notice_submitted", "notice_requeued", "notice_not_waiting"), {}),
+    **dict.fromkeys(("notice_submitted", "notice_requeued", "notice_not_waiting", "notices_pass_running"), {}),
+    "notices_pass_refused": {"problem": WATCHLIST_PROBLEM},
+    **dict.fromkeys(
+        ("notices_pass_done", "notices_pass_problems"),
+        {
+            "sent": 1,
+            "failed": 2,
+            "unconfirmed": 0,
+            "waiting": 1,
+            "held": 0,
+            "stopped": 3,
+            "problem": UPLOAD_PROBLEM,
+        },
+    ),  # fmt: skip
     "cards_decided": {"decided": 3, "refused": 1, "missing": 0},
 }  # every flash a handler names, with the values it gives
 LOGIN_ERRORS = ("locked", "login_failed", "account_pending")
@@ -341,11 +370,72 @@ def notice_scenes() -> Iterator[Scene]:
     yield Scene("notices.html.j2", "empty", page | {"notices": [], "total": 0, "waiting": 0})
 
 
+def recipients_file() -> RecipientsFile:
+    """An e-mail recipient (an operator) and a manual one with a form (the police), in both languages."""
+    return RecipientsFile.model_validate({
+        "requester": {"organisation": RECIPIENT, "contact": ADDRESS, "capacity": "victim", "mandate": COMMENT},
+        "recipients": [
+            {"id": SOURCE_IDS[0], "match": {"host": "forum.example"}, "channel": "email", "address": ADDRESS},
+            {"id": SOURCE_IDS[1], "name": RECIPIENT, "role": "police", "channel": "manual", "form": COMMENT,
+             "url": LOCATION, "language": "en"},
+        ],
+    })  # fmt: skip
+
+
+def planned(recipient: str, rule: Rule, source: CategorySource, first: bool = False) -> PlannedNotice:
+    location = PlannedLocation(LOCATION, "forum.example", "forum.example", True, COMMENT, DISTRIBUTOR, AT, AT,
+                               (Evidence(PACKET_ID, MEDIA_SHA256),), (PLAN_CARD,))  # fmt: skip
+    return PlannedNotice(recipient, rule, COMMENT, tuple(Category)[len(rule) % 3], source, (location,), first)
+
+
+def plan_scenes() -> Iterator[Scene]:
+    """The plan with every rule and every source of a category, a place left out; no file; a bad file; the
+    preview of a notice to each recipient; the report, full and public."""
+    recipients = recipients_file()
+    notices = [
+        planned(SOURCE_IDS[n % 2], rule, tuple(CategorySource)[n % 4], rule is Rule.SUSPECTED_MINOR)
+        for n, rule in enumerate(Rule)
+    ]
+    plan = NoticePlan(tuple(notices), (Unplanned(PLAN_CARD, TELEGRAM_LOCATION, COMMENT),))
+    rows = [(notice, REFERENCE, recipients.recipient(notice.recipient)) for notice in notices]
+    page = {"view": PlanView(RecipientsState(recipients), AT, plan), "rows": rows, "cards_of": cards_of}
+    investigator = Reviewer("ian", "investigator")
+    yield Scene("notice_plan.html.j2", "every rule", page, investigator)
+    yield Scene("notice_plan.html.j2", "nothing planned", page | {"view": PlanView(RecipientsState(recipients), AT),
+                                                                   "rows": []}, investigator)  # fmt: skip
+    yield Scene("notice_plan.html.j2", "no file", page | {"view": PlanView(RecipientsState(missing=True), AT)})
+    yield Scene("notice_plan.html.j2", "a bad file", page | {"view": PlanView(RecipientsState(problem=PROBLEM), AT)})
+    yield Scene("notice_macros.html.j2", "macros only")
+    for notice in notices[:2]:
+        preview = {
+            "notice": notice, "reference": REFERENCE, "recipient": recipients.recipient(notice.recipient),
+            "email": EmailText(COMMENT, PROBLEM), "language": "ko", "notice_languages": ["ko", "en"],
+            "cards": [PLAN_CARD],
+        }  # fmt: skip
+        yield Scene("notice_preview.html.j2", f"to {notice.recipient}", preview, investigator)
+    seen = [AT + timedelta(days=n) for n in range(3)]
+    timelines = [
+        RemovalTimeline(
+            platform, SOURCE_IDS[0] if n else "", LOCATION, PLAN_CARD, seen[n % 3], seen[n % 3] if n else None, n,
+            seen[n % 3] + timedelta(hours=5) if outcome.removed else None, outcome,
+        )
+        for n, (outcome, platform) in enumerate(zip(RemovalOutcome, ["telegram", "forum.example"] * 4, strict=False))
+    ]  # fmt: skip
+    for variant in ("full", "public"):
+        report = build_report(timelines, as_of=AT + timedelta(days=40), public=variant == "public")
+        values = {"report": report, "variant": variant, "windows": (7, 30), "outcomes": list(RemovalOutcome),
+                  "groups": GROUPS}  # fmt: skip
+        yield Scene("report_page.html.j2", variant, values, investigator)
+    empty = build_report([], as_of=AT)
+    yield Scene("report_page.html.j2", "empty", values | {"report": empty, "variant": "full"}, investigator)
+
+
 SCENES = [
     *hit_scenes(),
     *queue_scenes(),
     *card_scenes(),
     *notice_scenes(),
+    *plan_scenes(),
     *admin_scenes(),
     *other_scenes(),
     *spread_scenes(),
