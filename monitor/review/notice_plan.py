@@ -6,7 +6,7 @@ escalations that are due show) go through ``takedown.routing.plan_notices``. A p
 recipient would read it (``content.render_email``, Korean or English), and downloads as its PDF
 (``takedown.pdf``) and its JSON document (``content.notice_document``), as ``jikimi notices show`` prints them.
 
-Why read the file and route in a thread? Parsing YAML and routing thousands of places is CPU work that would
+Why route in a thread (and read the file through ``recipients_cache``)? Routing thousands of places is CPU work that would
 hold every other reviewer's request while it runs; ``asyncio.to_thread`` keeps the event loop answering.
 The PDF is printed by ``pdf.render_pdf``: Chromium runs in its own process and the loop only awaits it, and
 ``printing`` lets one notice print at a time so a few clicks cannot start a browser each.
@@ -22,16 +22,14 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 from aiohttp import web
 
-from config.errors import ConfigError
 from config.recipients import Language, RecipientsFile
-from config.recipients_loading import load_recipients
 from monitor.review.downloads import download_headers
 from monitor.review.pages import ReviewApp, not_found, render_page, review_app
 from monitor.review.permissions import requires
+from monitor.review.recipients_cache import LoadedRecipients, current_recipients
 from monitor.takedown.content import notice_document, notice_reference, render_email
 from monitor.takedown.gathering import confirmed_cards
 from monitor.takedown.pdf import NoticePrintError, render_pdf
@@ -51,29 +49,10 @@ def install(app: web.Application) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class RecipientsState:
-    """The recipients file as read: its contents, or why there are none (no file yet, or its first problem)."""
-
-    recipients: RecipientsFile | None = None
-    problem: str = ""  # config's words, technical: the file, a line and a field
-    missing: bool = False
-
-
-def read_recipients(path: Path) -> RecipientsState:
-    """Read the recipients file (blocking: run it in a thread). A bad file is named by its first problem line."""
-    if not path.is_file():
-        return RecipientsState(missing=True)
-    try:
-        return RecipientsState(load_recipients(path))
-    except ConfigError as exc:
-        return RecipientsState(problem=str(exc).splitlines()[0])
-
-
-@dataclass(frozen=True, slots=True)
 class PlanView:
     """The plan as of ``at``, or no plan, with why (``file``)."""
 
-    file: RecipientsState
+    file: LoadedRecipients
     at: datetime
     plan: NoticePlan = field(default_factory=lambda: NoticePlan(()))
 
@@ -81,7 +60,7 @@ class PlanView:
 async def current_plan(app: ReviewApp) -> PlanView:
     """The plan now, as ``jikimi notices plan`` makes it: the file first, then the store, routing in a thread."""
     now = datetime.now(UTC)
-    file = await asyncio.to_thread(read_recipients, app.settings.recipients)
+    file = await current_recipients(app.settings.recipients)
     if file.recipients is None:
         return PlanView(file, now)
     store = app.context.store

@@ -46,10 +46,11 @@ from monitor.review.cards import CATEGORIES, CardView, Place, poster_text
 from monitor.review.hit_details import HitDetails, PacketState
 from monitor.review.i18n import LANGUAGES, MESSAGES, TERM_GROUPS, MissingMessage, message_key, translator, warn_missing
 from monitor.review.messages_ko import KOREAN
-from monitor.review.notice_plan import PlanView, RecipientsState, cards_of
+from monitor.review.notice_plan import PlanView, cards_of
 from monitor.review.notices import may_submit
 from monitor.review.pages import TEMPLATES, Flash
 from monitor.review.queue import QueueFilter
+from monitor.review.recipients_cache import LoadedRecipients
 from monitor.review.report_page import GROUPS
 from monitor.review.security import Reviewer
 from monitor.spread import (
@@ -398,13 +399,13 @@ def plan_scenes() -> Iterator[Scene]:
     ]
     plan = NoticePlan(tuple(notices), (Unplanned(PLAN_CARD, TELEGRAM_LOCATION, COMMENT),))
     rows = [(notice, REFERENCE, recipients.recipient(notice.recipient)) for notice in notices]
-    page = {"view": PlanView(RecipientsState(recipients), AT, plan), "rows": rows, "cards_of": cards_of}
+    page = {"view": PlanView(LoadedRecipients(recipients), AT, plan), "rows": rows, "cards_of": cards_of}
     investigator = Reviewer("ian", "investigator")
     yield Scene("notice_plan.html.j2", "every rule", page, investigator)
-    yield Scene("notice_plan.html.j2", "nothing planned", page | {"view": PlanView(RecipientsState(recipients), AT),
+    yield Scene("notice_plan.html.j2", "nothing planned", page | {"view": PlanView(LoadedRecipients(recipients), AT),
                                                                    "rows": []}, investigator)  # fmt: skip
-    yield Scene("notice_plan.html.j2", "no file", page | {"view": PlanView(RecipientsState(missing=True), AT)})
-    yield Scene("notice_plan.html.j2", "a bad file", page | {"view": PlanView(RecipientsState(problem=PROBLEM), AT)})
+    yield Scene("notice_plan.html.j2", "no file", page | {"view": PlanView(LoadedRecipients(missing=True), AT)})
+    yield Scene("notice_plan.html.j2", "a bad file", page | {"view": PlanView(LoadedRecipients(problem=PROBLEM), AT)})
     yield Scene("notice_macros.html.j2", "macros only")
     for notice in notices[:2]:
         preview = {
