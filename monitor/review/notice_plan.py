@@ -6,8 +6,9 @@ escalations that are due show) go through ``takedown.routing.plan_notices``. A p
 recipient would read it (``content.render_email``, Korean or English), and downloads as its PDF
 (``takedown.pdf``) and its JSON document (``content.notice_document``), as ``jikimi notices show`` prints them.
 
-Why route in a thread (and read the file through ``recipients_cache``)? Routing thousands of places is CPU work that would
-hold every other reviewer's request while it runs; ``asyncio.to_thread`` keeps the event loop answering.
+Why route in a thread? Routing thousands of places is CPU work that would hold every other reviewer's request
+while it runs; ``asyncio.to_thread`` keeps the event loop answering (the file is read by ``recipients_cache``,
+in a thread too, once per change).
 The PDF is printed by ``pdf.render_pdf``: Chromium runs in its own process and the loop only awaits it, and
 ``printing`` lets one notice print at a time so a few clicks cannot start a browser each.
 
