@@ -2,9 +2,11 @@
 
 A reviewer decides about a picture, not about a hash or a place, so the queue lists cards
 (``monitor/cards.py``), not hits: the SHA-256, PDQ and crop-variant matches of one victim picture against one
-file, at every place the file was seen, are one row. Escalated cards come first, then pending ones, each
-newest first (``order=newest`` lists newest first whatever the status). Nothing here loads more than a
-page: the store filters, sorts, counts per status and pages, on its card summary. No pictures in lists.
+file, at every place the file was seen, are one row. A card a reviewer flagged "suspected minor" comes
+before every other, in every order and every status tab (issue 14: "first in every queue"; its row says so);
+then escalated cards, then pending ones, each newest first (``order=newest`` lists newest first whatever the
+status, flagged cards still first). Nothing here loads more than a page: the store filters, sorts, counts per
+status and pages, on its card summary; the flags are read for the page's cards only. No pictures in lists.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class QueueFilter:
     platform: str = ""
     channel: str = ""
     since: str = ""
-    order: str = ""  # empty: by priority; "newest": newest first whatever the status
+    order: str = ""  # empty: by priority; "newest": newest first whatever the status (a suspected minor first: both)
 
     @classmethod
     def from_query(cls, query: Any) -> QueueFilter:
@@ -86,12 +88,14 @@ async def queue(request: web.Request) -> web.Response:
     page = page_number(request.query)
     query = wanted.card_query(page)
     found = await store.find_cards(query) if query is not None else CardPage([], 0)
+    flags = await store.card_flags([card.id for card in found.cards]) if found.cards else {}
     counts = await store.card_counts(query) if query is not None else {}
     facets = await store.hit_facets()
     choices = {"status": STATUS_ORDER, "source": facets.sources, "case": facets.cases, "platform": facets.platforms,
                "channel": facets.channels, "order": ("newest",)}  # fmt: skip
     return await render_page(request, "queue.html.j2", {
         "cards": found.cards, "total": found.total, "filter": wanted, "choices": choices, "counts": counts,
+        "minor": {card_id for card_id, card_flags in flags.items() if card_flags.suspected_minor},
         "tabs": [("", sum(counts.values()), wanted.query(status=""))]
         + [(str(status), counts.get(status, 0), wanted.query(status=str(status))) for status in STATUS_ORDER],
         "older": wanted.query(page + 1) if (page + 1) * PAGE_SIZE < found.total else None,

@@ -5,6 +5,9 @@ rank and priority, newest hit, first and last seen, hit count, and the distinct 
 channels of its hits as arrays (a multikey index finds the cards where *any* hit has one). Every write that
 changes hits recomputes the documents of the cards it touched from their own hits, by the
 ``(media_sha256, item_id, …)`` index of hits. ``build_cards`` makes the summary of a database from before it.
+``minor`` (1 or 0): whether a reviewer flagged the card "suspected minor" (``card_facts``), read when a card's
+document is recomputed and set when its flags are saved (``mongo_notices.py``); every order, and every index
+that gives one, leads with it: a suspected minor's card is first in every queue.
 """
 
 from __future__ import annotations
@@ -25,15 +28,22 @@ from monitor.store.queries import CardPage, CardQuery
 from monitor.store.serialise import from_document, stored_time
 
 PRIORITY_OF_REST = max(status_rank(HitStatus.ESCALATED), status_rank(HitStatus.PENDING)) + 1
-SUMMARY_VERSION = 1  # in ``meta``: a database without it gets its summary built once, when it opens
+SUMMARY_VERSION = 2  # in ``meta``: a database without it gets its summary built once, when it opens (2: ``minor``)
+MINOR = ("minor", DESCENDING)
+NEWEST = [("newest", DESCENDING), ("media_sha256", ASCENDING), ("item_id", ASCENDING)]
 
 CARD_INDEXES: list[tuple[list[tuple[str, int]], bool]] = [
-    ([("newest", DESCENDING), ("media_sha256", ASCENDING), ("item_id", ASCENDING)], False),
-    ([("priority", ASCENDING), ("newest", DESCENDING), ("media_sha256", ASCENDING), ("item_id", ASCENDING)], False),
-    ([("status_rank", ASCENDING), ("priority", ASCENDING), ("newest", DESCENDING)], False),
-    ([("case", ASCENDING), ("status_rank", ASCENDING), ("newest", DESCENDING)], False),
+    ([MINOR, *NEWEST], False),
+    ([MINOR, ("priority", ASCENDING), *NEWEST], False),
+    ([("status_rank", ASCENDING), MINOR, ("priority", ASCENDING), ("newest", DESCENDING)], False),
+    ([("case", ASCENDING), ("status_rank", ASCENDING), MINOR, ("newest", DESCENDING)], False),
     *(([(field, ASCENDING), ("newest", DESCENDING)], False) for field in ("sources", "platforms", "channels")),
 ]
+SUMMARY_1_INDEXES = (
+    "newest_-1_media_sha256_1_item_id_1", "priority_1_newest_-1_media_sha256_1_item_id_1",
+    "status_rank_1_priority_1_newest_-1", "case_1_status_rank_1_newest_-1",
+)  # fmt: skip
+"""The ordering indexes of summary version 1, without ``minor``: dropped when the summary is rebuilt."""
 SUMMARY_FIELDS = {
     field: 1
     for field in ("media_sha256", "item_id", "case", "label", "status", "created_at", "seen_at", "source_id",
@@ -62,14 +72,20 @@ async def refresh_cards(db: Any, keys: Iterable[tuple[str, str]]) -> None:
     if not wanted:
         return
     by_card: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    minors: set[str] = set()
     try:
         for start in range(0, len(wanted), 500):
             pairs = [{"media_sha256": media, "item_id": item} for media, item in wanted[start : start + 500]]
             async for hit in db["hits"].find({"$or": pairs}, SUMMARY_FIELDS):
                 by_card.setdefault((hit["media_sha256"], hit["item_id"]), []).append(hit)
+            ids = [card_id(media, item) for media, item in wanted[start : start + 500]]
+            flagged = db["card_facts"].find({"_id": {"$in": ids}, "suspected_minor": True}, {"_id": 1})
+            minors.update([str(facts["_id"]) async for facts in flagged])
         writes = [
-            UpdateOne({"_id": card_id(*key)}, {"$set": summary(hits)}, upsert=True) for key, hits in by_card.items()
-        ]
+            UpdateOne({"_id": card_id(*key)}, {"$set": summary(hits) | {"minor": int(card_id(*key) in minors)}},
+                      upsert=True)
+            for key, hits in by_card.items()
+        ]  # fmt: skip
         if writes:
             await db["cards"].bulk_write(writes, ordered=False)
     except PyMongoError as exc:
@@ -99,6 +115,9 @@ async def build_cards(db: Any) -> None:
         (hit["media_sha256"], hit["item_id"]) async for hit in db["hits"].find({}, {"media_sha256": 1, "item_id": 1})
     }
     await refresh_cards(db, sorted(keys))
+    present = set(await db["cards"].index_information())
+    for name in sorted(present.intersection(SUMMARY_1_INDEXES)):
+        await db["cards"].drop_index(name)
     await db["meta"].replace_one({"_id": "cards"}, {"version": SUMMARY_VERSION}, upsert=True)
 
 
@@ -120,8 +139,8 @@ def card_filter(query: CardQuery, with_statuses: bool = True) -> dict[str, Any]:
 
 
 def card_sort(query: CardQuery) -> list[tuple[str, int]]:
-    newest = [("newest", DESCENDING), ("media_sha256", ASCENDING), ("item_id", ASCENDING)]
-    return ([("priority", ASCENDING)] if query.order == "priority" else []) + newest
+    """A suspected minor's cards first in every order, then ``query.order``'s (``CardQuery`` says which)."""
+    return [MINOR, *([("priority", ASCENDING)] if query.order == "priority" else []), *NEWEST]
 
 
 class MongoCards(MongoPart):

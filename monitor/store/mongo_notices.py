@@ -52,6 +52,8 @@ class MongoNotices(MongoPart):
     async def set_card_flags(self, flags: CardFlags) -> None:
         try:
             await self.db["card_facts"].replace_one({"_id": flags.card_id}, to_document(flags), upsert=True)
+            minor = {"$set": {"minor": int(flags.suspected_minor)}}  # the queue's order (``mongo_cards.py``)
+            await self.db["cards"].update_one({"_id": flags.card_id}, minor)
         except PyMongoError as exc:
             raise StoreError(f"MongoDB store: cannot set the flags of card {flags.card_id}: {exc}") from exc
 

@@ -73,7 +73,9 @@ class CardQuery:
     has the ``case``, ``source_id``, ``platform`` and ``channel`` asked for; ``since``: a hit of the card was
     made at or after it. ``"newest"`` puts the card with the newest hit first, so a picture seen again comes
     back to the top; ``"priority"`` puts escalated cards first, then pending ones, then the rest, each group
-    newest first: what still asks most of a reviewer is on top. ``card``: only the card of these keys
+    newest first: what still asks most of a reviewer is on top. In both orders, and under every filter (a
+    status tab, a case), the cards a reviewer flagged "suspected minor" (``CardFlags``) come before all others,
+    in that order among themselves (issue 14: "first in every queue"). ``card``: only the card of these keys
     (``monitor/cards.card_keys``), with its signals' variants as the queue shows them.
     """
 

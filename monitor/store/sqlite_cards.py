@@ -7,6 +7,11 @@ were seen with, since a card matches such a filter when *any* of its hits has th
 changes hits (``put_hit``, ``put_hits``, ``set_hit_status``; no hit is ever deleted: a purge deletes
 pictures, not hits) recomputes the rows of the cards it touched from their own hits, by the ``hits_card``
 index: the cost is per card, not per store. ``build_cards`` makes the summary of a store from before it.
+
+A reviewer's "suspected minor" flag (``card_facts``, ``monitor/store/sqlite_notices.py``) is on the summary
+too, as ``minor``: read from ``card_facts`` whenever a card's row is made, so a new sighting keeps it, and set
+by ``mark_minor`` whenever the flags are saved. Every order leads with it (issue 14: a suspected minor's card
+is first in every queue) and every ordering index starts with it, so the queue is still read, not sorted.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from monitor.cards import STATUS_ORDER, Card, card_of
+from monitor.cards import CARD_ID_SEPARATOR, STATUS_ORDER, Card, card_keys, card_of
 from monitor.records import HitRecord, HitStatus
 from monitor.store.queries import CardPage, CardQuery
 from monitor.store.serialise import from_json, stored_time
@@ -28,11 +33,8 @@ CARDS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS cards (
     media_sha256 TEXT NOT NULL, item_id TEXT NOT NULL, case_ref TEXT NOT NULL, label TEXT NOT NULL,
     status_rank INTEGER NOT NULL, priority INTEGER NOT NULL, newest TEXT NOT NULL, first_seen TEXT NOT NULL,
-    last_seen TEXT NOT NULL, hit_count INTEGER NOT NULL, PRIMARY KEY (media_sha256, item_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS cards_newest ON cards (newest DESC, media_sha256, item_id);
-CREATE INDEX IF NOT EXISTS cards_priority ON cards (priority, newest DESC, media_sha256, item_id);
-CREATE INDEX IF NOT EXISTS cards_status ON cards (status_rank, priority, newest DESC, media_sha256, item_id);
-CREATE INDEX IF NOT EXISTS cards_case ON cards (case_ref, status_rank, priority, newest DESC);
+    last_seen TEXT NOT NULL, hit_count INTEGER NOT NULL, minor INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (media_sha256, item_id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS card_places (
     media_sha256 TEXT NOT NULL, item_id TEXT NOT NULL, source_id TEXT NOT NULL, platform TEXT NOT NULL,
     channel TEXT NOT NULL, PRIMARY KEY (media_sha256, item_id, source_id, platform, channel)) WITHOUT ROWID;
@@ -60,7 +62,9 @@ CREATE TRIGGER IF NOT EXISTS hit_counts_delete AFTER DELETE ON hits BEGIN
 END;
 """
 """``status_rank`` is the card's status as its place in ``STATUS_ORDER``; ``priority`` is 0 escalated, 1
-pending, 2 anything else (``CardQuery.order == "priority"``), so both orders are read from an index.
+pending, 2 anything else (``CardQuery.order == "priority"``); ``minor`` is 1 for a card a reviewer flagged
+"suspected minor" (``card_facts``), which every order puts first: every order is read from an index
+(``CARD_INDEXES``, created by ``sqlite_migrations.py`` since they name ``minor``, a column added in version 7).
 ``card_counts`` and ``hit_counts`` are the number of cards per status rank and of hits per status, kept by
 triggers on every write, whoever writes: the queue's counts of the whole store are read, not counted
 (counting 370,000 hits took 40–60 ms, 100,000 cards 20 ms). A card's summary is replaced by a ``DELETE`` and
@@ -68,13 +72,25 @@ an ``INSERT``, never by ``REPLACE``, whose deletions fire no trigger."""
 
 RANK = "MIN(CASE status {} END)".format(" ".join(f"WHEN '{s}' THEN {rank}" for rank, s in enumerate(STATUS_ORDER)))
 PRIORITY_OF_RANK = max(STATUS_ORDER.index(HitStatus.ESCALATED), STATUS_ORDER.index(HitStatus.PENDING)) + 1
+CARD_INDEXES = (
+    "CREATE INDEX cards_newest ON cards (minor DESC, newest DESC, media_sha256, item_id)",
+    "CREATE INDEX cards_priority ON cards (minor DESC, priority, newest DESC, media_sha256, item_id)",
+    "CREATE INDEX cards_status ON cards (status_rank, minor DESC, priority, newest DESC, media_sha256, item_id)",
+    "CREATE INDEX cards_case ON cards (case_ref, status_rank, minor DESC, priority, newest DESC)",
+)
+"""The orders of ``card_order``, each led by ``minor``: a suspected minor's card is first in every queue."""
+MINOR = (
+    "coalesce((SELECT json_extract(facts.body, '$.suspected_minor') FROM card_facts AS facts"
+    f" WHERE facts.card_id = media_sha256 || '{CARD_ID_SEPARATOR}' || item_id), 0)"
+)
+"""Whether the card of the row's keys is flagged "suspected minor": its ``card_facts`` row, by primary key."""
 
 SUMMARY = (
     "INSERT INTO cards (media_sha256, item_id, case_ref, label, status_rank, priority, newest,"
-    " first_seen, last_seen, hit_count) "
+    " first_seen, last_seen, hit_count, minor) "
     f"SELECT media_sha256, item_id, MIN(case_ref), coalesce(MIN(json_extract(body, '$.label')), ''), {RANK},"
     f" min({RANK}, {PRIORITY_OF_RANK}), MAX(created_at), MIN(json_extract(body, '$.seen_at')),"
-    " MAX(json_extract(body, '$.seen_at')), COUNT(*) FROM hits {where} GROUP BY media_sha256, item_id"
+    f" MAX(json_extract(body, '$.seen_at')), COUNT(*), {MINOR} FROM hits {{where}} GROUP BY media_sha256, item_id"
 )
 PLACES = (
     "INSERT OR IGNORE INTO card_places (media_sha256, item_id, source_id, platform, channel) "
@@ -90,6 +106,14 @@ def refresh_cards(db: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> No
         db.execute("DELETE FROM card_places " + ONE_CARD, key)
         db.execute(SUMMARY.format(where=ONE_CARD), key)
         db.execute(PLACES.format(where=ONE_CARD), key)
+
+
+def mark_minor(db: sqlite3.Connection, card: str, minor: bool) -> None:
+    """Set or clear the "suspected minor" mark of the card ``card`` (an id), as its flags are saved; a card
+    without hits yet gets it from ``card_facts`` when its summary is first made (``MINOR``)."""
+    keys = card_keys(card)
+    if keys is not None:
+        db.execute("UPDATE cards SET minor = ? WHERE media_sha256 = ? AND item_id = ?", (int(minor), *keys))
 
 
 def build_cards(db: sqlite3.Connection) -> None:
@@ -140,11 +164,12 @@ def card_conditions(query: CardQuery, with_statuses: bool = True, places: str = 
 
 
 def card_order(query: CardQuery) -> str:
-    """The ``ORDER BY`` of the query. With one status the priority is the same for every card, so "newest"
-    is written as priority then newest too: the ``cards_status`` index then gives the order, with no sort."""
+    """The ``ORDER BY`` of the query: a suspected minor's cards first, whatever the order (``CardQuery``).
+    With one status the priority is the same for every card, so "newest" is written as priority then newest
+    too: the ``cards_status`` index then gives the order, with no sort."""
     single_status = len({STATUS_ORDER.index(status) for status in query.statuses}) == 1
     by_priority = "priority, " if query.order == "priority" or single_status else ""
-    return f" ORDER BY {by_priority}newest DESC, media_sha256, item_id"
+    return f" ORDER BY minor DESC, {by_priority}newest DESC, media_sha256, item_id"
 
 
 class SqliteCards(SqlitePart):

@@ -16,7 +16,7 @@ from crawlers.sighting import Distributor
 from monitor.records import BlocklistEntry, BlocklistItem, channel_of, items_of, own_item_id
 from monitor.store.legacy_items import legacy_item_ids
 from monitor.store.serialise import from_json, to_json
-from monitor.store.sqlite_cards import build_cards
+from monitor.store.sqlite_cards import CARD_INDEXES, build_cards, mark_minor
 from monitor.store.sqlite_notices import NOTICES_SCHEMA
 
 QUERY_COLUMNS: dict[str, dict[str, str]] = {
@@ -63,8 +63,9 @@ INDEXES = (
 )
 
 
-SCHEMA_VERSION = 6  # ``PRAGMA user_version`` once the documents' values are in the query columns (3: items, 4: cards,
-# 5: channels, the cards' summary and the hits per status; 6: the takedown outbox and the reviewers' card facts)
+SCHEMA_VERSION = 7  # ``PRAGMA user_version`` once the documents' values are in the query columns (3: items, 4: cards,
+# 5: channels, the cards' summary and the hits per status; 6: the takedown outbox and the reviewers' card facts;
+# 7: a suspected minor's card first in every order of the queue: ``cards.minor``, leading its indexes)
 COLUMNS_VERSION = 5  # the last version whose upgrade fills query columns: a store at it skips those steps
 
 
@@ -77,12 +78,26 @@ def upgrade(db: sqlite3.Connection) -> None:
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version >= SCHEMA_VERSION:
         return
+    for statement in NOTICES_SCHEMA.split(";"):  # version 6: new tables, nothing to fill (first: the cards'
+        if statement.strip():  # summary reads the card facts)
+            db.execute(statement)
     if version < COLUMNS_VERSION:
         fill_query_columns(db)
-    for statement in NOTICES_SCHEMA.split(";"):  # version 6: new tables, nothing to fill
-        if statement.strip():
-            db.execute(statement)
+    mark_minor_cards(db)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def mark_minor_cards(db: sqlite3.Connection) -> None:
+    """Version 7: the cards' summary gets ``minor`` from the card facts a reviewer saved, and its ordering
+    indexes lead with it. The indexes of version 5 have the same names without ``minor``: they are made again."""
+    if "minor" not in {row[1] for row in db.execute("PRAGMA table_info(cards)")}:
+        db.execute("ALTER TABLE cards ADD COLUMN minor INTEGER NOT NULL DEFAULT 0")
+    flagged = db.execute("SELECT card_id FROM card_facts WHERE json_extract(body, '$.suspected_minor')").fetchall()
+    for (card,) in flagged:
+        mark_minor(db, card, True)
+    for statement in CARD_INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS {statement.split()[2]}")
+        db.execute(statement)
 
 
 def fill_query_columns(db: sqlite3.Connection) -> None:

@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from monitor.store.notice_records import CardFlags, NoticeRecord, NoticeState
 from monitor.store.serialise import from_json, stored_time, to_json
+from monitor.store.sqlite_cards import mark_minor
 from monitor.store.sqlite_parts import SqlitePart
 
 T = TypeVar("T")
@@ -56,7 +57,12 @@ class SqliteNotices(SqlitePart):
 
     async def set_card_flags(self, flags: CardFlags) -> None:
         sql = "INSERT OR REPLACE INTO card_facts (card_id, body) VALUES (?, ?)"
-        await self._run(lambda db: db.execute(sql, (flags.card_id, to_json(flags))))
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute(sql, (flags.card_id, to_json(flags)))
+            mark_minor(db, flags.card_id, flags.suspected_minor)  # the queue's order, in the same transaction
+
+        await self._run(write)
 
     async def card_flags(self, card_ids: Sequence[str]) -> dict[str, CardFlags]:
         def read(db: sqlite3.Connection) -> dict[str, CardFlags]:
