@@ -3,6 +3,12 @@
 Why ``spawn``? A forked child would inherit the parent's threads (the SQLite worker, the event loop) in
 whatever state they were in. Why rebuild on ``BrokenProcessPool``? A hostile file that crashes a decoder
 kills its worker; that file gets a recorded error and the next file gets a fresh pool.
+
+What a worker loads: ``spawn`` re-runs the parent's main script in each worker before its first task (in
+production the ``jikimi`` script, whose one import, ``monitor.cli``, loads nothing: ``monitor/cli/__init__.py``
+says why), then unpickling ``fingerprint_file`` imports the fingerprinting code: decoders, the hashes,
+numpy, PyAV. ``tests/monitor/fingerprint/test_worker_imports.py`` holds a worker to that; ``bench/workers.py``
+measures a worker's start and memory against one that loads the command line as before.
 """
 
 from __future__ import annotations
