@@ -7,19 +7,17 @@ through ``monitor.cli.main``; this is the script itself, the main module the has
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from monitor.cli.review import ROLES
 from monitor.records import Role
+from tests.monitor.cli import test_hits_decide
 from tests.monitor.cli.test_cli import cli_environment
-from tests.monitor.cli.test_hits_decide import CARD, seed
 
 ROOT = Path(__file__).resolve().parents[3]
+data_dir = test_hits_decide.data_dir  # the fixture: a store holding one card (four hits at two places)
 SCRIPT = Path(sys.executable).with_name("jikimi")
 
 CRAWLING_AND_SERVING = ("telethon", "scrapy", "twisted", "pymongo", "aiohttp", "playwright")
@@ -46,15 +44,6 @@ def imported_by(*args: str, data_dir: Path) -> tuple[set[str], str]:
     return names | {name.partition(".")[0] for name in names}, result.stdout
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A store holding one card (two places, four hits)."""
-    directory = tmp_path / "data"
-    directory.mkdir(mode=0o700)
-    asyncio.run(seed(directory))
-    return directory
-
-
 def test_jikimi_help_loads_no_crawler_store_record_or_hashing_library(data_dir: Path) -> None:
     loaded, _ = imported_by("--help", data_dir=data_dir)
     assert "typer" in loaded  # the probe sees the command line's own imports
@@ -63,7 +52,7 @@ def test_jikimi_help_loads_no_crawler_store_record_or_hashing_library(data_dir: 
 
 def test_hits_json_reads_the_store_without_the_crawlers_or_the_decoders(data_dir: Path) -> None:
     loaded, printed = imported_by("hits", "--json", data_dir=data_dir)
-    assert CARD in printed  # it did read the store and print the card
+    assert test_hits_decide.CARD in printed  # it did read the store and print the card
     assert loaded & {*CRAWLING_AND_SERVING, *DECODING} == set()
 
 
