@@ -1,50 +1,33 @@
-"""The ``jikimi`` command line (typer + rich): one module per command group, assembled here.
+"""The ``jikimi`` command line (typer + rich): one module per command group, assembled in ``app.py``.
 
 Every command works on ``JIKIMI_DATA_DIR``. Commands import what they need when they run (settings included), so
 ``jikimi --help`` and ``jikimi verify`` start without loading the crawlers, the hashing libraries or the stores
 (``tests/test_imports.py`` checks it).
 
-Errors: a ``JikimiError`` is printed as its message and exits with its ``exit_code`` (2 for bad input
-such as a bad watchlist or hash list, 1 otherwise); anything else is a bug and shows a traceback
-(without local variables, which could hold secrets).
+Why this package imports nothing: the ``jikimi`` script pip writes is ``from monitor.cli import main`` then
+``main()`` under ``if __name__ == "__main__"``, and it is the main module of every command. The hash pool
+starts its workers with ``spawn``, and a spawned process re-runs the parent's main script (as
+``__mp_main__``, without the guarded call: CPython's ``multiprocessing/spawn.py``, ``_fixup_main_from_path``)
+so that functions defined there can be unpickled. Had this package imported the app, each worker would
+load typer, rich, pydantic and every command module before hashing anything; now the script costs a
+worker this file, and the app is imported by ``main`` (``tests/monitor/fingerprint/test_worker_imports.py``).
 """
 
-from __future__ import annotations
+from typing import TYPE_CHECKING
 
-import sys
+from config.lazy_imports import lazy_exports
 
-import typer
-
-from config.errors import JikimiError
-from monitor.cli import blocklist, crawl, daemon, demo, evidence, hits, notices, report, review, spread, telegram
-
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_show_locals=False, help="jikimi: find, preserve, take down.")
-app.command()(demo.demo)
-app.command()(crawl.crawl)
-app.add_typer(hits.hits_app, name="hits")
-app.add_typer(spread.spread_app, name="spread")
-app.add_typer(notices.notices_app, name="notices")
-app.command("recheck")(notices.recheck)
-app.add_typer(blocklist.blocklist_app, name="blocklist")
-app.add_typer(telegram.telegram_app, name="telegram")
-app.command()(evidence.export)
-app.command()(evidence.verify)
-app.command()(evidence.timestamp)
-app.command()(evidence.purge)
-app.add_typer(evidence.custody_app, name="custody")
-app.command("run")(daemon.run)
-app.command("status")(daemon.status)
-app.command("report")(report.report)
-app.command("serve")(review.serve)
-app.add_typer(review.users_app, name="users")
+if TYPE_CHECKING:
+    from monitor.cli.app import app
+else:
+    __getattr__ = lazy_exports(__name__, {"monitor.cli.app": ("app",)})
 
 
 def main() -> None:
-    try:
-        app()
-    except JikimiError as exc:
-        sys.stderr.write(f"error: {exc}\n")  # unwrapped: a path in the message must stay copyable
-        sys.exit(exc.exit_code)
+    """The ``jikimi`` command: parse the arguments and run the command (``monitor/cli/app.py``)."""
+    from monitor.cli.app import main as run
+
+    run()
 
 
 __all__ = ["app", "main"]

@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from config.untrusted_text import json_line_for_terminal, visible
-from crawlers.codec import to_jsonable
-from monitor.cards import Card
-from monitor.counters import ProgressCallback, RunCounters
-from monitor.records import RunRecord
+
+if TYPE_CHECKING:  # every command module imports this one, so ``jikimi --help`` would load what is imported here
+    from monitor.cards import Card
+    from monitor.counters import ProgressCallback, RunCounters
+    from monitor.records import RunRecord
 
 
 def shown(text: str) -> Text:
@@ -40,6 +40,8 @@ def cards_table(cards: Sequence[Card], total: int | None = None) -> Table:
 
 def card_document(card: Card) -> dict[str, Any]:
     """A card as ``jikimi hits --json`` prints it: an external contract, so its field names stay as they are."""
+    from crawlers.codec import to_jsonable
+
     return {
         "id": card.id, "media_sha256": card.media_sha256, "item": card.item_id, "case": card.case,
         "label": card.label, "status": str(card.status),
@@ -75,6 +77,8 @@ def print_runs(console: Console, runs: Sequence[RunRecord]) -> None:
 @contextmanager
 def crawl_progress(console: Console, label: str) -> Iterator[ProgressCallback]:
     """A live spinner with the run's counters on a terminal; nothing until the summary elsewhere."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     if not console.is_terminal:
         yield lambda counters: None
         return

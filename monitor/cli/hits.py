@@ -9,7 +9,6 @@ import typer
 
 from config.errors import UsageError
 from monitor.cli.console import card_json, cards_table, make_console, shown
-from monitor.records import Verdict
 
 PAGE = 500  # cards read per query: ``--json`` streams them, so a store of any size prints in flat memory
 
@@ -51,7 +50,9 @@ def list_cards(
     asyncio.run(run())
 
 
-VERDICTS = {"confirmed": Verdict.CONFIRM, "rejected": Verdict.REJECT, "escalated": Verdict.ESCALATE}
+VERDICTS = ("confirmed", "rejected", "escalated")
+"""What ``--verdict`` accepts: each names a ``monitor.records.Verdict``, imported when a card is decided (the
+records module loads the crawler registry and pydantic, which ``jikimi --help`` has no use for)."""
 
 
 @hits_app.command("decide")
@@ -71,15 +72,17 @@ def decide(
     from config.settings import load_settings
     from monitor.context import open_context
     from monitor.decisions import decide_card
+    from monitor.records import Verdict
 
     if verdict not in VERDICTS:
         raise UsageError(f"--verdict must be one of {', '.join(VERDICTS)} (got {verdict!r})")
+    chosen = {"confirmed": Verdict.CONFIRM, "rejected": Verdict.REJECT, "escalated": Verdict.ESCALATE}[verdict]
     settings = load_settings()
 
     async def run() -> None:
         async with open_context(settings) as monitor:
             done = await decide_card(
-                monitor.store, monitor.signer, card, reviewer, VERDICTS[verdict], reason.strip()[:2000],
+                monitor.store, monitor.signer, card, reviewer, chosen, reason.strip()[:2000],
                 settings.review_confirmations,
             )  # fmt: skip
         kept = f"; {len(done.kept)} confirmed by {done.reviewer} already kept as they are" if done.kept else ""

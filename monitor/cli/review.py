@@ -5,14 +5,20 @@ from __future__ import annotations
 import dataclasses
 import sys
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
 from config.errors import UsageError
 from monitor.cli.console import make_console, shown
-from monitor.records import Role, UserRecord
+
+if TYPE_CHECKING:
+    from monitor.records import UserRecord
+
+ROLES = ("volunteer", "investigator", "admin")
+"""``monitor.records.Role``'s values, for ``--role``'s help: the records module loads the crawler registry and
+pydantic, which ``jikimi --help`` has no use for (``tests/monitor/cli/test_cli_imports.py`` keeps the two equal)."""
 
 users_app = typer.Typer(no_args_is_help=True, help="Accounts of the review UI (no default account exists).")
 
@@ -49,7 +55,7 @@ def _read_password(from_stdin: bool) -> str:
 @users_app.command("add")
 def add_user(
     name: str,
-    role: Annotated[str, typer.Option(help=f"One of: {', '.join(Role)}.")],
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")],
     password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
 ) -> None:
     """Add an account; the password is prompted for (or read from stdin) and stored only as an argon2 hash.
@@ -58,6 +64,7 @@ def add_user(
     """
     import asyncio
 
+    from monitor.records import Role, UserRecord
     from monitor.review.passwords import WeakPassword, hash_password  # hashes a dummy password on import
     from monitor.usernames import UsernameRefused, new_username
 

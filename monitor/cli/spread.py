@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.table import Table
@@ -18,15 +18,9 @@ from rich.table import Table
 from config.errors import UsageError
 from config.untrusted_text import json_line_for_terminal, visible
 from monitor.cli.console import make_console, shown
-from monitor.spread import (
-    DistributorSpread,
-    ItemSpread,
-    SpreadPlace,
-    SpreadStore,
-    item_spread,
-    origin_channel,
-    source_spread,
-)
+
+if TYPE_CHECKING:  # ``monitor.spread`` loads the store's records: imported when a view is read, not for --help
+    from monitor.spread import DistributorSpread, ItemSpread, SpreadPlace, SpreadStore
 
 spread_app = typer.Typer(no_args_is_help=True, help="The spread of a victim picture, or the matches of a source.")
 
@@ -42,6 +36,8 @@ def item(
     as_csv: AsCsv = False,
 ) -> None:
     """Every media and place an item was seen, its forwards and the channels that re-posted it."""
+    from monitor.spread import item_spread
+
     found = _run(lambda store: item_spread(store, item_id), as_json, as_csv)
     if found is None:
         raise UsageError(f"no blocklist item {item_id!r} in this store (jikimi hits --json names each card's item)")
@@ -55,6 +51,8 @@ def source(
     as_csv: AsCsv = False,
 ) -> None:
     """Every match of a source, first and last seen, still online or removed, and its posters."""
+    from monitor.spread import source_spread
+
     found = _run(lambda store: source_spread(store, source_id), as_json, as_csv)
     if found is None:
         raise UsageError(f"no source {source_id!r} with matches or crawls in this store (see watchlist.yaml)")
@@ -79,6 +77,7 @@ def _run(read: Callable[[SpreadStore], Awaitable[V]], as_json: bool, as_csv: boo
 
 
 def _show(found: ItemSpread | DistributorSpread, as_json: bool, as_csv: bool) -> None:
+    from monitor.spread import ItemSpread
     from monitor.spread_rendering import item_json, places_csv, source_json
 
     if as_json:
@@ -91,6 +90,8 @@ def _show(found: ItemSpread | DistributorSpread, as_json: bool, as_csv: bool) ->
 
 
 def _table(found: ItemSpread | DistributorSpread) -> Table:
+    from monitor.spread import ItemSpread
+
     if isinstance(found, ItemSpread):
         title = f"Item {found.item.id} ({found.item.case} / {found.item.label or '-'}): {len(found.places)} places"
     else:
@@ -104,6 +105,8 @@ def _table(found: ItemSpread | DistributorSpread) -> Table:
 
 
 def _cells(place: SpreadPlace) -> tuple[str, ...]:
+    from monitor.spread import origin_channel
+
     came = place.forwarded_from
     forwarded = f"{origin_channel(came)} #{came.message_id or '?'}" if came else ""
     poster = place.poster.sender_username or place.poster.sender_name or place.poster.author_signature or ""

@@ -3,6 +3,14 @@
 Why ``spawn``? A forked child would inherit the parent's threads (the SQLite worker, the event loop) in
 whatever state they were in. Why rebuild on ``BrokenProcessPool``? A hostile file that crashes a decoder
 kills its worker; that file gets a recorded error and the next file gets a fresh pool.
+
+What a worker loads: ``spawn`` re-runs the parent's main script in each worker before its first task (in
+production the ``jikimi`` script, whose one import, ``monitor.cli``, loads nothing: ``monitor/cli/__init__.py``
+says why), then unpickling ``fingerprint_file`` imports the fingerprinting code: decoders, the hashes,
+numpy, PyAV. ``tests/monitor/fingerprint/test_worker_imports.py`` holds a worker to that; ``bench/workers.py``
+measures a worker's start and memory against one that loads the command line as before. This module itself
+imports the decoders only when it first fingerprints, so a command that opens a context and never hashes
+(``jikimi hits``, ``jikimi status``) does not load them.
 """
 
 from __future__ import annotations
@@ -16,7 +24,6 @@ from pathlib import Path
 from crawlers.sighting import Fingerprints
 from crawlers.temp_files import PLAIN, TempFiles
 from monitor.fingerprint.exact import exact_hashes_of
-from monitor.fingerprint.media import fingerprint_file
 
 
 class HashPool:
@@ -33,6 +40,8 @@ class HashPool:
 
     async def fingerprint(self, path: Path, files: TempFiles = PLAIN) -> Fingerprints:
         """The fingerprints of ``path``, read through ``files`` (a crawl's sealed files: its run key)."""
+        from monitor.fingerprint.media import fingerprint_file  # Pillow, numpy, PyAV: first use, not import
+
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(
