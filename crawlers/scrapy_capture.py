@@ -17,6 +17,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawlers.fetch_scope import FetchScope, without_credentials
 from crawlers.html_media import page_title
+from crawlers.scrapy_media_budget import mark_saved
 from crawlers.sighting import Capture, Media, utc_now
 from crawlers.temp_files import TempFiles
 from crawlers.version import CRAWLER_VERSION
@@ -116,6 +117,7 @@ def save_media(response: Response, media_url: str, out_dir: Path, files: TempFil
     path = out_dir / "media" / f"{digest}.{os.getpid()}.{next(_DOWNLOAD_NUMBERS)}"
     path.parent.mkdir(parents=True, exist_ok=True)
     files.write(path, response.body)
+    mark_saved(response)  # counted on disk now, no longer as a download under way
     content_type = response.headers.get("Content-Type")
     mime = content_type.decode("latin-1").split(";")[0].strip() if content_type else None
     return Media(url=without_credentials(media_url), path=path, mime=mime, size=len(response.body))

@@ -3,8 +3,8 @@
 Made for measuring what a crawl keeps on disk (``tests/monitor/test_temp_media.py``, ``bench/tempdisk.py``)
 rather than what it finds: every picture is distinct bytes (a few base pictures, each with its number
 appended after the image data, which decoders ignore), so each is new media the pipeline must hash; a
-``shared`` picture is shown on every page (a site's logo: one URL, many sightings); ``victims`` maps a
-picture number to bytes to serve instead (a picture on a blocklist).
+``shared`` picture is shown on every page (a site's logo: one URL, many sightings); ``shared_body`` and
+``victims`` (picture number → bytes) serve given bytes instead (a picture on a blocklist).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class Gallery:
     per_page: int
     picture_size: tuple[int, int] = (320, 240)
     shared: bool = False
+    shared_body: bytes | None = None  # what the shared picture is (a picture on a blocklist), if not generated
     victims: Mapping[int, bytes] = field(default_factory=dict)
 
     @property
@@ -45,7 +46,7 @@ class Gallery:
 
     @property
     def shared_picture(self) -> bytes:
-        return self._bases[0] + b"shown on every page"
+        return self.shared_body or self._bases[0] + b"shown on every page"
 
     def page_html(self, number: int) -> str:
         first = number * self.per_page
