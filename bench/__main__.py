@@ -22,6 +22,7 @@ from bench import (
     sealing,
     startup,
     telegram,
+    tempdisk,
 )
 
 BENCHMARKS: dict[str, Callable[[], None]] = {
@@ -36,6 +37,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "startup": startup.main,
     "daemon_idle": daemon_idle.main,
     "sealing": sealing.main,
+    "tempdisk": tempdisk.main,
 }
 
 
