@@ -10,9 +10,11 @@ A run ends in a ``RunStatus`` (``monitor/records.py``): ``ok``, ``stopped`` (a g
 after a crash is ``interrupted``. What could not be handled is kept on the run as ``RunProblem``s.
 
 A media file is removed as soon as every sighting of it is done and it matched nothing
-(``monitor/temp_media.py``), so a crawl's temporary media stay bounded: at most ``concurrency`` sightings
-are in flight here, plus those the crawler has sent and the run has not yet read, plus the run's
-matched media (kept for the packets of later sightings of them). The rest goes with the work folder.
+(``monitor/temp_media.py``), so a crawl's temporary media stay bounded: a Scrapy crawl (web, t.me/s)
+holds at most ``JIKIMI_MAX_MEDIA_FILES`` (64) files still to be processed, downloading or on disk
+(``crawlers/scrapy_media_budget.py``); a Telegram crawl, which downloads only as this run reads its
+records, at most ``concurrency`` + 1. Add the run's matched media, kept for the packets of later
+sightings of them. The rest (pages, post JSON, kept media) goes with the work folder.
 """
 
 from __future__ import annotations
