@@ -22,6 +22,7 @@ from bench import (
     sealing,
     startup,
     telegram,
+    tempdisk,
     workers,
 )
 
@@ -37,6 +38,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "startup": startup.main,
     "daemon_idle": daemon_idle.main,
     "sealing": sealing.main,
+    "tempdisk": tempdisk.main,
     "workers": workers.main,
 }
 

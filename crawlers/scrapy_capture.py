@@ -17,6 +17,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawlers.fetch_scope import FetchScope, without_credentials
 from crawlers.html_media import page_title
+from crawlers.scrapy_media_budget import mark_saved
 from crawlers.sighting import Capture, Media, utc_now
 from crawlers.temp_files import TempFiles
 from crawlers.version import CRAWLER_VERSION
@@ -98,22 +99,25 @@ def warc_of(response: Response) -> bytes:
     return stream.getvalue()
 
 
-_PARTIAL_NUMBERS = itertools.count()
+_DOWNLOAD_NUMBERS = itertools.count()
 
 
 def save_media(response: Response, media_url: str, out_dir: Path, files: TempFiles) -> Media:
-    """Write the downloaded bytes unchanged (sealed: ``crawlers/temp_files.py``) to a temporary file named by
-    the URL's digest.
+    """Write the downloaded bytes unchanged (sealed: ``crawlers/temp_files.py``) to a temporary file of this
+    download's own, named by the URL's digest and a download number.
 
-    The same URL may be downloaded again (it appears in several posts) while the monitor is still hashing
-    the first copy, so the file is replaced atomically, never rewritten in place: a reader sees the whole
-    old file or the whole new one, never a truncated one.
+    Why one file per download, never one per URL? The same URL may be downloaded again (it appears in
+    several posts) while the monitor is still hashing the first copy or has just removed it
+    (``monitor/temp_media.py`` removes each file once its sightings are done): a file of its own is never
+    replaced under a reader nor removed for another download's sake, and the digest the monitor keeps
+    for a path is always that of the bytes it held. The sighting is yielded after the write, so nobody
+    reads a half-written file.
     """
-    path = out_dir / "media" / hashlib.sha256(media_url.encode()).hexdigest()
+    digest = hashlib.sha256(media_url.encode()).hexdigest()
+    path = out_dir / "media" / f"{digest}.{os.getpid()}.{next(_DOWNLOAD_NUMBERS)}"
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.{next(_PARTIAL_NUMBERS)}.part")
-    files.write(partial, response.body)
-    os.replace(partial, path)
+    files.write(path, response.body)
+    mark_saved(response)  # counted on disk now, no longer as a download under way
     content_type = response.headers.get("Content-Type")
     mime = content_type.decode("latin-1").split(";")[0].strip() if content_type else None
     return Media(url=without_credentials(media_url), path=path, mime=mime, size=len(response.body))

@@ -89,7 +89,10 @@ def main() -> None:
     settings = dict(job["settings"])
     settings["ITEM_PIPELINES"] = {"crawlers.scrapy_worker.RecordEmitterPipeline": 100}
     settings["SPIDER_MIDDLEWARES"] = {"crawlers.scrapy_worker.ProblemOnExceptionMiddleware": 1000}
-    settings["DOWNLOADER_MIDDLEWARES"] = {"crawlers.scrapy_guard.ScopeGuardMiddleware": 50}
+    settings["DOWNLOADER_MIDDLEWARES"] = {
+        "crawlers.scrapy_guard.ScopeGuardMiddleware": 50,
+        "crawlers.scrapy_media_budget.MediaBudgetMiddleware": 60,  # refused requests never wait
+    }
     settings["TWISTED_DNS_RESOLVER"] = "crawlers.scrapy_guard.PublicAddressResolver"
     settings["JIKIMI_RECORD_FD"] = record_fd
     process = CrawlerProcess(settings)

@@ -1,8 +1,9 @@
 """A crawl's temporary files (fetched media, pages, WARCs, post JSON), never plaintext on disk.
 
-Every picture a crawl fetches sits in its work folder until it is hashed, matched ones included. The folder
-is removed when the crawl ends and swept at the next start (``crawlers/workdirs.py``), but while the crawl
-runs, and after a ``kill -9`` or a power cut until the next start, whatever is in it can be read. So the
+Every picture a crawl fetches sits in its work folder until it is hashed and matched (then it is removed,
+``monitor/temp_media.py``), matched ones to the end of the run. The folder is removed when the crawl ends
+and swept at the next start (``crawlers/workdirs.py``), but while the crawl runs, and after a ``kill -9``
+or a power cut until the next start, whatever is in it can be read. So the
 files are written encrypted (``crawlers/sealing.py``) with a key made for the run, which lives only in
 memory: never in a file, an environment variable, argv, a log or a record. After the process dies the
 leftovers are ciphertext whose key died with it; the sweep only tidies them away.

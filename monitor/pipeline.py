@@ -40,6 +40,8 @@ from monitor.records import HitRecord, PacketRecord, ProblemKind, RunProblem, ch
 from monitor.store.base import Store
 
 MediaFetcher = Callable[[Sighting], Awaitable[Path | None]]
+MediaSettled = Callable[[Sighting], None]
+"""Told once a sighting's media is matched (fingerprints and hits filled in; ``monitor/temp_media.py``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +71,14 @@ class Pipeline:
 
     async def process(
         self, sighting: Sighting, counters: RunCounters, refetch: MediaFetcher | None = None, files: TempFiles = PLAIN,
-        report: ProblemSink = ignore_problem,
+        report: ProblemSink = ignore_problem, settled: MediaSettled | None = None,
     ) -> Sighting | None:  # fmt: skip
         """Run the steps on one sighting; return it with fingerprints and hits, or ``None`` if already stored.
 
         Its temporary files are read through ``files``: a crawl's are sealed with the run's key
         (``crawlers/temp_files.py``), decrypted only in memory, here and in the hash pool's processes.
+        ``settled`` is told once the media is matched, a skipped sighting's too (matched from its stored
+        fingerprints): whether its temporary file may go (``monitor/temp_media.py``).
 
         Raises ``MediaError`` for media that can be neither read nor recognised (recorded by the runner);
         what went wrong preserving a match (the item itself is stored) goes to ``report``.
@@ -84,6 +88,8 @@ class Pipeline:
         sha256, known = await self._identify(sighting, files)
         probe = dataclasses.replace(sighting, fingerprints=known or Fingerprints(values={"sha256": sha256}))
         if await self.store.has_sighting(probe.id):
+            if settled is not None and known is not None:
+                settled(dataclasses.replace(probe, hits=self.matcher.match(known)))
             return None
         counters.new_sightings += 1
         # 2 - fingerprint
@@ -95,6 +101,8 @@ class Pipeline:
         # 3 - match
         sighting = dataclasses.replace(sighting, fingerprints=fingerprints, error=fingerprints.error)
         sighting = dataclasses.replace(sighting, hits=self.matcher.match(fingerprints))
+        if settled is not None:
+            settled(sighting)
         # 4 - preserve, 5 - store (packet, hits, and the sighting last)
         await self.record_hits(sighting, counters, refetch, files=files, report=report)
         await self.store.put_sighting(sighting)

@@ -8,6 +8,13 @@ yielded before it has been stored — the watermark never passes unstored work, 
 A run ends in a ``RunStatus`` (``monitor/records.py``): ``ok``, ``stopped`` (a graceful shutdown), one of
 ``SourceUnavailable``'s statuses, ``rate-limited`` (with ``retry_at``), or ``failed``; a run found unfinished
 after a crash is ``interrupted``. What could not be handled is kept on the run as ``RunProblem``s.
+
+A media file is removed as soon as every sighting of it is done and it matched nothing
+(``monitor/temp_media.py``), so a crawl's temporary media stay bounded: a Scrapy crawl (web, t.me/s)
+holds at most ``JIKIMI_MAX_MEDIA_FILES`` (64) files still to be processed, downloading or on disk
+(``crawlers/scrapy_media_budget.py``); a Telegram crawl, which downloads only as this run reads its
+records, at most ``concurrency`` + 1. Add the run's matched media, kept for the packets of later
+sightings of them. The rest (pages, post JSON, kept media) goes with the work folder.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from monitor.counters import ProgressCallback, RunCounters
 from monitor.errors import MediaError, StoreError
 from monitor.pipeline import MediaFetcher, Pipeline
 from monitor.records import ProblemKind, RunProblem, RunRecord, RunStatus, stable_id
+from monitor.temp_media import TempMedia
 
 MAX_PROBLEMS_KEPT = 500
 
@@ -66,6 +74,7 @@ class SourceRun:
         self.stop = stop or asyncio.Event()  # set: take no new item, finish those under way, store the watermark
         self.runner = runner
         self.problems: list[RunProblem] = []
+        self.temp_media = TempMedia()
         self._dispatched = 0
         self._in_flight: set[int] = set()
         self._waiting: list[tuple[int, Checkpoint]] = []
@@ -158,6 +167,7 @@ class SourceRun:
             self.on_progress(self.counters)
         else:
             await self.item_limit.acquire()  # back-pressure: don't read far ahead of the hashing
+            record = self.temp_media.take(record)  # before any await: its file cannot go before it is read
             sequence = self._dispatched
             self._dispatched += 1
             self._in_flight.add(sequence)
@@ -168,9 +178,13 @@ class SourceRun:
     ) -> None:
         """Process one sighting. It leaves ``_in_flight`` only once it is stored or recorded as a problem: an
         item that failed otherwise (the store refused, the run was cancelled) keeps blocking every later
-        checkpoint, even while the other items are still finishing."""
+        checkpoint, even while the other items are still finishing. Its media file is released once it is
+        stored or recorded (not when cancelled: the hash pool may still be reading it; the run's end removes
+        it with the work folder)."""
         try:
-            done = await self.pipeline.process(sighting, self.counters, refetch, files, self.problems.append)
+            done = await self.pipeline.process(
+                sighting, self.counters, refetch, files, self.problems.append, settled=self.temp_media.settled
+            )
             if done is not None and done.error:
                 self.problems.append(RunProblem(ProblemKind.MEDIA, done.location, done.error, done.media.url))
         except StoreError:
@@ -181,6 +195,7 @@ class SourceRun:
             self.problems.append(RunProblem(ProblemKind.MEDIA, sighting.location, reason, sighting.media.url))
         finally:
             self.item_limit.release()
+        self.temp_media.release(sighting)
         self._in_flight.discard(sequence)
         self.on_progress(self.counters)
         await self._commit_ready()

@@ -54,7 +54,7 @@ def test_malformed_html_still_yields_its_pictures() -> None:
     assert "http://site.test/x.jpg" in urls
 
 
-def test_media_downloaded_again_replaces_the_file_whole_never_truncating_what_is_being_read(tmp_path: Path) -> None:
+def test_media_downloaded_again_goes_to_a_file_of_its_own_and_the_first_stays_whole(tmp_path: Path) -> None:
     from scrapy.http import Response
 
     from crawlers.scrapy_capture import save_media
@@ -62,13 +62,11 @@ def test_media_downloaded_again_replaces_the_file_whole_never_truncating_what_is
 
     files = SealedFiles.new()
     first = save_media(Response("http://x/a.jpg", body=b"first bytes"), "http://x/a.jpg", tmp_path, files)
-    assert first.path is not None
-    with first.path.open("rb") as reading:  # the monitor is hashing the first copy...
-        second = save_media(Response("http://x/a.jpg", body=b"second bytes"), "http://x/a.jpg", tmp_path, files)
-        (tmp_path / "as-read").write_bytes(reading.read())
-    assert files.read(tmp_path / "as-read") == b"first bytes"  # ...and still reads all of it
-    assert second.path == first.path and files.read(second.path) == b"second bytes"
-    assert [p.name for p in (tmp_path / "media").iterdir()] == [first.path.name]  # no partial file left
+    second = save_media(Response("http://x/a.jpg", body=b"second bytes"), "http://x/a.jpg", tmp_path, files)
+    assert first.path is not None and second.path is not None and first.path != second.path
+    assert files.read(first.path) == b"first bytes"  # never replaced under the monitor hashing it, nor removed
+    assert files.read(second.path) == b"second bytes"  # with the other (monitor/temp_media.py)
+    assert sorted((tmp_path / "media").iterdir()) == sorted([first.path, second.path])  # no partial file left
 
 
 LAZY_PAGE = """<html><body>
