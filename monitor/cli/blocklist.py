@@ -94,6 +94,7 @@ async def _add_and_retro_match(batches: Iterable[Sequence[BlocklistEntry]]) -> t
                 pending = []
         if pending or not reports:
             reports.append(await retro_match(pipeline, pending, context.workdir / "retro", recapture))
+        await context.matcher()  # writes the index file beside the store: the next process to match maps it
     report = RetroReport.total(reports)
     make_console().print(
         f"retro-match: {report.scanned} media seen before, {report.media_matched} now match "

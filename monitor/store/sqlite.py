@@ -24,6 +24,7 @@ from crawlers.sighting import Fingerprints, Sighting
 from monitor.errors import StoreError
 from monitor.records import BlocklistEntry, BlocklistItem, ItemState, PerceptualRow, items_of
 from monitor.signals.kept import hash_columns, perceptual_row, quality_columns, row_columns, row_from_columns
+from monitor.store.base import BlocklistRow
 from monitor.store.flat_json import flat_json
 from monitor.store.serialise import from_json, to_json
 from monitor.store.sqlite_cards import CARDS_SCHEMA, SqliteCards
@@ -181,6 +182,29 @@ class SqliteStore(SqliteRecords, SqliteCards, SqliteReviewSessions, SqliteNotice
             "WHERE coalesce(blocklist_items.state, ?) = ? ORDER BY blocklist.rowid"
         )
         return await self._bodies(BlocklistEntry, sql, (str(ItemState.ACTIVE), str(ItemState.ACTIVE)))
+
+    async def blocklist_revision(self) -> str:
+        """The count of entries and the last one's rowid and id: entries are only ever added, so these change
+        with every addition; the id tells a database restored from another copy apart."""
+
+        def read(db: sqlite3.Connection) -> str:
+            count, last = db.execute("SELECT count(*), max(rowid) FROM blocklist").fetchone()
+            row = db.execute("SELECT id FROM blocklist WHERE rowid = ?", (last,)).fetchone()
+            return f"sqlite:{count}:{last}:{row[0] if row else ''}"
+
+        return await self._run(read)
+
+    async def blocklist_rows(self, after: str, limit: int) -> list[BlocklistRow]:
+        sql = (
+            "SELECT rowid, hash_type, value, case_ref, coalesce(json_extract(body, '$.label'), ''), item_id, "
+            "coalesce(json_extract(body, '$.variant'), '') FROM blocklist WHERE rowid > ? ORDER BY rowid LIMIT ?"
+        )
+
+        def read(db: sqlite3.Connection) -> list[BlocklistRow]:
+            rows = db.execute(sql, (int(after or 0), limit))
+            return [BlocklistRow(str(key), *rest) for key, *rest in rows]
+
+        return await self._run(read)
 
     async def blocklist_items(self, case: str | None = None, state: ItemState | None = None) -> list[BlocklistItem]:
         wanted = [(column, value) for column, value in (("case_ref", case), ("state", state)) if value is not None]
