@@ -25,6 +25,7 @@ import json
 import logging
 import mmap
 import os
+from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,54 +64,58 @@ def kind_of(index: SignalIndex[Any]) -> str:
     return "exact" if isinstance(index, ExactIndex) else "replay"
 
 
-async def read_rows(store: Store) -> tuple[list[bytes], dict[str, list[np.ndarray]], dict[str, list[int]]]:
-    """Every entry from the store, page by page: the records, and per signal its packed values and numbers."""
-    records: list[bytes] = []
-    packed: dict[str, list[np.ndarray]] = {}
-    numbers: dict[str, list[int]] = {}
+@dataclass(slots=True)
+class RowsRead:
+    """Every entry as read from the store: records in one growing blob (not a million ``bytes`` objects),
+    and per signal its packed values and entry numbers."""
+
+    blob: bytearray = field(default_factory=bytearray)
+    offsets: array[int] = field(default_factory=lambda: array("Q", [0]))
+    packed: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    numbers: dict[str, array[int]] = field(default_factory=dict)
+
+    def take(self, rows: list[BlocklistRow]) -> None:
+        by_type: dict[str, list[str]] = {}
+        for row in rows:
+            if row.hash_type not in SIGNALS:
+                continue  # a hash type no longer registered: not matchable, so not indexed
+            self.numbers.setdefault(row.hash_type, array("q")).append(len(self.offsets) - 1)
+            self.blob += entry_record(*row[1:])
+            self.offsets.append(len(self.blob))
+            by_type.setdefault(row.hash_type, []).append(row.value)
+        for name, values in by_type.items():
+            if kind_of(SIGNALS[name].index_for(0)) != "replay":
+                size = SIGNALS[name].bits // 8
+                packed = np.frombuffer(bytes.fromhex("".join(values)), dtype=np.uint8).reshape(len(values), size)
+                self.packed.setdefault(name, []).append(packed)
+
+
+async def read_rows(store: Store) -> RowsRead:
+    """Every entry from the store, page by page (each page taken apart in a thread)."""
+    read = RowsRead()
     after = ""
     while rows := await store.blocklist_rows(after, READ_BATCH):
-        await asyncio.to_thread(_take_rows, rows, records, packed, numbers)
+        await asyncio.to_thread(read.take, rows)
         after = rows[-1].key
-    return records, packed, numbers
+    return read
 
 
-def _take_rows(
-    rows: list[BlocklistRow], records: list[bytes], packed: dict[str, list[np.ndarray]], numbers: dict[str, list[int]]
-) -> None:
-    by_type: dict[str, list[str]] = {}
-    for row in rows:
-        if row.hash_type not in SIGNALS:
-            continue  # a hash type no longer registered: not matchable, so not indexed
-        numbers.setdefault(row.hash_type, []).append(len(records))
-        records.append(entry_record(*row[1:]))
-        by_type.setdefault(row.hash_type, []).append(row.value)
-    for name, values in by_type.items():
-        if kind_of(SIGNALS[name].index_for(0)) != "replay":
-            size = SIGNALS[name].bits // 8
-            packed.setdefault(name, []).append(
-                np.frombuffer(bytes.fromhex("".join(values)), dtype=np.uint8).reshape(len(values), size)
-            )
-
-
-def build_parts(
-    revision: str, radii: Mapping[str, int], records: list[bytes], packed: Mapping[str, list[np.ndarray]],
-    numbers: Mapping[str, list[int]],
-) -> IndexParts:  # fmt: skip
+def build_parts(revision: str, radii: Mapping[str, int], read: RowsRead) -> IndexParts:
     """The file's arrays: CPU-bound (the multi-index sorts each table once), run in a thread."""
     parts = IndexParts(revision, dict(radii))
-    parts.arrays["entries.offsets"] = np.concatenate([[0], np.cumsum([len(r) for r in records], dtype=np.uint64)])
-    parts.blob = b"".join(records)
-    for name, entry_numbers in numbers.items():
-        kept = np.array(entry_numbers, dtype=np.int64)
+    parts.arrays["entries.offsets"] = np.frombuffer(read.offsets, dtype=np.uint64)
+    parts.blob = bytes(read.blob)
+    read.blob.clear()
+    for name, entry_numbers in read.numbers.items():
+        kept = np.frombuffer(entry_numbers, dtype=np.int64)
         index = SIGNALS[name].index_for(radii[name])
         kind = kind_of(index)
         if kind == "mih":
             assert isinstance(index, MultiIndexHashIndex)
-            index.add_packed(np.concatenate(packed[name]), list(kept))
-            parts.arrays |= {f"{name}.{key}": array for key, array in index.arrays().items()}
+            index.add_packed(np.concatenate(read.packed.pop(name)), list(kept))
+            parts.arrays |= {f"{name}.{key}": values for key, values in index.arrays().items()}
         elif kind == "exact":
-            exact = SortedExactIndex.build(np.concatenate(packed[name]), kept)
+            exact = SortedExactIndex.build(np.concatenate(read.packed.pop(name)), kept)
             parts.arrays |= {f"{name}.values": exact.keys.view(np.uint8).reshape(-1, exact.nbytes),
                              f"{name}.numbers": exact.numbers}  # fmt: skip
         else:
@@ -123,8 +128,8 @@ def write_parts(path: Path, parts: IndexParts) -> None:
     layout: dict[str, list[Any]] = {}
     chunks: list[bytes | memoryview] = []
     position = 0
-    for name, array in [*parts.arrays.items(), ("blob", np.frombuffer(parts.blob, dtype=np.uint8))]:
-        data = np.ascontiguousarray(array)
+    for name, saved in [*parts.arrays.items(), ("blob", np.frombuffer(parts.blob, dtype=np.uint8))]:
+        data = np.ascontiguousarray(saved)
         pad = -position % ALIGN
         chunks.append(b"\0" * pad)
         position += pad
@@ -185,11 +190,11 @@ def _parse(view: memoryview, revision: str, radii: Mapping[str, int]) -> tuple[s
     try:
         for name, (dtype, shape, offset) in header["arrays"].items():
             count = int(np.prod(shape))
-            array = np.frombuffer(view, dtype=np.dtype(dtype), count=count, offset=body + offset).reshape(shape)
+            mapped = np.frombuffer(view, dtype=np.dtype(dtype), count=count, offset=body + offset).reshape(shape)
             if name == "blob":
                 parts.blob = view[body + offset : body + offset + count]
             else:
-                parts.arrays[name] = array
+                parts.arrays[name] = mapped
     except (KeyError, TypeError, ValueError) as exc:
         return f"its layout is damaged ({exc})", None
     return "", parts
@@ -224,8 +229,11 @@ async def load_blocklist(matcher: BlocklistMatcher, store: Store, data_dir: Path
     path = data_dir / INDEX_FILE
     parts = await asyncio.to_thread(read_parts, path, revision, radii)
     if parts is None:
-        parts = await asyncio.to_thread(build_parts, revision, radii, *await read_rows(store))
-        await asyncio.to_thread(write_parts, path, parts)
+        parts = await asyncio.to_thread(build_parts, revision, radii, await read_rows(store))
+        try:
+            await asyncio.to_thread(write_parts, path, parts)
+        except OSError as exc:  # a full disk or a read-only data directory: match from memory, rebuild next time
+            log.warning("matching index %s not written: %s; the next start builds it again", path, exc)
     await asyncio.to_thread(install, matcher, parts)
     matcher.withdraw(item.id for item in await store.blocklist_items(state=ItemState.WITHDRAWN))
     return revision
