@@ -19,6 +19,7 @@ from bench import (
     queue,
     retro,
     robustness,
+    scale_blocklist,
     sealing,
     startup,
     telegram,
@@ -38,6 +39,7 @@ BENCHMARKS: dict[str, Callable[[], None]] = {
     "startup": startup.main,
     "daemon_idle": daemon_idle.main,
     "sealing": sealing.main,
+    "scale_blocklist": scale_blocklist.main,
     "tempdisk": tempdisk.main,
     "workers": workers.main,
 }

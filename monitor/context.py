@@ -6,7 +6,6 @@ parts to the components that need them.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from evidence.keys import decode_key, load_or_create_key
 from evidence.rendering import ChromiumRenderer, Renderer, find_chromium
 from evidence.signing import load_or_create_signing_key
 from monitor.fingerprint.pool import HashPool
+from monitor.matching.index_file import load_blocklist
 from monitor.matching.matcher import BlocklistMatcher
 from monitor.packets.timestamps import TimestampSettings
 from monitor.pipeline import EvidenceSettings, Pipeline
@@ -50,9 +50,10 @@ class MonitorContext:
     async def matcher(self, blocklist: bool = True) -> BlocklistMatcher:
         """A matcher over the whole blocklist, its rules from the settings (other signals: their defaults).
 
-        Building the indexes is CPU-bound (a million entries: seconds), so it runs in a thread and the event
-        loop — the review UI, the daemon's other runs — keeps answering (numpy releases the GIL for the
-        heavy parts). Why not the hash pool's processes? The built indexes would have to be pickled back.
+        The indexes are mapped from the file beside the store, built again only when the blocklist changed
+        (``monitor/matching/index_file.py``). Building is CPU-bound (a million entries: seconds), so it runs
+        in a thread and the event loop — the review UI, the daemon's other runs — keeps answering (numpy
+        releases the GIL for the heavy parts).
         ``blocklist=False`` gives the rules without the entries: retro-matching indexes only the new ones.
         """
         settings = self.settings
@@ -63,7 +64,7 @@ class MonitorContext:
         }
         matcher = BlocklistMatcher(rules)
         if blocklist:
-            await asyncio.to_thread(matcher.add, await self.store.blocklist_entries())
+            await load_blocklist(matcher, self.store, self.settings.data_dir)
         return matcher
 
     async def pipeline(self, blocklist: bool = True) -> Pipeline:

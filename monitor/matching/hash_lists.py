@@ -8,13 +8,20 @@ card shows beside the match, and which matches under the stricter variant radius
 
 An import is all or nothing: every row is validated first, and one bad row means nothing is imported,
 with every bad row reported by line number.
+
+Why two passes over a large list instead of one list in memory? A national list has millions of rows; as
+``BlocklistEntry`` objects they take gigabytes. ``check_blocklist`` reads the file once and keeps only the
+problems (and a count); ``blocklist_batches`` reads it again and hands out entries a batch at a time, so an
+import's memory is one batch whatever the list's size. The validation is the same function on both passes.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from config.untrusted_text import control_characters_in
@@ -37,10 +44,7 @@ def _entry(
         raise ValueError(str(exc)) from None
     if not case.strip():
         raise ValueError("case is empty (give a pseudonymous case reference)")
-    try:
-        checked_case_code(case.strip())  # a case code ends up in file names, headers and court documents
-    except BadCaseCode as exc:
-        raise ValueError(str(exc)) from None
+    _checked_case(case.strip())  # a case code ends up in file names, headers and court documents
     refuse_control_characters(label, "label")
     refuse_control_characters(item, "item")
     refuse_control_characters(variant, "variant")
@@ -51,9 +55,21 @@ def _entry(
     )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4096)
+def _checked_case(case: str) -> None:
+    """``ValueError`` for a bad case code; a list holds few cases in many rows, so each is checked once."""
+    try:
+        checked_case_code(case)
+    except BadCaseCode as exc:
+        raise ValueError(str(exc)) from None
+
+
 def refuse_control_characters(text: str, field: str) -> None:
     """``ValueError`` for a case or label holding control characters: shown on a terminal or in the review
-    UI they would run as escape sequences or reverse the text (U+202E), so they are refused at the door."""
+    UI they would run as escape sequences or reverse the text (U+202E), so they are refused at the door.
+    Printable ASCII holds none of them, which is checked first (most rows of a large list)."""
+    if text.isascii() and text.isprintable():
+        return
     found = control_characters_in(text)
     if found:
         raise ValueError(f"{field} contains control characters ({', '.join(found)}): remove them and import again")
@@ -93,29 +109,68 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                 yield number, {key: str(value) for key, value in row.items()}
 
 
-def read_blocklist(path: Path, origin: str = "import") -> list[BlocklistEntry]:
-    """Every entry of a CSV (``hash_type,hash,case,label[,item]``) or JSON-lines file; ``BlocklistError`` if any
-    is bad."""
-    rows = _jsonl_rows(path) if path.suffix.lower() in (".jsonl", ".ndjson") else _csv_rows(path)
-    entries: list[BlocklistEntry] = []
+@dataclass(slots=True)
+class ListCheck:
+    """What ``check_blocklist`` found: the number of entries (every row valid)."""
+
+    entries: int = 0
+
+
+def _rows_of(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    return _jsonl_rows(path) if path.suffix.lower() in (".jsonl", ".ndjson") else _csv_rows(path)
+
+
+def iter_blocklist(path: Path, origin: str = "import") -> Iterator[BlocklistEntry]:
+    """Every entry of a CSV (``hash_type,hash,case,label[,item]``) or JSON-lines file, as read; once the file
+    is read, ``BlocklistError`` naming every bad row by line if any was bad (the good ones were yielded
+    already: ``check_blocklist`` first, to import all or nothing), or if there was no entry at all."""
     problems: list[tuple[int, str]] = []
+    count = 0
     try:
-        for line, row in rows:
+        for line, row in _rows_of(path):
             try:
                 if "_error" in row:
                     raise ValueError(row["_error"])
-                entries.append(_entry(row.get("hash_type", ""), row.get("hash", ""), row.get("case", ""),
-                                      row.get("label", ""), origin, row.get("item", ""),
-                                      row.get("variant", "")))  # fmt: skip
+                entry = _entry(row.get("hash_type", ""), row.get("hash", ""), row.get("case", ""),
+                               row.get("label", ""), origin, row.get("item", ""), row.get("variant", ""))  # fmt: skip
             except ValueError as exc:
                 problems.append((line, str(exc)))
+                continue
+            count += 1
+            yield entry
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise BlocklistError(f"{path}: cannot read the hash list: {exc}") from None
     if problems:
         raise _fail(path, problems)
-    if not entries:
+    if not count:
         raise BlocklistError(f"{path}: no entries (expected a header {','.join(CSV_COLUMNS)} and rows)")
-    return entries
+
+
+def check_blocklist(path: Path, origin: str = "import") -> ListCheck:
+    """Validate every row without keeping any: ``BlocklistError`` as ``read_blocklist`` raises it."""
+    check = ListCheck()
+    for _ in iter_blocklist(path, origin):
+        check.entries += 1
+    return check
+
+
+def blocklist_batches(path: Path, origin: str = "import", size: int = 20_000) -> Iterator[list[BlocklistEntry]]:
+    """The entries in file order, ``size`` at a time (``check_blocklist`` first: a bad row raises only once the
+    whole file has been read, after the batches before it)."""
+    batch: list[BlocklistEntry] = []
+    for entry in iter_blocklist(path, origin):
+        batch.append(entry)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def read_blocklist(path: Path, origin: str = "import") -> list[BlocklistEntry]:
+    """Every entry of a CSV (``hash_type,hash,case,label[,item]``) or JSON-lines file; ``BlocklistError`` if any
+    is bad. For a list of a size that fits in memory (an upload); ``blocklist_batches`` for any size."""
+    return list(iter_blocklist(path, origin))
 
 
 def write_blocklist_csv(entries: list[BlocklistEntry], path: Path) -> None:

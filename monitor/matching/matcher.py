@@ -32,10 +32,12 @@ def hit_of(entry: BlocklistEntry, distance: int, matched: str) -> BlocklistHit:
 
 
 class BlocklistMatcher:
-    """Holds an index per registered signal; ``add`` makes new entries matchable at once."""
+    """Holds an index per registered signal; ``add`` makes new entries matchable at once, ``withdraw`` stops
+    matching an item's entries at once (the indexes keep them: a withdrawal never costs a rebuild)."""
 
     def __init__(self, rules: Mapping[str, MatchRule] | None = None) -> None:
         self.rules = rules_for(rules)
+        self.withdrawn: set[str] = set()
         self.signals: dict[str, type[SignalType]] = dict(SIGNALS)
         self.indexes: dict[str, SignalIndex[BlocklistEntry]] = {
             name: signal.index_for(self.rules[name].threshold) for name, signal in self.signals.items()
@@ -50,7 +52,12 @@ class BlocklistMatcher:
         for hash_type, group in by_type.items():
             self.indexes[signal_for(hash_type).name].add_many([entry.value for entry in group], group)
 
+    def withdraw(self, item_ids: Iterable[str]) -> None:
+        """Match none of these items' entries any more, from the next ``match`` on."""
+        self.withdrawn.update(item_ids)
+
     def __len__(self) -> int:
+        """Entries indexed, those of withdrawn items included."""
         return sum(len(index) for index in self.indexes.values())
 
     def match(self, fingerprints: Fingerprints) -> tuple[BlocklistHit, ...]:
@@ -73,5 +80,7 @@ class BlocklistMatcher:
         answers = index.query_batch(probes, rule.threshold) if probes else []
         for number, (probe, matches) in enumerate(zip(probes, answers, strict=True)):
             for found in matches:
+                if found.entry.item_id in self.withdrawn:
+                    continue
                 if rule.accepts(found.distance, found.share, variant=bool(number or found.entry.variant)):
                     yield probe, found

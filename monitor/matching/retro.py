@@ -96,13 +96,15 @@ async def find_retro_matches(
     again, or a withdrawn picture hashed again, does not bring it back)."""
     withdrawn = {item.id for item in await store.blocklist_items(state=ItemState.WITHDRAWN)}
     active = [entry for entry in entries if entry.item_id not in withdrawn]
-    matcher = await asyncio.to_thread(RetroMatcher, active, rules)
+    matcher: RetroMatcher | None = None  # built once there is a stored media to scan: a first import has none
     found = RetroMatches()
     after = ""
     while True:
         rows = await store.perceptual_rows(after, BATCH)
         if not rows:
             return found
+        if matcher is None:
+            matcher = await asyncio.to_thread(RetroMatcher, active, rules)
         await asyncio.to_thread(matcher.scan, rows, found)
         after = rows[-1].sha256
 
@@ -128,6 +130,24 @@ class RetroReport:
     preserved: int
     not_preserved: int
     problems: tuple[RunProblem, ...] = ()  # what preserving the recaptures found wrong (no screenshot, ...)
+
+    @classmethod
+    def total(cls, reports: Sequence[RetroReport]) -> RetroReport:
+        """The reports of the chunks of one import as one (each chunk scanned the same media: ``scanned``
+        is the largest scan, not their sum)."""
+
+        def sum_of(name: str) -> int:
+            return sum(getattr(report, name) for report in reports)
+
+        return cls(
+            scanned=max((report.scanned for report in reports), default=0),
+            media_matched=sum_of("media_matched"),
+            sightings_matched=sum_of("sightings_matched"),
+            hits_recorded=sum_of("hits_recorded"),
+            preserved=sum_of("preserved"),
+            not_preserved=sum_of("not_preserved"),
+            problems=tuple(problem for report in reports for problem in report.problems),
+        )
 
 
 Recapture = Callable[[Sighting, Path, TempFiles], Awaitable[Sighting | None]]

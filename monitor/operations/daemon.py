@@ -106,7 +106,7 @@ class Daemon:
         self._context: MonitorContext | None = None
         self._scheduler: SourceScheduler | None = None
         self._pipeline_lock = asyncio.Lock()  # one matcher rebuild at a time
-        self._pipeline: tuple[tuple[int, int], Pipeline] | None = None  # blocklist version it was built for
+        self._pipeline: tuple[str, Pipeline] | None = None  # blocklist revision it was built for
         self.review_url = settings.review_public_url or f"http://{settings.review_host}:{settings.review_port}"
         self.started_at = datetime.now(UTC)
 
@@ -258,19 +258,21 @@ class Daemon:
         await self._after_run(source, record)
 
     async def _current_pipeline(self, context: MonitorContext) -> Pipeline:
-        """One pipeline while the blocklist is unchanged; rebuilt (matcher and indexes) when it changed.
+        """One pipeline while the blocklist's entries are unchanged; a new one when entries were added.
 
-        Entries are only ever added and items only ever withdrawn, so the count of entries and the count of
-        withdrawn items together tell whether the indexes are stale: a victim's withdrawal is honoured by the
-        next run that starts, without a restart. The rebuild's CPU-bound part runs in a thread
-        (``MonitorContext.matcher``): the review server and the other runs keep going meanwhile. Runs that
-        start together wait for one rebuild instead of each making its own.
+        Entries are only ever added and items only ever withdrawn. An addition changes the store's
+        ``blocklist_revision``: the next run to start gets a new matcher, loaded from the index file beside
+        the store (rebuilt there once, in a thread, by whichever process sees the change first: the import
+        itself writes it). A withdrawal is applied to the matcher in place, so runs already under way, which
+        share it, stop matching the item at once too, without a rebuild. Runs that start together wait for
+        one load instead of each making its own.
         """
         async with self._pipeline_lock:
-            withdrawn = await context.store.blocklist_items(state=ItemState.WITHDRAWN)
-            version = ((await context.store.counts())["blocklist"], len(withdrawn))
-            if self._pipeline is None or self._pipeline[0] != version:
-                self._pipeline = (version, await context.pipeline())
+            revision = await context.store.blocklist_revision()
+            withdrawn = [item.id for item in await context.store.blocklist_items(state=ItemState.WITHDRAWN)]
+            if self._pipeline is None or self._pipeline[0] != revision:
+                self._pipeline = (revision, await context.pipeline())
+            self._pipeline[1].matcher.withdraw(withdrawn)
             return self._pipeline[1]
 
     async def _after_run(self, source: Source, record: RunRecord) -> None:

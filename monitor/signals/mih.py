@@ -154,9 +154,34 @@ class MultiIndexHashIndex(Generic[T]):
 
     def add_many(self, values: Sequence[str], entries: Sequence[T]) -> None:
         """Add in bulk and rebuild the tables once."""
-        self._delta_rows.extend(pack(values, self.nbytes))
+        self.add_packed(pack(values, self.nbytes), entries)
+
+    def add_packed(self, rows: np.ndarray, entries: Sequence[T]) -> None:
+        """``add_many`` for hashes already packed (``(n, nbytes)`` uint8), as the persisted index keeps them."""
+        self._delta_rows.extend(rows)
         self._delta_entries.extend(entries)
         self.compact()
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The built tables and the entries (which must be integers), to be saved and given back to
+        ``from_arrays``: loading them is a memory map, not a rebuild (``monitor/matching/index_file.py``)."""
+        self.compact()
+        return {
+            "words": self._words, "offsets": self._offsets, "ids": self._ids, "table_words": self._table_words,
+            "entries": np.asarray(self._entries, dtype=np.int64),
+        }  # fmt: skip
+
+    @classmethod
+    def from_arrays(cls, bits: int, radius: int, arrays: dict[str, np.ndarray]) -> MultiIndexHashIndex[int]:
+        """The index ``arrays()`` saved, its entries the saved integers (read-only arrays are fine: a later
+        ``compact`` makes new ones)."""
+        index: MultiIndexHashIndex[int] = cls(bits, radius)  # type: ignore[assignment]
+        if arrays["offsets"].shape != index._offsets.shape:
+            raise ValueError(f"saved tables of {arrays['offsets'].shape} offsets, not {index._offsets.shape}")
+        index._words, index._offsets, index._ids = arrays["words"], arrays["offsets"], arrays["ids"]
+        index._table_words = arrays["table_words"]
+        index._entries = arrays["entries"]  # type: ignore[assignment]  # indexed like the list, never grown
+        return index
 
     def compact(self) -> None:
         """Fold the delta into the tables (a rebuild: sorts every table once)."""
@@ -164,7 +189,7 @@ class MultiIndexHashIndex(Generic[T]):
             return
         fresh = np.ascontiguousarray(np.stack(self._delta_rows)).view(np.uint64)
         words = np.concatenate([self._words, fresh])
-        entries = self._entries + self._delta_entries
+        entries = list(self._entries) + self._delta_entries  # a loaded index's entries are an array
         self._delta_rows, self._delta_entries = [], []
         order = np.argsort(self._keys(words)[:, 0], kind="stable")
         self._words = np.ascontiguousarray(words[order])

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from crawlers.base import SourceState
 from crawlers.sighting import Fingerprints, Sighting
@@ -43,8 +43,29 @@ from monitor.store.notice_records import CardFlags, NoticeRecord, NoticeState
 from monitor.store.queries import CardPage, CardQuery, HitFacets, HitPage, HitQuery, RunTotals, SourceRuns
 
 
+class BlocklistRow(NamedTuple):
+    """What the matching index keeps of one entry (``monitor/matching/index_file.py``), whatever its item's
+    state: ``key`` orders the entries and pages through them (``blocklist_rows(after=key)``)."""
+
+    key: str
+    hash_type: str
+    value: str
+    case: str
+    label: str
+    item_id: str
+    variant: str
+
+
 class BlocklistStore(Protocol):
     """Blocklist items (victim pictures) and their entries (the hashes that find them: the item's signals)."""
+
+    async def blocklist_revision(self) -> str:
+        """A text that changes whenever an entry is added (entries are never removed; a withdrawal changes the
+        state of an item, not this): the persisted matching index is rebuilt only when it changed."""
+
+    async def blocklist_rows(self, after: str, limit: int) -> list[BlocklistRow]:
+        """Up to ``limit`` entries after the one keyed ``after`` (``""``: from the first), in key order, as the
+        few columns the matching index keeps: no document is decoded."""
 
     async def add_blocklist_entries(self, entries: Sequence[BlocklistEntry]) -> int:
         """Add entries and the items they name (all or none); return how many entries were new. An item

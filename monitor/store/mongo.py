@@ -27,6 +27,7 @@ from crawlers.sighting import Fingerprints, Sighting
 from monitor.errors import StoreError
 from monitor.records import BlocklistEntry, BlocklistItem, ItemState, PerceptualRow, items_of
 from monitor.signals.kept import perceptual_row, row_columns, row_from_columns
+from monitor.store.base import BlocklistRow
 from monitor.store.mongo_cards import CARD_INDEXES, MongoCards, build_cards
 from monitor.store.mongo_items import assign_items
 from monitor.store.mongo_notices import MongoNotices
@@ -160,6 +161,36 @@ class MongoStore(MongoRecords, MongoCards, MongoReviewSessions, MongoNotices):
         withdrawn = await self.db["blocklist_items"].distinct("_id", {"state": str(ItemState.WITHDRAWN)})
         query = {"item_id": {"$nin": withdrawn}} if withdrawn else {}
         return await self._find(BlocklistEntry, "blocklist", query, [("added_at", ASCENDING), ("_id", ASCENDING)])
+
+    async def blocklist_revision(self) -> str:
+        """The count of entries and the greatest id: entries are only ever added (ids are hashes, so the
+        greatest changes with most additions; the count with every one)."""
+        try:
+            count = await self.db["blocklist"].count_documents({})
+            last = await self.db["blocklist"].find_one({}, {"_id": 1}, sort=[("_id", DESCENDING)])
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot read the blocklist's revision: {exc}") from exc
+        return f"mongo:{count}:{last['_id'] if last else ''}"
+
+    async def blocklist_rows(self, after: str, limit: int) -> list[BlocklistRow]:
+        fields = {"hash_type": 1, "value": 1, "case": 1, "label": 1, "item_id": 1, "variant": 1}
+        cursor = self.db["blocklist"].find({"_id": {"$gt": after}}, fields).sort("_id", ASCENDING).limit(limit)
+        try:
+            documents = await cursor.to_list(None)
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB store: cannot read the blocklist: {exc}") from exc
+        return [
+            BlocklistRow(
+                d["_id"],
+                d["hash_type"],
+                d["value"],
+                d["case"],
+                d.get("label", ""),
+                d.get("item_id", ""),
+                d.get("variant", ""),
+            )  # fmt: skip
+            for d in documents
+        ]
 
     async def blocklist_items(self, case: str | None = None, state: ItemState | None = None) -> list[BlocklistItem]:
         query = {key: str(value) for key, value in (("case", case), ("state", state)) if value is not None}

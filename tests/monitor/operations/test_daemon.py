@@ -165,3 +165,21 @@ async def test_a_withdrawn_item_is_no_longer_matched_by_the_next_run_without_a_r
         assert await context.store.withdraw_item("item-1", datetime.now(UTC))
         after = await daemon._current_pipeline(context)
     assert after.matcher.match(Fingerprints(values={"sha256": picture})) == ()
+
+
+async def test_a_withdrawal_reaches_runs_already_under_way_without_a_rebuild(
+    daemon_settings: Settings, tmp_path: Path
+) -> None:
+    from crawlers.sighting import Fingerprints
+    from monitor.context import open_context
+    from monitor.records import BlocklistEntry
+
+    picture = "cd" * 32
+    daemon = Daemon(daemon_settings, tmp_path / "watchlist.yaml", Alerter([]))
+    async with open_context(daemon_settings) as context:
+        await context.store.add_blocklist_entries([BlocklistEntry("sha256", picture, "case-1", item_id="item-1")])
+        under_way = await daemon._current_pipeline(context)  # a run that started before the withdrawal
+        assert await context.store.withdraw_item("item-1", datetime.now(UTC))
+        next_run = await daemon._current_pipeline(context)
+    assert next_run is under_way, "a withdrawal does not rebuild the matcher"
+    assert under_way.matcher.match(Fingerprints(values={"sha256": picture})) == ()

@@ -21,16 +21,16 @@ from typing import Any
 
 import pytest
 
-from monitor.matching.matcher import BlocklistMatcher
+from monitor.matching import index_file
 from monitor.matching.retro import RetroMatcher
 from monitor.records import BlocklistEntry
 from tests.monitor.review.conftest import World, post
 
 GATE_SECONDS = 30.0  # only reached when the step blocks the event loop
-HEAVY_STEPS: dict[str, tuple[type, str]] = {  # what is held: a method of a class
+HEAVY_STEPS: dict[str, tuple[object, str]] = {  # what is held: a method of a class, or a module's function
     "indexing an upload's entries": (RetroMatcher, "__init__"),
     "scanning the media seen before": (RetroMatcher, "scan"),
-    "rebuilding the matcher": (BlocklistMatcher, "add"),
+    "rebuilding the matcher": (index_file, "build_parts"),
 }
 
 
@@ -93,7 +93,7 @@ async def test_the_review_ui_answers_while_a_large_list_is_indexed_and_matched(
     owner, name = HEAVY_STEPS[step]
     monkeypatch.setattr(owner, name, gate.hold(getattr(owner, name)))
     visitor = await world.client_for()
-    work = rebuild_and_check if owner is BlocklistMatcher else upload_and_check
+    work = rebuild_and_check if owner is index_file else upload_and_check
 
     running = asyncio.create_task(work(world, seen.fingerprints.sha256))
     assert await asyncio.to_thread(gate.entered.wait, GATE_SECONDS), f"the work never reached {step}"

@@ -21,6 +21,7 @@ from monitor.store import MongoStore, SqliteStore
 from monitor.store.base import Store
 from tests.contracts.batch_write_contract import BatchWriteContract
 from tests.contracts.blocklist_items_contract import BlocklistItemContract
+from tests.contracts.blocklist_rows_contract import BlocklistRowsContract
 from tests.contracts.card_contract import CardContract
 from tests.contracts.login_failure_contract import LoginFailureContract
 from tests.contracts.minor_first_contract import MinorFirstContract
@@ -32,7 +33,7 @@ from tests.contracts.store_queries_contract import StoreQueryContract
 REAL_MONGODB_URL = os.environ.get("JIKIMI_TEST_MONGODB_URL")
 CONTRACTS = (
     StoreContract, StoreQueryContract, BlocklistItemContract, CardContract, ReviewSessionContract,
-    LoginFailureContract, BatchWriteContract, NoticeStoreContract, MinorFirstContract,
+    LoginFailureContract, BatchWriteContract, NoticeStoreContract, MinorFirstContract, BlocklistRowsContract,
 )  # fmt: skip
 """What every store back end must do: each test class below runs all of it against one back end."""
 
