@@ -22,6 +22,7 @@ from typing import Any
 
 from bench.report_queue import queue_rows
 from bench.report_robustness import robustness_paragraphs
+from bench.report_scale import scale_rows
 from bench.report_sealing import INTRO, sealing_rows
 from bench.timing import RESULTS
 
@@ -252,7 +253,7 @@ def other_rows(results: Results) -> list[str]:
     lines += queue_rows(results["queue"], row, seconds, pair, times)
     lines.append(daemon_row(results["daemon_idle"]))
     lines += startup_rows(results["startup"])
-    return lines
+    return lines + scale_rows(results, row, seconds, pair, times)
 
 
 def daemon_row(result: Results) -> str:
