@@ -58,9 +58,10 @@ async def timestamp_pending(
     store: TimestampStore, data_dir: Path, key: bytes, settings: TimestampSettings, actor: str,
     *, signer: Ed25519PrivateKey | None,
 ) -> dict[str, int]:  # fmt: skip
-    """Ask again for every packet still awaiting its token; counts by outcome."""
+    """Ask again for every packet still awaiting its token (no ``timestamped`` custody event); counts by outcome.
+    A packet time-stamped already is not read at all, so a pass costs the backlog, not the evidence store."""
     counts: dict[str, int] = {}
-    for packet in await store.packets():
+    for packet in await store.packets_awaiting_timestamp():
         outcome = await timestamp_packet(store, packet.id, data_dir / packet.path, key, settings, actor, signer=signer)
         counts[outcome] = counts.get(outcome, 0) + 1
     return counts

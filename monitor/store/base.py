@@ -215,6 +215,10 @@ class PacketStore(Protocol):
     async def packets_since(self, since: datetime) -> list[PacketRecord]:
         """Packets made at or after ``since``, oldest first."""
 
+    async def packets_awaiting_timestamp(self) -> list[PacketRecord]:
+        """Packets whose custody chain has no ``timestamped`` event, oldest first: what time-stamping asks
+        for again, found by the custody index rather than by reading every packet."""
+
 
 class CustodyStore(Protocol):
     async def append_custody(self, event: CustodyEvent) -> bool:

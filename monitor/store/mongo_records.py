@@ -150,6 +150,11 @@ class MongoRecords(MongoPart):
         query = {"_id": {"$in": list(packet_ids)}}
         return await self._find(PacketRecord, "packets", query, [("created_at", ASCENDING), ("_id", ASCENDING)])
 
+    async def packets_awaiting_timestamp(self) -> list[PacketRecord]:
+        stamped = await self.db["custody"].distinct("chain", {"kind": str(CustodyKind.TIMESTAMPED)})
+        query = {"_id": {"$nin": list(stamped)}}
+        return await self._find(PacketRecord, "packets", query, [("created_at", ASCENDING), ("_id", ASCENDING)])
+
     async def packets_since(self, since: datetime) -> list[PacketRecord]:
         query = {"created_at": {"$gte": stored_time(since)}}
         return await self._find(PacketRecord, "packets", query, [("created_at", ASCENDING), ("_id", ASCENDING)])

@@ -143,6 +143,11 @@ class SqliteRecords(SqlitePart):
         found = await self._bodies_in(PacketRecord, "SELECT body FROM packets WHERE id IN ({marks})", packet_ids)
         return sorted(found, key=lambda packet: (packet.created_at, packet.id))
 
+    async def packets_awaiting_timestamp(self) -> list[PacketRecord]:
+        sql = ("SELECT body FROM packets WHERE NOT EXISTS (SELECT 1 FROM custody WHERE custody.chain = packets.id"
+               " AND custody.kind = 'timestamped') ORDER BY rowid")  # fmt: skip
+        return await self._bodies(PacketRecord, sql)
+
     async def packets_since(self, since: datetime) -> list[PacketRecord]:
         sql = "SELECT body FROM packets WHERE created_at >= ? ORDER BY created_at, id"
         return await self._bodies(PacketRecord, sql, (stored_time(since),))

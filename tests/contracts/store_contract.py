@@ -88,6 +88,19 @@ class StoreContract:
         assert not await store.put_packet(packet)
         assert await store.packets() == [packet]
 
+    async def test_only_packets_without_a_timestamped_event_await_their_token(self, store: Store) -> None:
+        from evidence.custody import next_event
+
+        at = datetime(2026, 11, 1, tzinfo=UTC)
+        packets = [PacketRecord(f"p-{n}", f"s-{n}", f"evidence/p-{n}", "ef" * 32, created_at=at) for n in range(3)]
+        for packet in packets:
+            assert await store.put_packet(packet)
+            await store.append_custody(next_event(None, packet.id, "captured", "jikimi", {}, at))
+        captured = await store.last_custody_event("p-1")
+        await store.append_custody(next_event(captured, "p-1", "timestamped", "jikimi", {}, at + timedelta(hours=1)))
+        await store.append_custody(next_event(None, "other-chain", "timestamped", "jikimi", {}, at))
+        assert [packet.id for packet in await store.packets_awaiting_timestamp()] == ["p-0", "p-2"]
+
     async def test_a_run_record_is_updated_as_the_run_progresses(self, store: Store) -> None:
         started = datetime(2026, 11, 1, tzinfo=UTC)
         run = RunRecord("r-1", "src", started)
