@@ -17,9 +17,10 @@ from aiohttp import web
 from config.errors import UsageError
 from monitor.review.pages import flash, render_page, review_app
 from monitor.review.permissions import requires
+from monitor.review.recipients_cache import current_recipients
 from monitor.review.security import current_reviewer
 from monitor.store.notice_records import NoticeRecord, NoticeState
-from monitor.takedown.outbox import Signing, retry_notice, submit_notice
+from monitor.takedown.outbox import Signing, retry_notice, stop_unplanned, submit_notice
 
 routes = web.RouteTableDef()
 NOTICE_ID = r"{notice:[0-9a-f]{24}}"
@@ -58,6 +59,9 @@ async def _act(request: web.Request, *, submit: bool) -> web.Response:
     if not waits:  # the page's buttons are the rule, checked here too: an e-mail notice is sent, not "submitted"
         await flash(request, "notice_not_waiting")
         raise web.HTTPSeeOther("/notices")
+    loaded = await current_recipients(app.settings.recipients)
+    if submit and loaded.recipients is not None:  # a notice the plan no longer holds is stopped, not submitted
+        await stop_unplanned(store, loaded.recipients, datetime.now(UTC))
     try:
         if submit:
             await submit_notice(store, notice_id, reviewer.name, clock=lambda: datetime.now(UTC), signing=signing)

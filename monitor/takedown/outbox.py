@@ -89,10 +89,7 @@ async def send_due(
     records = await store.notices()
     plan = plan_notices(await confirmed_cards(store), recipients, now=now, history=history_of(records))  # 2
     changes = reconcile(records, plan, recipients, now)  # 3
-    for record, why in changes.stop:
-        if await store.update_notice(record.changed(state=NoticeState.STOPPED, stopped_reason=why)):
-            run.stopped += 1
-            log.info("notice stopped: %s", why, extra={"notice": record.id, "recipient": record.recipient})
+    run.stopped += await _apply_stops(store, changes.stop)
     for record in changes.new:
         run.created += int(await store.put_notice(record))
     recent = _sent_since(records, now - HOUR)
@@ -119,6 +116,24 @@ async def send_due(
         elif isinstance(outcome, str):
             unreachable = f"the SMTP server was unreachable earlier in this pass ({outcome})"
     return run
+
+
+async def stop_unplanned(store: OutboxStore, recipients: RecipientsFile, now: datetime) -> int:
+    """Step 3's stops alone, at once: what a person just changed (a card flagged suspected minor, a recipient
+    withheld) must not leave a stale notice open until the next pass — a manual one could be submitted by
+    hand meanwhile. Returns how many notices were stopped."""
+    records = await store.notices()
+    plan = plan_notices(await confirmed_cards(store), recipients, now=now, history=history_of(records))
+    return await _apply_stops(store, reconcile(records, plan, recipients, now).stop)
+
+
+async def _apply_stops(store: OutboxStore, stops: Sequence[tuple[NoticeRecord, str]]) -> int:
+    stopped = 0
+    for record, why in stops:
+        if await store.update_notice(record.changed(state=NoticeState.STOPPED, stopped_reason=why)):
+            stopped += 1
+            log.info("notice stopped: %s", why, extra={"notice": record.id, "recipient": record.recipient})
+    return stopped
 
 
 def stale_after_for(smtp_timeout: float) -> timedelta:
