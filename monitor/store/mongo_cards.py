@@ -88,8 +88,20 @@ async def refresh_cards(db: Any, keys: Iterable[tuple[str, str]]) -> None:
         ]  # fmt: skip
         if writes:
             await db["cards"].bulk_write(writes, ordered=False)
+            await _recheck_minor(db, [card_id(*key) for key in by_card], minors)
     except PyMongoError as exc:
         raise StoreError(f"MongoDB store: cannot update the summary of {len(wanted)} cards: {exc}") from exc
+
+
+async def _recheck_minor(db: Any, ids: list[str], written: set[str]) -> None:
+    """A reviewer's flag saved between reading the card facts and writing the summary would be overwritten
+    with the old value: read the facts again and put right any card whose flag changed meanwhile."""
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        flagged = db["card_facts"].find({"_id": {"$in": chunk}, "suspected_minor": True}, {"_id": 1})
+        now = {str(facts["_id"]) async for facts in flagged}
+        for card, minor in [(card, 1) for card in now - written] + [(card, 0) for card in (written & set(chunk)) - now]:
+            await db["cards"].update_one({"_id": card}, {"$set": {"minor": minor}})
 
 
 async def build_cards(db: Any) -> None:
