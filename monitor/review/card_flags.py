@@ -25,12 +25,11 @@ from evidence.custody import CustodyKind
 from monitor.decisions import DecisionRefused, card_hits
 from monitor.packets.custody_log import append_event
 from monitor.review.cards import CARD_ID, CATEGORIES
-from monitor.review.pages import ReviewApp, flash, not_found, review_app
+from monitor.review.notices import stop_stale_notices
+from monitor.review.pages import flash, not_found, review_app
 from monitor.review.permissions import requires
-from monitor.review.recipients_cache import current_recipients
 from monitor.review.security import current_reviewer
 from monitor.store.notice_records import CardFlags
-from monitor.takedown.outbox import stop_unplanned
 
 routes = web.RouteTableDef()
 
@@ -81,14 +80,6 @@ async def set_flags(request: web.Request) -> web.Response:
 
 
 Form = MultiDictProxy[str | bytes | bytearray | FileField]
-
-
-async def stop_stale_notices(app: ReviewApp) -> None:
-    """Stop at once the notices the change leaves out of the plan (an operator's, once a card is flagged a
-    suspected minor), so none waits for the next pass with its "submitted" button still on /notices."""
-    loaded = await current_recipients(app.settings.recipients)
-    if loaded.recipients is not None:
-        await stop_unplanned(app.context.store, loaded.recipients, datetime.now(UTC))
 
 
 def withheld_after(form: Form, before: CardFlags | None) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from config.errors import UsageError
-from monitor.review.pages import flash, render_page, review_app
+from monitor.review.pages import ReviewApp, flash, render_page, review_app
 from monitor.review.permissions import requires
 from monitor.review.recipients_cache import current_recipients
 from monitor.review.security import current_reviewer
@@ -48,6 +48,14 @@ async def notices_page(request: web.Request) -> web.Response:
     })  # fmt: skip
 
 
+async def stop_stale_notices(app: ReviewApp) -> None:
+    """Stop at once the notices the plan no longer holds (an operator's, once a card is flagged a suspected
+    minor; one a reviewer withheld), so none waits for the next pass with its "submitted" button still here."""
+    loaded = await current_recipients(app.settings.recipients)
+    if loaded.recipients is not None:
+        await stop_unplanned(app.context.store, loaded.recipients, datetime.now(UTC))
+
+
 async def _act(request: web.Request, *, submit: bool) -> web.Response:
     """Record a submission (``submit``) or queue an unconfirmed send again, in the person's name."""
     app, reviewer = review_app(request), current_reviewer(request)
@@ -59,9 +67,8 @@ async def _act(request: web.Request, *, submit: bool) -> web.Response:
     if not waits:  # the page's buttons are the rule, checked here too: an e-mail notice is sent, not "submitted"
         await flash(request, "notice_not_waiting")
         raise web.HTTPSeeOther("/notices")
-    loaded = await current_recipients(app.settings.recipients)
-    if submit and loaded.recipients is not None:  # a notice the plan no longer holds is stopped, not submitted
-        await stop_unplanned(store, loaded.recipients, datetime.now(UTC))
+    if submit:  # a notice the plan no longer holds is stopped, not submitted
+        await stop_stale_notices(app)
     try:
         if submit:
             await submit_notice(store, notice_id, reviewer.name, clock=lambda: datetime.now(UTC), signing=signing)
