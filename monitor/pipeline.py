@@ -125,13 +125,19 @@ class Pipeline:
     async def _fingerprint_once(
         self, sha256: str, sighting: Sighting, counters: RunCounters, files: TempFiles
     ) -> Fingerprints:
-        """Hash new media once, even when several sightings of the same bytes arrive together."""
+        """Hash new media once, even when several sightings of the same bytes arrive together. The store is read
+        again once this sighting holds the hashing: another sighting of the same bytes may have been hashed and
+        stored since this one looked (``_identify``), its hashing already finished."""
         under_way = self._hashing.get(sha256)
         if under_way is not None:
             return await asyncio.shield(under_way)
         future: asyncio.Future[Fingerprints] = asyncio.get_running_loop().create_future()
         self._hashing[sha256] = future
         try:
+            stored = await self.store.get_fingerprints(sha256)
+            if stored is not None:
+                future.set_result(stored)
+                return stored
             assert sighting.media.path is not None
             fingerprints = await self.hash_pool.fingerprint(sighting.media.path, files)
             await self.store.put_fingerprints(fingerprints)
